@@ -1,0 +1,45 @@
+import { defineComponent, defineTag } from './component';
+
+/** Where an entity stands, in map units. */
+export const Position = defineComponent('Position', { x: Float32Array, y: Float32Array });
+
+/** Units per second the entity moved during the last tick. */
+export const Velocity = defineComponent('Velocity', { x: Float32Array, y: Float32Array });
+
+/** Hit points: `hp` now, `max` on (re)spawn. */
+export const Health = defineComponent('Health', { hp: Float32Array, max: Float32Array });
+
+/**
+ * What the player asks for this tick. `mx, my` is a direction (length ≤ 1); when `seek` is 1 the
+ * player walks toward `tx, ty` instead. `seq` is the last input command applied.
+ */
+export const Input = defineComponent('Input', {
+  mx: Float32Array,
+  my: Float32Array,
+  seek: Uint8Array,
+  tx: Float32Array,
+  ty: Float32Array,
+  attack: Uint8Array,
+  seq: Uint32Array,
+});
+
+/** Simulation time (seconds) at which the next attack is allowed. */
+export const Cooldown = defineComponent('Cooldown', { readyAt: Float64Array });
+
+/** Present while dead; `respawnAt` is the simulation time of the respawn. */
+export const Dead = defineComponent('Dead', { respawnAt: Float64Array });
+
+/** Kills and deaths of a player. */
+export const Score = defineComponent('Score', { kills: Uint32Array, deaths: Uint32Array });
+
+/** A stable id for the wire: unlike entity ids, never reused within a world. */
+export const NetId = defineComponent('NetId', { id: Uint32Array });
+
+/** Marks a player entity. */
+export const Player = defineTag('Player');
+
+/** Client mirror: marks the entity this client controls. */
+export const LocalPlayer = defineTag('LocalPlayer');
+
+/** Client mirror: when (client clock, ms) the entity last attacked, so renderers can show it. */
+export const LastAttack = defineComponent('LastAttack', { at: Float64Array });

@@ -1,0 +1,33 @@
+import type { BattleWorld } from './battle';
+
+/**
+ * One input command from a player, already validated by whoever received it.
+ * Omitted fields keep the player's current movement; `attack` is a press for this command only.
+ */
+export interface InputCommand {
+  /** Sequence number chosen by the client; echoed back so it can tell what the server has applied. */
+  seq?: number;
+  /** Direction to walk, each axis in [-1, 1]; normalised if longer than 1. */
+  move?: { x: number; y: number };
+  /** Walk toward this point at the speed limit (the classic protocol's `move`). */
+  target?: { x: number; y: number };
+  attack?: boolean;
+}
+
+/** Per-player queues of commands waiting for the next tick. */
+export type InputQueues = Map<number, InputCommand[]>;
+
+/** Most commands one player may have waiting; older ones are dropped first. */
+export const MAX_QUEUED_INPUTS = 32;
+
+/**
+ * Queues a command for `eid`, applied at the next tick by the input system.
+ * Returns false (and queues nothing) when `eid` is not a player of this world.
+ */
+export function queueInput(world: BattleWorld, eid: number, command: InputCommand): boolean {
+  const queue = world.inputs.get(eid);
+  if (queue === undefined) return false;
+  if (queue.length >= MAX_QUEUED_INPUTS) queue.shift();
+  queue.push(command);
+  return true;
+}

@@ -1,0 +1,61 @@
+/** Options of `createScheduler`. */
+export interface SchedulerOptions {
+  /** Seconds per tick. */
+  dt: number;
+  /** Runs one tick. */
+  tick: () => void;
+  /** The clock, in milliseconds. Injected so tests can drive time; the server passes `performance.now`. */
+  now: () => number;
+  /** Most ticks run in one `advance`; beyond that the backlog is dropped so a stall cannot spiral. Default 5. */
+  maxCatchUp?: number;
+}
+
+/** Drives a fixed-timestep simulation from a real clock with an accumulator. */
+export interface Scheduler {
+  /** Runs as many ticks as the time since the last call allows; returns how many ran. */
+  advance(): number;
+  /** Milliseconds until the next tick is due (≥ 0). */
+  untilNext(): number;
+  /** Fraction of a tick accumulated but not yet run, in [0, 1): for render interpolation. */
+  alpha(): number;
+  /** Ticks dropped because the loop fell too far behind. */
+  readonly dropped: number;
+}
+
+/**
+ * Creates a fixed-timestep scheduler ("fix your timestep"): real time accumulates and is spent in
+ * whole ticks of `dt`, so the simulation runs the same whatever the host's timer jitter.
+ * @throws if dt is not positive.
+ */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const stepMs = options.dt * 1000;
+  if (!(stepMs > 0)) throw new Error(`Skirmish: scheduler dt must be positive, got ${options.dt}`);
+  const maxCatchUp = options.maxCatchUp ?? 5;
+  let last = options.now();
+  let acc = 0;
+  let dropped = 0;
+  return {
+    advance() {
+      const now = options.now();
+      acc += Math.max(0, now - last);
+      last = now;
+      let ran = 0;
+      while (acc >= stepMs && ran < maxCatchUp) {
+        acc -= stepMs;
+        ran++;
+        options.tick();
+      }
+      if (acc >= stepMs) {
+        const skip = Math.floor(acc / stepMs);
+        dropped += skip;
+        acc -= skip * stepMs;
+      }
+      return ran;
+    },
+    untilNext: () => Math.max(0, stepMs - acc - (options.now() - last)),
+    alpha: () => acc / stepMs,
+    get dropped() {
+      return dropped;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { query } from 'bitecs';
+import { getStore } from '../component';
+import { Input } from '../components';
+import type { BattleWorld } from '../battle';
+
+/**
+ * Applies every command queued since the last tick: the last movement wins, any attack press
+ * counts, the last sequence number is remembered. Without commands a player keeps walking the
+ * way it was (held keys), but does not attack again.
+ */
+export function inputSystem(world: BattleWorld): void {
+  const input = getStore(world, Input);
+  for (const eid of query(world, [input])) {
+    input.attack[eid] = 0;
+    const queue = world.inputs.get(eid);
+    if (queue === undefined || queue.length === 0) continue;
+    for (let i = 0; i < queue.length; i++) {
+      const cmd = queue[i]!;
+      if (cmd.seq !== undefined) input.seq[eid] = cmd.seq;
+      if (cmd.target !== undefined) {
+        input.seek[eid] = 1;
+        input.tx[eid] = cmd.target.x;
+        input.ty[eid] = cmd.target.y;
+        input.mx[eid] = 0;
+        input.my[eid] = 0;
+      } else if (cmd.move !== undefined) {
+        input.seek[eid] = 0;
+        input.mx[eid] = cmd.move.x;
+        input.my[eid] = cmd.move.y;
+      }
+      if (cmd.attack) input.attack[eid] = 1;
+    }
+    queue.length = 0;
+  }
+}

@@ -1,0 +1,103 @@
+import { hasComponent, query } from 'bitecs';
+import { defineComponent, getStore } from '../component';
+import { Dead, Health, NetId, Player, Position, Score } from '../components';
+import type { BattleWorld } from '../battle';
+
+/** Bits of `SyncState.mask`: which replicated fields of an entity changed. */
+export const Changed = {
+  position: 1,
+  health: 2,
+  alive: 4,
+  score: 8,
+} as const;
+
+/** What the network-sync system found in the last tick. Read it after `step`. */
+export interface SyncState {
+  /** Player entities any replicated field of which changed in the last tick. */
+  changed: number[];
+  /** Per entity id: the `Changed` bits of the last tick (valid for ids in `changed`). */
+  mask: Uint8Array;
+  /** Entities spawned since the previous sync. */
+  spawned: number[];
+  /** NetIds of players removed since the previous sync. */
+  removed: number[];
+  /** NetId → entity id of every player in the world. */
+  byNetId: Map<number, number>;
+  pendingSpawned: number[];
+  pendingRemoved: number[];
+}
+
+// The values last published per entity: what "changed" is measured against.
+const Published = defineComponent('Published', {
+  x: Float32Array,
+  y: Float32Array,
+  hp: Float32Array,
+  dead: Uint8Array,
+  kills: Uint32Array,
+  deaths: Uint32Array,
+});
+
+/** Creates the empty sync state of a world. */
+export function createSyncState(capacity: number): SyncState {
+  return {
+    changed: [],
+    mask: new Uint8Array(capacity),
+    spawned: [],
+    removed: [],
+    byNetId: new Map(),
+    pendingSpawned: [],
+    pendingRemoved: [],
+  };
+}
+
+/** Records a spawn for the next sync (called by `spawnPlayer`). */
+export function markSpawned(world: BattleWorld, eid: number): void {
+  world.sync.pendingSpawned.push(eid);
+  world.sync.byNetId.set(getStore(world, NetId).id[eid]!, eid);
+}
+
+/** Records a removal for the next sync (called by `despawnPlayer`). */
+export function markRemoved(world: BattleWorld, eid: number, netId: number): void {
+  const sync = world.sync;
+  sync.byNetId.delete(netId);
+  const spawnedAt = sync.pendingSpawned.indexOf(eid);
+  // Joined and left between two ticks: nobody has seen it, so nobody needs to forget it.
+  if (spawnedAt >= 0) sync.pendingSpawned.splice(spawnedAt, 1);
+  else sync.pendingRemoved.push(netId);
+}
+
+/**
+ * Network sync, server side: compares each player's replicated fields with what was last
+ * published and lists what changed, so the network layer sends only that. Runs last in a tick.
+ */
+export function syncSystem(world: BattleWorld): void {
+  const sync = world.sync;
+  const pos = getStore(world, Position);
+  const health = getStore(world, Health);
+  const score = getStore(world, Score);
+  const dead = getStore(world, Dead);
+  const pub = getStore(world, Published);
+  sync.changed.length = 0;
+  sync.spawned = sync.pendingSpawned;
+  sync.pendingSpawned = [];
+  sync.removed = sync.pendingRemoved;
+  sync.pendingRemoved = [];
+  for (const eid of sync.spawned) pub.dead[eid] = 255; // forces a full first publish
+  for (const eid of query(world, [getStore(world, Player), pos, health, score])) {
+    const isDead = hasComponent(world, eid, dead) ? 1 : 0;
+    let mask = 0;
+    if (pos.x[eid] !== pub.x[eid] || pos.y[eid] !== pub.y[eid]) mask |= Changed.position;
+    if (health.hp[eid] !== pub.hp[eid]) mask |= Changed.health;
+    if (isDead !== pub.dead[eid]) mask |= Changed.alive;
+    if (score.kills[eid] !== pub.kills[eid] || score.deaths[eid] !== pub.deaths[eid]) mask |= Changed.score;
+    sync.mask[eid] = mask;
+    if (mask === 0) continue;
+    sync.changed.push(eid);
+    pub.x[eid] = pos.x[eid]!;
+    pub.y[eid] = pos.y[eid]!;
+    pub.hp[eid] = health.hp[eid]!;
+    pub.dead[eid] = isDead;
+    pub.kills[eid] = score.kills[eid]!;
+    pub.deaths[eid] = score.deaths[eid]!;
+  }
+}

@@ -1,0 +1,94 @@
+import { createWorld as createBitWorld } from 'bitecs';
+import type { AnyComponentDef } from './component';
+import { createRng, type Rng } from './rng';
+
+/** A system: a plain function over the world, run once per tick. */
+export type System<W extends EngineWorld = EngineWorld> = (world: W) => void;
+
+/** Something that happened during a tick (a hit, a kill, a spawn…): read after `step`, cleared at the next. */
+export interface EngineEvent {
+  readonly type: string;
+}
+
+/** Simulation time. `elapsed` is always `tick * dt`, so it never drifts. */
+export interface WorldTime {
+  tick: number;
+  readonly dt: number;
+  elapsed: number;
+}
+
+/** The context every Skirmish world carries; it is also a bitECS world. */
+export interface EngineWorld {
+  readonly time: WorldTime;
+  readonly rng: Rng;
+  /** Highest entity id + 1 that component stores can hold. */
+  readonly capacity: number;
+  /** Component stores of this world, one per definition (see `getStore`). */
+  readonly stores: Map<AnyComponentDef, unknown>;
+  /** The systems `step` runs, in order. */
+  systems: System<any>[];
+  /** Events emitted during the last `step`. */
+  events: EngineEvent[];
+  /** Called when a system throws; the tick goes on with the next system. The default rethrows. */
+  onError: (error: unknown, system: System<any>) => void;
+}
+
+/** Options of `createWorld`. */
+export interface WorldOptions<W extends EngineWorld = EngineWorld> {
+  /** Seconds per tick. Default 1/30. */
+  dt?: number;
+  /** Seed of the world's RNG. Default 1. */
+  seed?: number;
+  /** Entity capacity of component stores. Default 4096. */
+  capacity?: number;
+  /** Systems run by `step`, in order. */
+  systems?: System<W>[];
+  onError?: (error: unknown, system: System<any>) => void;
+}
+
+const rethrow = (error: unknown): never => {
+  throw error;
+};
+
+/**
+ * Creates a world: a bitECS world carrying time, a seeded RNG, per-world component stores and
+ * a system list. `extra` is merged in as game-specific context (rules, queues…).
+ * @throws if dt or capacity is not a positive finite number.
+ */
+export function createWorld<X extends object = {}>(options: WorldOptions<EngineWorld & X> = {}, extra?: X): EngineWorld & X {
+  const dt = options.dt ?? 1 / 30;
+  const capacity = options.capacity ?? 4096;
+  if (!(dt > 0 && Number.isFinite(dt))) throw new Error(`Skirmish: dt must be a positive number of seconds, got ${dt}`);
+  if (!(Number.isInteger(capacity) && capacity > 1)) throw new Error(`Skirmish: capacity must be an integer > 1, got ${capacity}`);
+  const context = {
+    time: { tick: 0, dt, elapsed: 0 },
+    rng: createRng(options.seed ?? 1),
+    capacity,
+    stores: new Map(),
+    systems: (options.systems ?? []) as System<any>[],
+    events: [] as EngineEvent[],
+    onError: options.onError ?? rethrow,
+    ...extra,
+  };
+  return createBitWorld(context) as unknown as EngineWorld & X;
+}
+
+/** Advances the world by one fixed tick: clears last tick's events, then runs every system in order. */
+export function step(world: EngineWorld): void {
+  world.time.tick++;
+  world.time.elapsed = world.time.tick * world.time.dt;
+  world.events.length = 0;
+  const systems = world.systems;
+  for (let i = 0; i < systems.length; i++) {
+    try {
+      systems[i]!(world);
+    } catch (error) {
+      world.onError(error, systems[i]!);
+    }
+  }
+}
+
+/** Records an event for whoever reads the world after this tick (network, renderer, tests). */
+export function emit<E extends EngineEvent>(world: EngineWorld, event: E): void {
+  world.events.push(event);
+}
