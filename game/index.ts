@@ -1,0 +1,3 @@
+// The battle game: its rules and its server. The browser entry is game/browser.ts (bundled by build.mjs).
+export { defaultRules, rulesForMap } from './rules';
+export { startGameServer, clientDir } from './server';

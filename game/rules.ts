@@ -1,0 +1,15 @@
+import type { BattleRules } from '../engine';
+
+/** The battle's rules as data (DESIGN.md): change them here, not in systems. */
+export const defaultRules: BattleRules = {
+  map: { width: 100, height: 100 },
+  speed: 25,
+  health: 100,
+  attack: { range: 10, damage: 10, cooldown: 0.5 },
+  respawnDelay: 3,
+};
+
+/** Rules with a different map size (e.g. 1000 × 1000 for large matches); everything else default. */
+export function rulesForMap(width: number, height: number = width): BattleRules {
+  return { ...defaultRules, map: { width, height } };
+}

@@ -1,0 +1,100 @@
+import type { BattleRules } from '../engine';
+
+/** Version of the engine protocol; a client with another version is refused at connect. */
+export const PROTOCOL_VERSION = 1;
+
+/** Event names of the engine protocol (short: they travel with every message). */
+export const EngineEvents = {
+  /** server → client: binary state (full or delta). */
+  state: 's',
+  /** server → client: reliable discrete events of a tick (hits, kills, joins…), JSON. */
+  events: 'ev',
+  /** server → client: who you are and the rules, once per connection. */
+  welcome: 'welcome',
+  /** client → server: binary input command. */
+  input: 'i',
+  /** client → server: clock probe; acked with the server's time. */
+  time: 't',
+} as const;
+
+/** Event names of the classic JSON protocol (see DESIGN.md), spoken by any plain Socket.IO client. */
+export const ClassicEvents = {
+  newPlayer: 'new_player',
+  playerMoved: 'player_moved',
+  playerAttacked: 'player_attacked',
+  playerKilled: 'player_killed',
+  playerLeft: 'player_left',
+  move: 'move',
+  attack: 'attack',
+} as const;
+
+/** Error codes sent in `error` events and connect errors. */
+export const ErrorCodes = {
+  badInput: 'bad_input',
+  unknownEvent: 'unknown_event',
+  protocolMismatch: 'protocol_mismatch',
+  serverFull: 'server_full',
+} as const;
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Payload of the `error` event: what was wrong with a message the client sent. */
+export interface ErrorPayload {
+  code: ErrorCode;
+  /** The event that was rejected. */
+  event: string;
+  message: string;
+}
+
+/** A player's state in the classic protocol. */
+export interface ClassicPosition {
+  x: number;
+  y: number;
+  hp: number;
+}
+
+/** Sent once to each engine client after connect. */
+export interface Welcome {
+  protocol: number;
+  /** NetId of the player this connection controls. */
+  id: number;
+  /** Socket.IO id of this connection (the id classic clients know this player by). */
+  sid: string;
+  tickRate: number;
+  tick: number;
+  rules: BattleRules;
+}
+
+/** A discrete event as engine clients receive it (entity references are NetIds). */
+export type WireEvent =
+  | { type: 'join'; id: number; sid: string }
+  | { type: 'leave'; id: number }
+  | { type: 'attack'; id: number }
+  | { type: 'hit'; attacker: number; victim: number; hp: number }
+  | { type: 'kill'; attacker: number; victim: number }
+  | { type: 'respawn'; id: number };
+
+/** Auth payload of an engine client's handshake (`io(url, { auth })`). */
+export interface EngineAuth {
+  skirmish: number;
+}
+
+/** Events the server emits, for typing Socket.IO. */
+export interface ServerToClientEvents {
+  s: (state: Uint8Array) => void;
+  ev: (events: WireEvent[]) => void;
+  welcome: (welcome: Welcome) => void;
+  error: (error: ErrorPayload) => void;
+  new_player: (p: { id: string; position: ClassicPosition }) => void;
+  player_moved: (p: { id: string; position: ClassicPosition }) => void;
+  player_attacked: (p: { id: string; hp: number }) => void;
+  player_killed: (p: { id: string }) => void;
+  player_left: (p: { id: string }) => void;
+}
+
+/** Events clients emit, for typing Socket.IO. Payloads are `unknown` on the server until validated. */
+export interface ClientToServerEvents {
+  i: (input: Uint8Array) => void;
+  t: (clientTime: number, ack: (serverTime: number) => void) => void;
+  move: (target: { x: number; y: number }) => void;
+  attack: (payload?: Record<string, never>) => void;
+}
