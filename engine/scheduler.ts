@@ -31,6 +31,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const stepMs = options.dt * 1000;
   if (!(stepMs > 0)) throw new Error(`Skirmish: scheduler dt must be positive, got ${options.dt}`);
   const maxCatchUp = options.maxCatchUp ?? 5;
+  // 1000/30 is not exact in binary; without slack a tick due "now" would wait for a rounding error.
+  const due = stepMs - 1e-6;
   let last = options.now();
   let acc = 0;
   let dropped = 0;
@@ -40,8 +42,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       acc += Math.max(0, now - last);
       last = now;
       let ran = 0;
-      while (acc >= stepMs && ran < maxCatchUp) {
-        acc -= stepMs;
+      while (acc >= due && ran < maxCatchUp) {
+        acc = Math.max(0, acc - stepMs);
         ran++;
         options.tick();
       }

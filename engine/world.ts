@@ -27,8 +27,13 @@ export interface EngineWorld {
   readonly stores: Map<AnyComponentDef, unknown>;
   /** The systems `step` runs, in order. */
   systems: System<any>[];
-  /** Events emitted during the last `step`. */
+  /**
+   * Events of the last `step`, preceded by any emitted between that step and the one before
+   * (e.g. `spawnPlayer` called from a connection handler), so nothing is lost between ticks.
+   */
   events: EngineEvent[];
+  /** How many of `events` the last step has already published (cleared by the next step). */
+  publishedEvents: number;
   /** Called when a system throws; the tick goes on with the next system. The default rethrows. */
   onError: (error: unknown, system: System<any>) => void;
 }
@@ -67,17 +72,18 @@ export function createWorld<X extends object = {}>(options: WorldOptions<EngineW
     stores: new Map(),
     systems: (options.systems ?? []) as System<any>[],
     events: [] as EngineEvent[],
+    publishedEvents: 0,
     onError: options.onError ?? rethrow,
     ...extra,
   };
   return createBitWorld(context) as unknown as EngineWorld & X;
 }
 
-/** Advances the world by one fixed tick: clears last tick's events, then runs every system in order. */
+/** Advances the world by one fixed tick: drops the events already published, then runs every system in order. */
 export function step(world: EngineWorld): void {
   world.time.tick++;
   world.time.elapsed = world.time.tick * world.time.dt;
-  world.events.length = 0;
+  world.events.splice(0, world.publishedEvents);
   const systems = world.systems;
   for (let i = 0; i < systems.length; i++) {
     try {
@@ -86,6 +92,7 @@ export function step(world: EngineWorld): void {
       world.onError(error, systems[i]!);
     }
   }
+  world.publishedEvents = world.events.length;
 }
 
 /** Records an event for whoever reads the world after this tick (network, renderer, tests). */

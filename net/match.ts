@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import {
   createBattleWorld, despawnPlayer, getStore, hasComponent, queueInput, spawnPlayer, step,
   Dead, Health, NetId, Position, Score, Input,
