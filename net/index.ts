@@ -14,3 +14,5 @@ export type { Session, SessionKind, GameSocket, GameNamespace } from './session'
 export { createLogger } from './logger';
 export type { Logger } from './logger';
 export { createStaticHandler } from './static';
+export { createMetrics } from './metrics';
+export type { ServerMetrics } from './metrics';

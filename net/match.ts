@@ -28,9 +28,16 @@ export interface MatchOptions {
 /** Counters a match keeps for logs and metrics. */
 export interface MatchStats {
   ticks: number;
+  /** Messages received from clients, valid or not. */
+  received: number;
+  /** Messages dropped by validation. */
   rejected: number;
   stateBytes: number;
   stateMessages: number;
+  /** Room broadcasts of engine events (one per tick with events). */
+  eventMessages: number;
+  /** Room broadcasts of classic events. */
+  classicMessages: number;
 }
 
 /** One battle: a world, the sessions playing in it, and what each is sent after a tick. */
@@ -69,7 +76,7 @@ export function createMatch(options: MatchOptions): Match {
   const sessions = new Map<string, Session>();
   const byEid = new Map<number, Session>();
   const writer = new StateWriter(options.rules.map);
-  const stats: MatchStats = { ticks: 0, rejected: 0, stateBytes: 0, stateMessages: 0 };
+  const stats: MatchStats = { ticks: 0, received: 0, rejected: 0, stateBytes: 0, stateMessages: 0, eventMessages: 0, classicMessages: 0 };
   const pos = getStore(world, Position);
   const health = getStore(world, Health);
   const score = getStore(world, Score);
@@ -114,6 +121,7 @@ export function createMatch(options: MatchOptions): Match {
       queueInput(world, session.eid, { attack: true });
     });
     socket.onAny((event: unknown) => {
+      stats.received++;
       if (typeof event !== 'string' || !KNOWN_EVENTS.has(event)) {
         reject(session, ErrorCodes.unknownEvent, String(event).slice(0, 64), 'unknown event');
       }
@@ -201,10 +209,12 @@ export function createMatch(options: MatchOptions): Match {
         case 'hit':
           toEngine.push({ type: 'hit', attacker: netIds.id[event.attacker]!, victim: netIds.id[event.victim]!, hp: event.hp });
           classic?.emit(ClassicEvents.playerAttacked, { id: sidOf(event.victim) ?? '', hp: event.hp });
+          stats.classicMessages += counts.classic;
           break;
         case 'kill':
           toEngine.push({ type: 'kill', attacker: netIds.id[event.attacker]!, victim: netIds.id[event.victim]! });
           classic?.emit(ClassicEvents.playerKilled, { id: sidOf(event.victim) ?? '' });
+          stats.classicMessages += counts.classic;
           break;
         case 'respawn':
           toEngine.push({ type: 'respawn', id: netIds.id[event.eid]! });
@@ -213,7 +223,10 @@ export function createMatch(options: MatchOptions): Match {
           break;
       }
     }
-    if (toEngine.length > 0 && counts.engine > 0) nsp.to(ENGINE_ROOM).emit(EngineEvents.events, toEngine);
+    if (toEngine.length > 0 && counts.engine > 0) {
+      nsp.to(ENGINE_ROOM).emit(EngineEvents.events, toEngine);
+      stats.eventMessages += counts.engine;
+    }
     if (classic === undefined) return;
     // At most one player_moved per player per tick, for whatever moved, was hit or respawned.
     const spawned = new Set(sync.spawned);
@@ -221,6 +234,7 @@ export function createMatch(options: MatchOptions): Match {
       const sid = sidOf(eid);
       if (spawned.has(eid) || sid === undefined) continue;
       classic.emit(ClassicEvents.playerMoved, { id: sid, position: classicPosition(eid) });
+      stats.classicMessages += counts.classic;
     }
   }
 

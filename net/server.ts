@@ -9,6 +9,7 @@ import { ErrorCodes, PROTOCOL_VERSION, type ClientToServerEvents, type ServerToC
 import { createStaticHandler } from './static';
 import { createLogger, type Logger } from './logger';
 import type { SessionKind } from './session';
+import { createMetrics, type ServerMetrics } from './metrics';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
 export interface ServerOptions {
@@ -38,6 +39,8 @@ export interface ServerOptions {
   maxHttpBufferSize?: number;
   /** Structured logger; default pino at LOG_LEVEL or 'info'. */
   logger?: Logger;
+  /** Serve Prometheus metrics at `/metrics`. Default true. */
+  metrics?: boolean;
   /** Start the tick loop at once. Default true; tests may drive `match.tick()` themselves. */
   autoStart?: boolean;
 }
@@ -50,6 +53,8 @@ export interface GameServer {
   readonly http: HttpServer;
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
   readonly match: Match;
+  /** Prometheus metrics (also served at `/metrics` unless disabled). */
+  readonly metrics: ServerMetrics;
   /** Starts the fixed-rate tick loop (if not running). */
   start(): void;
   /** Stops ticking, disconnects every client and closes the port. */
@@ -66,9 +71,20 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   const tickRate = options.tickRate ?? 30;
   const maxPlayers = options.maxPlayers ?? 1000;
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
+  const serveMetrics = options.metrics !== false;
   const http = createHttpServer((req, res) => {
     // Socket.IO answers its own path; everything else is the static client.
     if (req.url?.startsWith('/socket.io/')) return;
+    if (serveMetrics && req.url === '/metrics') {
+      metrics.text().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        (error: unknown) => {
+          logger.error({ err: error }, 'metrics failed');
+          res.writeHead(500).end();
+        },
+      );
+      return;
+    }
     if (serveStatic) serveStatic(req, res);
     else res.writeHead(404).end('not found\n');
   });
@@ -88,6 +104,8 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     logger,
     nsp: io.of('/'),
   });
+
+  const metrics = createMetrics(http, match);
 
   // Engine clients announce their protocol version; anyone else speaks the classic protocol.
   io.use((socket, next) => {
@@ -134,7 +152,11 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   const scheduler = createScheduler({
     dt: 1 / tickRate,
     now: () => performance.now(),
-    tick: () => match.tick(),
+    tick: () => {
+      const started = performance.now();
+      match.tick();
+      metrics.observeTick((performance.now() - started) / 1000);
+    },
   });
   const loop = (): void => {
     if (!running) return;
@@ -160,11 +182,13 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     http,
     io,
     match,
+    metrics,
     start,
     async close() {
       running = false;
       if (timer) clearTimeout(timer);
       io.disconnectSockets(true);
+      metrics.stop();
       await new Promise<void>((r) => io.close(() => r()));
     },
   };

@@ -1,0 +1,100 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Socket as TcpSocket } from 'node:net';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Match } from './match';
+
+/** The server's Prometheus metrics and the hooks that feed them. */
+export interface ServerMetrics {
+  readonly registry: Registry;
+  /** Records how long one tick took (simulation and sending), in seconds. */
+  observeTick(seconds: number): void;
+  /** The Prometheus text exposition, as served at `/metrics`. */
+  text(): Promise<string>;
+  /** Stops background collection. */
+  stop(): void;
+}
+
+/**
+ * Creates a registry with the process defaults (CPU, heap, event-loop lag) and the game's own:
+ * players, tick duration, bytes on the wire (TCP payload, framing included), messages, rejections.
+ */
+export function createMetrics(http: HttpServer, match: Match): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'skirmish_', eventLoopMonitoringPrecision: 10 });
+
+  // Bytes are counted on the TCP sockets themselves: that is what the wire carries, WebSocket
+  // and long-polling framing included, which a count of payloads would miss.
+  const live = new Set<TcpSocket>();
+  let closedWritten = 0;
+  let closedRead = 0;
+  http.on('connection', (socket: TcpSocket) => {
+    live.add(socket);
+    socket.once('close', () => {
+      live.delete(socket);
+      closedWritten += socket.bytesWritten;
+      closedRead += socket.bytesRead;
+    });
+  });
+  const sum = (pick: (s: TcpSocket) => number, closed: () => number) => () => {
+    let total = closed();
+    for (const s of live) total += pick(s);
+    return total;
+  };
+  const written = sum((s) => s.bytesWritten, () => closedWritten);
+  const read = sum((s) => s.bytesRead, () => closedRead);
+
+  new Gauge({
+    name: 'skirmish_players', help: 'Players connected, by protocol.', labelNames: ['protocol'], registers: [registry],
+    collect() {
+      let engine = 0;
+      let classic = 0;
+      for (const s of match.sessions.values()) s.kind === 'engine' ? engine++ : classic++;
+      this.set({ protocol: 'engine' }, engine);
+      this.set({ protocol: 'classic' }, classic);
+    },
+  });
+  const tick = new Histogram({
+    name: 'skirmish_tick_seconds', help: 'Time to run one tick and send its results.', registers: [registry],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1],
+  });
+  new Counter({
+    name: 'skirmish_wire_sent_bytes_total', help: 'Bytes the server wrote to TCP sockets.', registers: [registry],
+    collect() { this.reset(); this.inc(written()); },
+  });
+  new Counter({
+    name: 'skirmish_wire_received_bytes_total', help: 'Bytes the server read from TCP sockets.', registers: [registry],
+    collect() { this.reset(); this.inc(read()); },
+  });
+  new Counter({
+    name: 'skirmish_messages_sent_total', help: 'Socket.IO messages sent, by kind.', labelNames: ['kind'], registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ kind: 'state' }, match.stats.stateMessages);
+      this.inc({ kind: 'events' }, match.stats.eventMessages);
+      this.inc({ kind: 'classic' }, match.stats.classicMessages);
+    },
+  });
+  new Counter({
+    name: 'skirmish_messages_received_total', help: 'Socket.IO messages received from clients.', registers: [registry],
+    collect() { this.reset(); this.inc(match.stats.received); },
+  });
+  new Counter({
+    name: 'skirmish_state_bytes_total', help: 'Payload bytes of state messages (before framing).', registers: [registry],
+    collect() { this.reset(); this.inc(match.stats.stateBytes); },
+  });
+  new Counter({
+    name: 'skirmish_inputs_rejected_total', help: 'Messages dropped by validation.', registers: [registry],
+    collect() { this.reset(); this.inc(match.stats.rejected); },
+  });
+  new Gauge({
+    name: 'skirmish_tick', help: 'Current simulation tick.', registers: [registry],
+    collect() { this.set(match.world.time.tick); },
+  });
+
+  return {
+    registry,
+    observeTick: (seconds) => tick.observe(seconds),
+    text: () => registry.metrics(),
+    stop: () => registry.clear(),
+  };
+}

@@ -1,0 +1,148 @@
+// Players: bodies, the local player's outline, health bars and attack rings, each kind one
+// instanced draw call whatever the number of players. Reads the world; never writes it.
+import {
+  CircleGeometry, Color, DoubleSide, Group, Mesh, MeshBasicMaterial, PlaneGeometry, RingGeometry,
+  type BufferGeometry, type Material,
+} from 'three';
+import { Dead, getStore, hasComponent, Health, LastAttack, LocalPlayer, Player, Position, query, type EngineWorld } from '../engine';
+import { createInstanceLayer } from './instances';
+import type { RenderStyle } from './style';
+
+/** Options of `createPlayers`. */
+export interface PlayersOptions {
+  style: RenderStyle;
+  /** Radius of the attack ring, in map units. */
+  attackRange: number;
+  /** How long (ms) a ring stays after `LastAttack.at`. */
+  attackFlashMs: number;
+  /** Instances allocated up front per layer; layers grow beyond it as needed. */
+  capacity: number;
+  /** First draw order to use; players take the next six. */
+  renderOrder: number;
+}
+
+/** The drawn players: call `update(now)` before each frame. */
+export interface Players {
+  readonly object: Group;
+  /** Rebuilds every instance from the world; `now` is the client clock in ms (compared with `LastAttack.at`). */
+  update(now: number): void;
+  /** Where the LocalPlayer entity was at the last update, or null when there is none. */
+  readonly local: { readonly x: number; readonly y: number } | null;
+  /** Players drawn at the last update (alive and dead). */
+  readonly count: number;
+  /** Instances the body layer holds before it next grows. */
+  readonly capacity: number;
+  dispose(): void;
+}
+
+const RING_WIDTH = 0.5;
+const BAR_GAP = 0.7;
+const BAR_INSET = 0.1;
+
+/** Builds the player layers under one group; nothing is drawn until the first `update`. */
+export function createPlayers(world: EngineWorld, options: PlayersOptions): Players {
+  const { style, attackRange, attackFlashMs, capacity } = options;
+  const r = style.radius;
+  const object = new Group();
+  object.name = 'players';
+
+  const flat = (color: number, opacity = 1): MeshBasicMaterial =>
+    new MeshBasicMaterial({ color, opacity, transparent: true, depthTest: false, depthWrite: false, side: DoubleSide, forceSinglePass: true });
+  const bodyGeometry = new CircleGeometry(r, 32);
+  const ringGeometry = new RingGeometry(Math.max(0, attackRange - RING_WIDTH), attackRange, 64);
+  const outlineGeometry = new RingGeometry(r + 0.15, r + 0.55, 32);
+  const barGeometry = new PlaneGeometry(1, 1);
+  // The fill grows rightward from the bar's left edge, so its geometry starts at x = 0.
+  const fillGeometry = new PlaneGeometry(1, 1).translate(0.5, 0, 0);
+  const geometries: BufferGeometry[] = [bodyGeometry, ringGeometry, outlineGeometry, barGeometry, fillGeometry];
+
+  const ringMaterial = flat(style.attackRing, 0.9);
+  const deadMaterial = flat(style.dead, style.deadOpacity);
+  const bodyMaterial = flat(0xffffff);
+  const outlineMaterial = flat(style.localOutline);
+  const barMaterial = flat(style.barBackground, 0.85);
+  const fillMaterial = flat(0xffffff);
+  const materials: Material[] = [ringMaterial, deadMaterial, bodyMaterial, outlineMaterial, barMaterial, fillMaterial];
+
+  const order = options.renderOrder;
+  const rings = createInstanceLayer(object, ringGeometry, ringMaterial, order, false, capacity);
+  const dead = createInstanceLayer(object, bodyGeometry, deadMaterial, order + 1, false, capacity);
+  const bodies = createInstanceLayer(object, bodyGeometry, bodyMaterial, order + 2, true, capacity);
+  const outline = new Mesh(outlineGeometry, outlineMaterial);
+  outline.renderOrder = order + 3;
+  outline.visible = false;
+  object.add(outline);
+  const bars = createInstanceLayer(object, barGeometry, barMaterial, order + 4, false, capacity);
+  const fills = createInstanceLayer(object, fillGeometry, fillMaterial, order + 5, true, capacity);
+  const layers = [rings, dead, bodies, bars, fills];
+
+  const playerColor = new Color(style.player);
+  const localColor = new Color(style.localPlayer);
+  const fillColor = new Color();
+  const local = { x: 0, y: 0 };
+  let hasLocal = false;
+  let count = 0;
+
+  return {
+    object,
+    update(now) {
+      const pos = getStore(world, Position);
+      const health = getStore(world, Health);
+      const deadStore = getStore(world, Dead);
+      const localStore = getStore(world, LocalPlayer);
+      const lastAttack = getStore(world, LastAttack);
+      const entities = query(world, [getStore(world, Player), pos, health]);
+      for (const layer of layers) layer.begin();
+      hasLocal = false;
+      for (let i = 0; i < entities.length; i++) {
+        const eid = entities[i]!;
+        const x = pos.x[eid]!;
+        const y = pos.y[eid]!;
+        const isLocal = hasComponent(world, eid, localStore);
+        if (isLocal) {
+          hasLocal = true;
+          local.x = x;
+          local.y = y;
+        }
+        if (hasComponent(world, eid, lastAttack)) {
+          const since = now - lastAttack.at[eid]!;
+          if (since >= 0 && since < attackFlashMs) rings.push(x, y, 1, 1);
+        }
+        if (hasComponent(world, eid, deadStore)) {
+          dead.push(x, y, 1, 1);
+          continue;
+        }
+        bodies.push(x, y, 1, 1, isLocal ? localColor : playerColor);
+        const max = health.max[eid]!;
+        const fraction = max > 0 ? Math.min(1, Math.max(0, health.hp[eid]! / max)) : 0;
+        const barY = y - r - BAR_GAP - style.barHeight / 2;
+        bars.push(x, barY, style.barWidth, style.barHeight);
+        if (fraction > 0) {
+          // Hue 120° (green) at full health down to 0° (red) when nearly dead.
+          fillColor.setHSL(fraction / 3, 0.85, 0.45);
+          const inner = style.barWidth - 2 * BAR_INSET;
+          fills.push(x - inner / 2, barY, inner * fraction, style.barHeight - 2 * BAR_INSET, fillColor);
+        }
+      }
+      for (const layer of layers) layer.end();
+      outline.visible = hasLocal;
+      if (hasLocal) outline.position.set(local.x, local.y, 0);
+      count = entities.length;
+    },
+    get local() {
+      return hasLocal ? local : null;
+    },
+    get count() {
+      return count;
+    },
+    get capacity() {
+      return bodies.capacity;
+    },
+    dispose() {
+      for (const layer of layers) layer.dispose();
+      object.removeFromParent();
+      for (const g of geometries) g.dispose();
+      for (const m of materials) m.dispose();
+    },
+  };
+}

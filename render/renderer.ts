@@ -1,0 +1,122 @@
+// The renderer: one WebGLRenderer, scene and top-down orthographic camera drawing a world's map
+// and players every frame. See view.ts for the coordinate convention (x right, y down).
+import { Color, OrthographicCamera, Scene, WebGLRenderer, type WebGLInfo } from 'three';
+import type { EngineWorld } from '../engine';
+import { ARENA_LAYERS, createArena } from './arena';
+import { createPlayers } from './players';
+import { defaultStyle, type RenderStyle } from './style';
+import { applyView, followTarget, frameMap, mapToScreen, type MapSize, type View } from './view';
+
+/** Options of `createRenderer`. */
+export interface RendererOptions {
+  canvas: HTMLCanvasElement;
+  /** The client world to draw; only read, never written. */
+  world: EngineWorld;
+  /** Map size in units: the map spans [0, width] × [0, height]. */
+  map: MapSize;
+  /** Client clock in ms, compared with `LastAttack.at`. Default `performance.now()`. */
+  now?: () => number;
+  /** Reach shown by the attack ring, in units. Default 10. */
+  attackRange?: number;
+  /** How long an attack ring stays, in ms. Default 200. */
+  attackFlashMs?: number;
+  /** Centre the camera on the LocalPlayer entity instead of framing the whole map. Default false. */
+  follow?: boolean;
+  /** With `follow`, the units visible across the canvas's shorter side. Default 50. */
+  viewSize?: number;
+  /** Units of background shown around the map's edges. Default 3. */
+  margin?: number;
+  /** Initial size in CSS pixels; default the canvas's client size (or its width/height attributes). */
+  width?: number;
+  height?: number;
+  /** Device pixel ratio. Default `devicePixelRatio` (1 outside a browser). */
+  pixelRatio?: number;
+  /** Default true. */
+  antialias?: boolean;
+  /** Keep the drawn frame readable after compositing (tests that read pixels back). Default false. */
+  preserveDrawingBuffer?: boolean;
+  /** Player instances allocated up front; grows as needed. Default 64. */
+  capacity?: number;
+  /** Colours and sizes overriding `defaultStyle`. */
+  style?: Partial<RenderStyle>;
+}
+
+/** A renderer bound to one world and canvas. */
+export interface Renderer {
+  /** Draws the world as it is now. @throws after `dispose()`. */
+  render(): void;
+  /** Sets the drawing size in CSS pixels (call it when the canvas's box changes). */
+  resize(width: number, height: number): void;
+  /** Where the map point (x, y) appeared in the last frame, in CSS pixels from the canvas's top-left. */
+  toScreen(x: number, y: number): { x: number; y: number };
+  /** Frees every geometry, material and the WebGLRenderer; the renderer is unusable afterwards. */
+  dispose(): void;
+  /** Three.js counters: draw calls of the last frame, live geometries and textures. */
+  readonly info: WebGLInfo;
+  /** The Three.js objects, for callers that add their own things to the scene. */
+  readonly three: { readonly renderer: WebGLRenderer; readonly scene: Scene; readonly camera: OrthographicCamera };
+}
+
+/** Creates a top-down renderer for `world` on `canvas`. */
+export function createRenderer(options: RendererOptions): Renderer {
+  const { canvas, world, map } = options;
+  const style: RenderStyle = { ...defaultStyle, ...options.style };
+  const now = options.now ?? (() => performance.now());
+  const margin = options.margin ?? 3;
+  const viewSize = options.viewSize ?? 50;
+
+  const renderer = new WebGLRenderer({
+    canvas,
+    antialias: options.antialias ?? true,
+    preserveDrawingBuffer: options.preserveDrawingBuffer ?? false,
+  });
+  renderer.setPixelRatio(options.pixelRatio ?? globalThis.devicePixelRatio ?? 1);
+  renderer.setClearColor(new Color(style.background), 1);
+  const scene = new Scene();
+  const camera = new OrthographicCamera();
+  const arena = createArena(map, style);
+  const players = createPlayers(world, {
+    style,
+    attackRange: options.attackRange ?? 10,
+    attackFlashMs: options.attackFlashMs ?? 200,
+    capacity: options.capacity ?? 64,
+    renderOrder: ARENA_LAYERS,
+  });
+  scene.add(arena.object, players.object);
+
+  let width = 1;
+  let height = 1;
+  let disposed = false;
+
+  function resize(w: number, h: number): void {
+    width = Math.max(1, Math.floor(w));
+    height = Math.max(1, Math.floor(h));
+    renderer.setSize(width, height);
+  }
+  resize(options.width ?? (canvas.clientWidth || canvas.width), options.height ?? (canvas.clientHeight || canvas.height));
+  let view: View = frameMap(width, height, map, margin);
+
+  return {
+    render() {
+      if (disposed) throw new Error('Skirmish: render() called on a disposed renderer');
+      players.update(now());
+      const target = options.follow ? players.local : null;
+      view = target ? followTarget(width, height, map, margin, viewSize, target) : frameMap(width, height, map, margin);
+      applyView(camera, view);
+      renderer.render(scene, camera);
+    },
+    resize,
+    toScreen: (x, y) => mapToScreen(view, width, height, x, y),
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      players.dispose();
+      arena.dispose();
+      renderer.dispose();
+    },
+    get info() {
+      return renderer.info;
+    },
+    three: { renderer, scene, camera },
+  };
+}

@@ -1,0 +1,47 @@
+// Colours and sizes of everything the renderer draws, in one place so a game can restyle it.
+
+/** Colours (CSS hex) and sizes (map units) the renderer draws with. */
+export interface RenderStyle {
+  /** Canvas colour outside the map (the letterbox). */
+  background: number;
+  floor: number;
+  grid: number;
+  border: number;
+  /** Body of every other living player. */
+  player: number;
+  /** Body of the player this client controls (the LocalPlayer entity). */
+  localPlayer: number;
+  /** Ring drawn around the local player's body. */
+  localOutline: number;
+  /** Body of a dead player, drawn at `deadOpacity`. */
+  dead: number;
+  deadOpacity: number;
+  /** Ring showing the reach of a recent attack. */
+  attackRing: number;
+  barBackground: number;
+  /** Body radius. */
+  radius: number;
+  /** Grid line spacing. */
+  gridStep: number;
+  barWidth: number;
+  barHeight: number;
+}
+
+/** The default look: dark floor, blue players, gold self, green→red health bars. */
+export const defaultStyle: Readonly<RenderStyle> = Object.freeze({
+  background: 0x0b0e14,
+  floor: 0x1b2230,
+  grid: 0x2e3a4f,
+  border: 0x9aa5ba,
+  player: 0x3b82f6,
+  localPlayer: 0xfacc15,
+  localOutline: 0xffffff,
+  dead: 0x9ca3af,
+  deadOpacity: 0.45,
+  attackRing: 0xfb923c,
+  barBackground: 0x0a0a0a,
+  radius: 1.5,
+  gridStep: 10,
+  barWidth: 4,
+  barHeight: 0.8,
+});
