@@ -1,0 +1,183 @@
+// The whole game in real headless Chromium: built client, real server, keyboard, pixels.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as assert from 'uvu/assert';
+import type { Browser, Page } from 'playwright-core';
+import { startGameServer } from '../../game';
+import { createClient, createLogger, entityOf, type GameClient, type GameServer } from '../../net';
+import { getStore, Health, Position } from '../../engine';
+import { defaultStyle as S } from '../../render';
+import { sleep, waitFor, within } from '../helpers';
+import { browserSuite, colorNear, hexOf, launchChromium, screenshotPixels, type Pixels } from './chromium';
+
+interface Ctx {
+  browser: Browser;
+  server: GameServer;
+  pages: Page[];
+  errors: string[];
+  clients: GameClient[];
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+async function openGame(ctx: Ctx): Promise<Page> {
+  const page = await ctx.browser.newPage({ viewport: { width: 800, height: 600 } });
+  ctx.pages.push(page);
+  page.on('console', (m) => {
+    if (m.type() === 'error') ctx.errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => ctx.errors.push(`pageerror: ${e.message}`));
+  await page.goto(ctx.server.url + '/');
+  await page.waitForFunction(() => (window as any).skirmish?.client?.localEntity !== undefined, null, { timeout: 10000 });
+  return page;
+}
+
+/** The page's own player as the page knows it: its ids and where it is drawn. */
+async function self(page: Page): Promise<{ sid: string; id: number; screen: { x: number; y: number }; x: number; y: number }> {
+  return page.evaluate(() => {
+    const { client, renderer } = (window as any).skirmish;
+    const eid = client.localEntity;
+    const pos = [...client.world.stores.entries()].find(([def]: [any]) => def.name === 'Position')![1];
+    const px = pos.x[eid];
+    const py = pos.y[eid];
+    return { sid: client.welcome.sid, id: client.welcome.id, x: px, y: py, screen: renderer.toScreen(px, py) };
+  });
+}
+
+function expectColor(pixels: Pixels, at: { x: number; y: number }, hex: number, what: string): void {
+  const rgb = pixels.at(at.x, at.y);
+  assert.ok(colorNear(rgb, hex, 40), `${what}: expected ~#${hex.toString(16)} at ${Math.round(at.x)},${Math.round(at.y)}, got ${hexOf(rgb)}`);
+}
+
+function place(server: GameServer, sid: string, x: number, y: number): void {
+  const eid = server.match.sessions.get(sid)!.eid;
+  const pos = getStore(server.match.world, Position);
+  pos.x[eid] = x;
+  pos.y[eid] = y;
+}
+
+browserSuite<Ctx>('game in the browser', (test) => {
+  test.before(async (ctx) => {
+    execFileSync(process.execPath, ['build.mjs'], { cwd: root, stdio: 'pipe' });
+    ctx.browser = await launchChromium();
+  });
+  test.after(async (ctx) => {
+    await ctx.browser?.close();
+  });
+  test.before.each(async (ctx) => {
+    ctx.server = await startGameServer({ port: 0, host: '127.0.0.1', seed: 3, logger: createLogger('silent') });
+    ctx.pages = [];
+    ctx.errors = [];
+    ctx.clients = [];
+  });
+  test.after.each(async (ctx) => {
+    for (const p of ctx.pages) await p.close();
+    for (const c of ctx.clients) c.close();
+    await ctx.server.close();
+    assert.equal(ctx.errors, [], 'no console errors');
+  });
+
+  test('/ shows the world: own player gold, the other tab blue, at their positions', async (ctx) => {
+    const a = await openGame(ctx);
+    const b = await openGame(ctx);
+    const sa = await self(a);
+    const sb = await self(b);
+    place(ctx.server, sa.sid, 30, 50);
+    place(ctx.server, sb.sid, 70, 50);
+    await a.waitForFunction((id) => {
+      const { client } = (window as any).skirmish;
+      const p = client.world.buffer.latest(id);
+      return client.world.entities.size === 2 && p && Math.abs(p.x - 70) < 0.1;
+    }, sb.id, { timeout: 5000 });
+    await sleep(300); // past the interpolation delay
+    const me = await self(a);
+    const other = await a.evaluate(([x, y]) => (window as any).skirmish.renderer.toScreen(x, y), [70, 50]);
+    const pixels = await screenshotPixels(a);
+    expectColor(pixels, me.screen, S.localPlayer, 'own player');
+    expectColor(pixels, other, S.player, 'other player');
+    const info = await a.evaluate(() => (window as any).skirmish.renderer.info.render.calls);
+    assert.ok(info > 0 && info <= 12, `draw calls ${info}`);
+    const hud = await a.locator('.hud-status .text').textContent();
+    assert.is(hud, 'connected');
+    assert.is(await a.locator('[data-hud="players"]').textContent(), '2');
+  });
+
+  test('arrow keys and WASD move the player, as another client sees it', async (ctx) => {
+    const page = await openGame(ctx);
+    const me = await self(page);
+    place(ctx.server, me.sid, 20, 20);
+    const watcher = createClient({ url: ctx.server.url });
+    ctx.clients.push(watcher);
+    await waitFor(() => {
+      const p = watcher.world.buffer.latest(me.id);
+      return p && Math.abs(p.x - 20) < 0.1 && Math.abs(p.y - 20) < 0.1;
+    }, 5000, 'watcher to see the page player at 20,20');
+    await page.keyboard.down('ArrowRight');
+    await sleep(500);
+    await page.keyboard.up('ArrowRight');
+    await waitFor(() => watcher.world.buffer.latest(me.id)!.x > 26, 3000, 'moved right');
+    const x = watcher.world.buffer.latest(me.id)!.x;
+    await sleep(200);
+    assert.ok(Math.abs(watcher.world.buffer.latest(me.id)!.x - x) < 1.5, 'stops when the key is released');
+    await page.keyboard.down('KeyS');
+    await sleep(400);
+    await page.keyboard.up('KeyS');
+    await waitFor(() => watcher.world.buffer.latest(me.id)!.y > 25, 3000, 'moved down with S');
+    // The page draws itself where the server says it is.
+    await sleep(300);
+    const drawn = await self(page);
+    const server = getStore(ctx.server.match.world, Position);
+    const eid = ctx.server.match.sessions.get(me.sid)!.eid;
+    assert.ok(Math.hypot(drawn.x - server.x[eid]!, drawn.y - server.y[eid]!) < 0.5, 'page and server agree');
+    expectColor(await screenshotPixels(page), drawn.screen, S.localPlayer, 'own player after moving');
+  });
+
+  test('Space hits a neighbour: its health drops, both sides see it', async (ctx) => {
+    const page = await openGame(ctx);
+    const me = await self(page);
+    const victim = createClient({ url: ctx.server.url });
+    ctx.clients.push(victim);
+    await waitFor(() => victim.localEntity !== undefined, 5000, 'victim joined');
+    place(ctx.server, me.sid, 50, 50);
+    place(ctx.server, victim.welcome!.sid, 56, 50);
+    await page.waitForFunction((id) => (window as any).skirmish.client.world.entities.has(id), victim.welcome!.id);
+    await sleep(300);
+    await page.keyboard.down('Space');
+    await sleep(60);
+    const ring = await page.evaluate(() => (window as any).skirmish.renderer.toScreen(60, 50)); // range 10 east of the attacker
+    const pixels = await screenshotPixels(page);
+    await page.keyboard.up('Space');
+    await waitFor(() => getStore(victim.world, Health).hp[victim.localEntity!] === 90, 3000, 'victim sees hp 90');
+    const serverHp = getStore(ctx.server.match.world, Health).hp[ctx.server.match.sessions.get(victim.welcome!.sid)!.eid];
+    assert.is(serverHp, 90);
+    await page.waitForFunction((id) => {
+      const { client } = (window as any).skirmish;
+      const eid = client.world.entities.get(id);
+      const health = [...client.world.stores.entries()].find(([def]: [any]) => def.name === 'Health')![1];
+      return health.hp[eid] === 90;
+    }, victim.welcome!.id, { timeout: 3000 });
+    const attacker = getStore(ctx.server.match.world, Health).hp[ctx.server.match.sessions.get(me.sid)!.eid];
+    assert.is(attacker, 100, 'no self-hit');
+    // The attack ring (radius = range) was on screen right after the key press.
+    const near = [-1, 0, 1].some((d) => colorNear(pixels.at(ring.x + d, ring.y), S.attackRing, 60));
+    assert.ok(near, `attack ring at ${Math.round(ring.x)},${Math.round(ring.y)}: ${hexOf(pixels.at(ring.x, ring.y))}`);
+  });
+
+  test('the status shows reconnecting when the connection drops, then recovers', async (ctx) => {
+    const page = await openGame(ctx);
+    const me = await self(page);
+    const seen: string[] = [];
+    await page.exposeFunction('recordStatus', (s: string) => seen.push(s));
+    await page.evaluate(() => {
+      const el = document.querySelector('.hud-status')!;
+      new MutationObserver(() => (window as any).recordStatus((el as HTMLElement).dataset.status)).observe(el, { attributes: true });
+    });
+    ctx.server.io.sockets.sockets.get(me.sid)!.conn.close(); // cut the transport under the client
+    await within(8000, page.waitForFunction((old) => {
+      const { client } = (window as any).skirmish;
+      return client.status === 'connected' && client.welcome.sid !== old && client.localEntity !== undefined;
+    }, me.sid, { timeout: 8000 }), 'reconnect');
+    assert.ok(seen.includes('reconnecting'), `statuses seen: ${seen.join(', ')}`);
+    assert.is(await page.locator('.hud-status .text').textContent(), 'connected');
+  });
+});
