@@ -1,6 +1,8 @@
 import { createWorld, type EngineWorld, type WorldOptions } from './world';
 import type { BattleRules } from './rules';
-import { validateRules } from './rules';
+import { lagCompensationOf, validateRules } from './rules';
+import { createSpatialGrid, type SpatialGrid } from './spatial';
+import { createPositionHistory, type PositionHistory } from './history';
 import type { InputQueues } from './input';
 import { createSyncState, type SyncState } from './systems/sync';
 import { battleSystems } from './systems';
@@ -14,6 +16,10 @@ export interface BattleContext {
   readonly sync: SyncState;
   /** Next NetId to hand out; never reused. */
   nextNetId: number;
+  /** Living players by position, rebuilt each tick by `spatialSystem`: query it after `step`. */
+  readonly grid: SpatialGrid;
+  /** Recent positions for lag compensation (`positionAt`); null without `rules.lagCompensation`. */
+  readonly history: PositionHistory | null;
 }
 
 /** A world that plays a battle: the built-in components, systems and rules. */
@@ -25,15 +31,27 @@ export interface BattleWorldOptions extends WorldOptions<BattleWorld> {
 }
 
 /**
- * Creates a battle world running `battleSystems` (input → movement → combat → respawn → sync)
- * unless `systems` is given. Pass `systems: [...battleSystems, mySystem]` to extend it.
- * @throws if the rules are invalid.
+ * Creates a battle world running `battleSystems` (input → movement → spatial → combat → respawn →
+ * history → sync) unless `systems` is given. Pass `systems: [...battleSystems, mySystem]` to extend it.
+ * @throws if the rules, dt or capacity are invalid.
  */
 export function createBattleWorld(options: BattleWorldOptions): BattleWorld {
-  validateRules(options.rules);
+  const { rules } = options;
+  validateRules(rules);
   const capacity = options.capacity ?? 4096;
-  return createWorld<BattleContext>(
+  const world = createWorld<BattleContext>(
     { ...options, capacity, systems: options.systems ?? [...battleSystems] },
-    { rules: options.rules, inputs: new Map(), sync: createSyncState(capacity), nextNetId: 1 },
+    {
+      rules,
+      inputs: new Map(),
+      sync: createSyncState(capacity),
+      nextNetId: 1,
+      grid: createSpatialGrid(rules.map, rules.gridCellSize ?? (rules.attack.range > 0 ? rules.attack.range : 16), capacity),
+      history: null,
+    },
   );
+  const lag = lagCompensationOf(rules);
+  // Made after the world, which has validated dt.
+  if (lag !== null) (world as { history: PositionHistory | null }).history = createPositionHistory(capacity, world.time.dt, lag.history);
+  return world;
 }

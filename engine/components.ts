@@ -11,7 +11,8 @@ export const Health = defineComponent('Health', { hp: Float32Array, max: Float32
 
 /**
  * What the player asks for this tick. `mx, my` is a direction (length ≤ 1); when `seek` is 1 the
- * player walks toward `tx, ty` instead. `seq` is the last input command applied.
+ * player walks toward `tx, ty` instead. `seq` is the last input command applied. `viewTime` is the
+ * simulation time at which the player saw the world when pressing this tick's attack (0 = none).
  */
 export const Input = defineComponent('Input', {
   mx: Float32Array,
@@ -21,6 +22,7 @@ export const Input = defineComponent('Input', {
   ty: Float32Array,
   attack: Uint8Array,
   seq: Uint32Array,
+  viewTime: Float64Array,
 });
 
 /** Simulation time (seconds) at which the next attack is allowed. */
@@ -37,6 +39,9 @@ export const NetId = defineComponent('NetId', { id: Uint32Array });
 
 /** Marks a player entity. */
 export const Player = defineTag('Player');
+
+/** A player whose connection dropped: kept in the world for a grace window, shown as disconnected. */
+export const Offline = defineTag('Offline');
 
 /** Client mirror: marks the entity this client controls. */
 export const LocalPlayer = defineTag('LocalPlayer');

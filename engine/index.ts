@@ -13,7 +13,7 @@ export type { Rng } from './rng';
 export { createScheduler } from './scheduler';
 export type { Scheduler, SchedulerOptions } from './scheduler';
 
-export { Position, Velocity, Health, Input, Cooldown, Dead, Score, NetId, Player, LocalPlayer, LastAttack } from './components';
+export { Position, Velocity, Health, Input, Cooldown, Dead, Score, NetId, Player, Offline, LocalPlayer, LastAttack } from './components';
 
 export { validateRules } from './rules';
 export type { BattleRules } from './rules';
@@ -35,3 +35,11 @@ export type { BattleEvent, SpawnEvent, DespawnEvent, HitEvent, KillEvent, Attack
 
 // The bitECS calls systems need, so an embedding game depends on one engine version, not two.
 export { query, addEntity, removeEntity, addComponent, removeComponent, hasComponent, entityExists, Not, Or, And } from 'bitecs';
+
+// Spatial index (shared by combat and interest management) and lag compensation.
+export { createSpatialGrid, rebuild, queryRadius, queryRect, rebuildGrid, spatialSystem } from './spatial';
+export type { SpatialGrid } from './spatial';
+export { createPositionHistory, recordPosition, positionAt } from './history';
+export type { PositionHistory } from './history';
+export { historySystem } from './systems/history';
+export { lagCompensationOf } from './rules';

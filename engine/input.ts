@@ -12,6 +12,11 @@ export interface InputCommand {
   /** Walk toward this point at the speed limit (the classic protocol's `move`). */
   target?: { x: number; y: number };
   attack?: boolean;
+  /**
+   * With `attack`: the simulation time (seconds) of the world the player saw when pressing it
+   * (server time − latency − interpolation delay). Used for lag compensation; ignored otherwise.
+   */
+  viewTime?: number;
 }
 
 /** Per-player queues of commands waiting for the next tick. */

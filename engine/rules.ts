@@ -15,6 +15,25 @@ export interface BattleRules {
   };
   /** Seconds from death to respawn. */
   respawnDelay: number;
+  /** Cell side of the spatial grid in units; default `attack.range` (16 when the range is 0). */
+  gridCellSize?: number;
+  /**
+   * Lag compensation: attacks carrying a `viewTime` are resolved against where targets were then.
+   * Absent: no position history is kept and `viewTime` is ignored.
+   */
+  lagCompensation?: {
+    /** Most seconds an attack may be rewound; older view times are clamped to it. Default 0.25. */
+    maxRewind?: number;
+    /** Seconds of position history kept; at least `maxRewind`. Default 1. */
+    history?: number;
+  };
+}
+
+/** `rules.lagCompensation` with its defaults filled in, or null when it is absent. */
+export function lagCompensationOf(rules: BattleRules): { maxRewind: number; history: number } | null {
+  const lag = rules.lagCompensation;
+  if (lag === undefined) return null;
+  return { maxRewind: lag.maxRewind ?? 0.25, history: lag.history ?? 1 };
 }
 
 /**
@@ -35,5 +54,18 @@ export function validateRules(rules: BattleRules): BattleRules {
   check('attack.damage', rules.attack.damage, 0);
   check('attack.cooldown', rules.attack.cooldown, 0);
   check('respawnDelay', rules.respawnDelay, 0);
+  const positive = (name: string, value: number): void => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new Error(`Skirmish: rule ${name} must be a finite number > 0, got ${value}`);
+    }
+  };
+  if (rules.gridCellSize !== undefined) positive('gridCellSize', rules.gridCellSize);
+  const lag = lagCompensationOf(rules);
+  if (lag !== null) {
+    check('lagCompensation.maxRewind', lag.maxRewind, 0);
+    positive('lagCompensation.history', lag.history);
+    // A rewind past the history would find no positions, so every such attack would miss.
+    check('lagCompensation.history', lag.history, lag.maxRewind);
+  }
   return rules;
 }

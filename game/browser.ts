@@ -6,11 +6,14 @@ import { createKeyboard, type KeyIntent } from './keyboard';
 
 /** Inputs are resent this often while a key is held, so a lost burst heals quickly. */
 const RESEND_MS = 50;
+const TOKEN_KEY = 'skirmish.token';
 
 function main(): void {
   const canvas = document.getElementById('game') as HTMLCanvasElement;
   const hudRoot = document.getElementById('hud') as HTMLElement;
-  const client: GameClient = createClient({ url: location.origin });
+  // The session token survives a reload of this tab, so F5 within the grace window keeps the player.
+  const client: GameClient = createClient({ url: location.origin, token: sessionStorage.getItem(TOKEN_KEY) ?? undefined });
+  client.on('token', (token) => sessionStorage.setItem(TOKEN_KEY, token));
   const hud = createHud(hudRoot, client);
   const keyboard = createKeyboard(window);
   let renderer: Renderer | undefined;

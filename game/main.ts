@@ -1,24 +1,43 @@
-// Server entry: `npm start`. Reads PORT, HOST, TICK_RATE, MAP_SIZE, LOG_LEVEL from the environment.
+// Server entry: `npm start`. Reads PORT, HOST, TICK_RATE, MAP_SIZE, GRACE_MS, LOG_LEVEL from the environment.
+import { createLogger } from '../net';
 import { startGameServer } from './server';
 import { rulesForMap } from './rules';
 
-const port = Number(process.env.PORT ?? 5000);
-const mapSize = Number(process.env.MAP_SIZE ?? 100);
+const logger = createLogger();
+const env = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    logger.fatal({ name, raw }, 'bad environment variable');
+    process.exit(2);
+  }
+  return value;
+};
+
 const server = await startGameServer({
-  port,
-  host: process.env.HOST ?? '0.0.0.0',
-  tickRate: Number(process.env.TICK_RATE ?? 30),
-  rules: rulesForMap(mapSize),
+  port: env('PORT', 5000),
+  host: process.env.HOST || '0.0.0.0',
+  tickRate: env('TICK_RATE', 30),
+  graceMs: env('GRACE_MS', 15_000),
+  rules: rulesForMap(env('MAP_SIZE', 100)),
+  logger,
 });
-console.error(`Skirmish is running: open http://localhost:${server.port}`);
+process.stderr.write(`\n  Skirmish is running: open http://localhost:${server.port}\n\n`);
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (closing) return;
     closing = true;
-    const force = setTimeout(() => process.exit(1), 5000);
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 5000);
     force.unref();
-    void server.close().then(() => process.exit(0));
+    void server.close(`server restarting (${signal})`).then(() => {
+      logger.flush?.();
+      process.exit(0);
+    });
   });
 }

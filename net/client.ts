@@ -25,6 +25,8 @@ export interface ClientOptions {
   capacity?: number;
   /** Protocol version announced; only tests set it to something else. */
   protocol?: number;
+  /** Session token of an earlier connection (e.g. from sessionStorage) to resume that player. */
+  token?: string;
   /** Extra Socket.IO client options. */
   socket?: Partial<ManagerOptions & SocketOptions>;
 }
@@ -35,6 +37,8 @@ export interface ClientEvents {
   state: (state: StateMessage) => void;
   events: (events: WireEvent[]) => void;
   status: (status: ConnectionStatus, reason?: string) => void;
+  /** The session token changed (first welcome, or a new player after the grace window passed). */
+  token: (token: string) => void;
   error: (error: ErrorPayload | Error) => void;
 }
 
@@ -54,6 +58,8 @@ export interface GameClient {
   readonly lastSentSeq: number;
   readonly lastAckedSeq: number;
   readonly clock: ClockSync;
+  /** Session token of the current player (undefined before the first welcome). */
+  readonly token: string | undefined;
   /** Sends an input (direction, attack) and returns its sequence number. Dropped while offline. */
   sendInput(input: Omit<WireInput, 'seq'>): number;
   /** Updates interpolated positions in the world for the current time. Call once per frame. */
@@ -78,6 +84,10 @@ export function createClient(options: ClientOptions): GameClient {
   let seq = 0;
   let acked = 0;
   let probeTimer: ReturnType<typeof setTimeout> | undefined;
+  let token = options.token;
+  let shuttingDown = false;
+  let closed = false;
+  let restartTimer: ReturnType<typeof setTimeout> | undefined;
 
   const emit = <E extends keyof ClientEvents>(event: E, ...args: Parameters<ClientEvents[E]>): void => {
     const set = listeners.get(event);
@@ -93,7 +103,8 @@ export function createClient(options: ClientOptions): GameClient {
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(options.url, {
     transports: options.transports ?? ['websocket', 'polling'],
-    auth: { skirmish: options.protocol ?? PROTOCOL_VERSION },
+    // A function, so every reconnection presents the latest token and gets its player back.
+    auth: (cb) => cb(token === undefined ? { skirmish: options.protocol ?? PROTOCOL_VERSION } : { skirmish: options.protocol ?? PROTOCOL_VERSION, token }),
     reconnectionDelay: 250,
     reconnectionDelayMax: 2000,
     ...options.socket,
@@ -112,8 +123,21 @@ export function createClient(options: ClientOptions): GameClient {
   socket.on('connect', () => setStatus('connected'));
   socket.on('disconnect', (reason) => {
     clearTimeout(probeTimer);
+    if (reason === 'io server disconnect' && shuttingDown) {
+      // The server is restarting: keep trying until it is back (Socket.IO only retries on its own
+      // for transport failures, not for a disconnect the server asked for).
+      shuttingDown = false;
+      setStatus('reconnecting', reason);
+      restartTimer = setTimeout(() => {
+        if (!closed) socket.connect();
+      }, 500);
+      return;
+    }
     // Reasons Socket.IO will not recover from by itself end the session; the rest reconnect.
     setStatus(reason === 'io client disconnect' || reason === 'io server disconnect' ? 'disconnected' : 'reconnecting', reason);
+  });
+  socket.on(EngineEvents.shutdown, () => {
+    shuttingDown = true;
   });
   socket.on('connect_error', (error) => {
     emit('error', error);
@@ -122,12 +146,18 @@ export function createClient(options: ClientOptions): GameClient {
   });
   socket.on(EngineEvents.welcome, (w) => {
     welcome = w;
+    if (w.token !== token) {
+      token = w.token;
+      emit('token', w.token);
+    }
     world.localId = w.id;
     world.tickMs = 1000 / w.tickRate;
     clearMirror(world);
     world.buffer.clear();
-    seq = 0;
-    acked = 0;
+    if (!w.resumed) {
+      seq = 0;
+      acked = 0;
+    }
     emit('welcome', w);
     clearTimeout(probeTimer);
     probe();
@@ -176,6 +206,9 @@ export function createClient(options: ClientOptions): GameClient {
     get ping() {
       return clock.rtt;
     },
+    get token() {
+      return token;
+    },
     get lastSentSeq() {
       return seq;
     },
@@ -201,7 +234,9 @@ export function createClient(options: ClientOptions): GameClient {
       return () => void set.delete(added);
     },
     close() {
+      closed = true;
       clearTimeout(probeTimer);
+      clearTimeout(restartTimer);
       socket.disconnect();
       setStatus('disconnected', 'closed');
     },

@@ -9,8 +9,10 @@ export const Field = {
   score: Changed.score,
   /** First sight of the entity: carries max health too. */
   spawn: 16,
+  /** Connected or not (a dropped player is kept for a grace window). */
+  presence: Changed.presence,
 } as const;
-const ALL_FIELDS = Field.position | Field.health | Field.alive | Field.score | Field.spawn;
+const ALL_FIELDS = Field.position | Field.health | Field.alive | Field.score | Field.spawn | Field.presence;
 
 /** Message kinds (first byte of a state message). */
 export const StateKind = { full: 1, delta: 2 } as const;
@@ -24,6 +26,7 @@ export interface EntityRecord {
   hp?: number;
   max?: number;
   dead?: boolean;
+  offline?: boolean;
   kills?: number;
   deaths?: number;
 }
@@ -68,7 +71,7 @@ export class StateWriter {
 
   /** Appends one entity record; write exactly the `count` given to `begin`. */
   entity(r: Required<Omit<EntityRecord, 'mask'>> & { mask: number }): void {
-    this.ensure(4 + 1 + 4 + 8 + 1 + 4 + 4);
+    this.ensure(4 + 1 + 4 + 8 + 1 + 4 + 4 + 1);
     const v = this.view;
     v.setUint32(this.at, r.id);
     v.setUint8(this.at + 4, r.mask);
@@ -92,6 +95,7 @@ export class StateWriter {
       v.setUint16(this.at + 2, Math.min(r.deaths, 65535));
       this.at += 4;
     }
+    if (r.mask & Field.presence) v.setUint8(this.at++, r.offline ? 1 : 0);
   }
 
   /** Appends the removed NetIds and returns a copy of the finished body. */
@@ -179,6 +183,12 @@ export function decodeState(bytes: Uint8Array, map: { width: number; height: num
       r.kills = v.getUint16(at);
       r.deaths = v.getUint16(at + 2);
       at += 4;
+    }
+    if (r.mask & Field.presence) {
+      need(1);
+      const o = v.getUint8(at++);
+      if (o > 1) throw new CodecError(`entity ${r.id}: presence flag ${o}`);
+      r.offline = o === 1;
     }
     entities[i] = r;
   }

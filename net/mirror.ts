@@ -1,6 +1,6 @@
 import {
   addComponent, addEntity, createWorld, getStore, hasComponent, removeComponent, removeEntity, resetStore,
-  Dead, Health, LastAttack, LocalPlayer, NetId, Player, Position, Score,
+  Dead, Health, LastAttack, LocalPlayer, NetId, Offline, Player, Position, Score,
   type EngineWorld,
 } from '../engine';
 import { Field, type StateMessage } from './codec';
@@ -79,6 +79,11 @@ export function applyState(world: MirrorWorld, message: StateMessage): void {
       } else {
         world.buffer.push(r.id, t, r.x!, r.y!, world.tickMs);
       }
+    }
+    if (r.mask & Field.presence) {
+      const offline = getStore(world, Offline);
+      if (r.offline) addComponent(world, eid, offline);
+      else removeComponent(world, eid, offline);
     }
     if (r.mask & Field.health) health.hp[eid] = r.hp!;
     if (r.mask & Field.spawn) health.max[eid] = r.max!;

@@ -15,6 +15,8 @@ export const EngineEvents = {
   input: 'i',
   /** client → server: clock probe; acked with the server's time. */
   time: 't',
+  /** server → client: the server is going away (restart); reconnect later. */
+  shutdown: 'shutdown',
 } as const;
 
 /** Event names of the classic JSON protocol (see DESIGN.md), spoken by any plain Socket.IO client. */
@@ -34,6 +36,10 @@ export const ErrorCodes = {
   unknownEvent: 'unknown_event',
   protocolMismatch: 'protocol_mismatch',
   serverFull: 'server_full',
+  tooManyConnections: 'too_many_connections',
+  originNotAllowed: 'origin_not_allowed',
+  rateLimited: 'rate_limited',
+  kicked: 'kicked',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
@@ -59,6 +65,12 @@ export interface Welcome {
   id: number;
   /** Socket.IO id of this connection (the id classic clients know this player by). */
   sid: string;
+  /** Session token: present it at reconnect (`auth.token`) within the grace window to get this player back. */
+  token: string;
+  /** Grace window in ms during which a dropped player is kept. */
+  graceMs: number;
+  /** True when this connection resumed an existing player. */
+  resumed: boolean;
   tickRate: number;
   tick: number;
   rules: BattleRules;
@@ -76,6 +88,8 @@ export type WireEvent =
 /** Auth payload of an engine client's handshake (`io(url, { auth })`). */
 export interface EngineAuth {
   skirmish: number;
+  /** Token from an earlier welcome, to resume that player. */
+  token?: string;
 }
 
 /** Events the server emits, for typing Socket.IO. */
@@ -84,6 +98,7 @@ export interface ServerToClientEvents {
   ev: (events: WireEvent[]) => void;
   welcome: (welcome: Welcome) => void;
   error: (error: ErrorPayload) => void;
+  shutdown: (notice: { reason: string }) => void;
   new_player: (p: { id: string; position: ClassicPosition }) => void;
   player_moved: (p: { id: string; position: ClassicPosition }) => void;
   player_attacked: (p: { id: string; hp: number }) => void;

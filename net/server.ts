@@ -1,15 +1,15 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { randomInt } from 'node:crypto';
 import { Server } from 'socket.io';
 import { createScheduler, type BattleRules, type BattleWorld, type System } from '../engine';
 import { createMatch, type Match } from './match';
-import { ErrorCodes, PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from './protocol';
+import { EngineEvents, ErrorCodes, type ClientToServerEvents, type ServerToClientEvents } from './protocol';
 import { createStaticHandler } from './static';
 import { createLogger, type Logger } from './logger';
-import type { SessionKind } from './session';
 import { createMetrics, type ServerMetrics } from './metrics';
+import type { RateLimits } from './limits';
+import { AddressCounter, handshakeProtocol, isLoopback, originAllowed, protocolProblem, refusal } from './admission';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
 export interface ServerOptions {
@@ -26,17 +26,25 @@ export interface ServerOptions {
   staticDir?: string;
   /** Systems of a tick; default the engine's battle systems. */
   systems?: System<BattleWorld>[];
-  /** Most players in the match. Default 1000. */
+  /** Most players in the match, connected or waiting to resume. Default 1000. */
   maxPlayers?: number;
+  /** Most simultaneous connections from one address. Default 32. */
+  maxConnectionsPerAddress?: number;
+  /** Exempt loopback addresses from the per-address limit (local bots, a proxy on this host). Default true. */
+  exemptLoopback?: boolean;
   /** Entity capacity of the world. Default 4096. */
   capacity?: number;
-  /** Origins other than the page's own allowed to connect (CORS). Default none: same origin only. */
+  /** Origins other than the page's own allowed to connect from a browser. Default none: same origin only. */
   corsOrigins?: string[];
-  /** Heartbeat: a silent client is dropped after pingInterval + pingTimeout. Default 5 s + 5 s. */
+  /** Heartbeat: a silent client is dropped after pingInterval + pingTimeout. Default 5 s + 4 s. */
   pingInterval?: number;
   pingTimeout?: number;
   /** Largest message in bytes; bigger ones close the connection. Default 16 KiB. */
   maxHttpBufferSize?: number;
+  /** How long a dropped player is kept for its client to come back (ms). Default 15 000. */
+  graceMs?: number;
+  /** Per-connection rate limits (see `defaultLimits`). */
+  limits?: Partial<RateLimits>;
   /** Structured logger; default pino at LOG_LEVEL or 'info'. */
   logger?: Logger;
   /** Serve Prometheus metrics at `/metrics`. Default true. */
@@ -57,23 +65,31 @@ export interface GameServer {
   readonly metrics: ServerMetrics;
   /** Starts the fixed-rate tick loop (if not running). */
   start(): void;
-  /** Stops ticking, disconnects every client and closes the port. */
-  close(): Promise<void>;
+  /**
+   * Shuts down gracefully: refuses new connections, tells every client (`shutdown`), disconnects
+   * them, stops ticking and closes the port. Resolves within a few seconds whatever clients do.
+   */
+  close(reason?: string): Promise<void>;
 }
 
 /**
- * Creates and starts a game server: HTTP (serving the client), Socket.IO (both protocols) and
- * the match's tick loop.
+ * Creates and starts a game server: HTTP (serving the client and /metrics), Socket.IO (both
+ * protocols) and the match's tick loop.
  * @throws if the port cannot be bound.
  */
 export async function createServer(options: ServerOptions): Promise<GameServer> {
   const logger = options.logger ?? createLogger();
   const tickRate = options.tickRate ?? 30;
   const maxPlayers = options.maxPlayers ?? 1000;
+  const perAddress = options.maxConnectionsPerAddress ?? 32;
+  const exemptLoopback = options.exemptLoopback ?? true;
+  const corsOrigins = options.corsOrigins ?? [];
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
   const serveMetrics = options.metrics !== false;
+  let closing = false;
+
   const http = createHttpServer((req, res) => {
-    // Socket.IO answers its own path; everything else is the static client.
+    // Socket.IO answers its own path; everything else is the static client or metrics.
     if (req.url?.startsWith('/socket.io/')) return;
     if (serveMetrics && req.url === '/metrics') {
       metrics.text().then(
@@ -89,11 +105,21 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     else res.writeHead(404).end('not found\n');
   });
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
+    // Games need to notice a vanished player in seconds, not the chat-friendly 45 s default.
     pingInterval: options.pingInterval ?? 5000,
-    pingTimeout: options.pingTimeout ?? 5000,
+    pingTimeout: options.pingTimeout ?? 4000,
     maxHttpBufferSize: options.maxHttpBufferSize ?? 16 * 1024,
-    cors: options.corsOrigins?.length ? { origin: options.corsOrigins } : undefined,
+    cors: corsOrigins.length > 0 ? { origin: corsOrigins } : undefined,
     serveClient: false,
+    // Browsers do not apply CORS to WebSocket upgrades, so the origin is checked here for both transports.
+    allowRequest: (req, callback) => {
+      if (closing) return callback('server shutting down', false);
+      if (!originAllowed(req, corsOrigins)) {
+        logger.warn({ origin: req.headers.origin }, 'origin refused');
+        return callback('origin not allowed', false);
+      }
+      callback(null, true);
+    },
   });
   const match = createMatch({
     rules: options.rules,
@@ -103,29 +129,35 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     systems: options.systems,
     logger,
     nsp: io.of('/'),
+    graceMs: options.graceMs,
+    limits: options.limits,
   });
-
   const metrics = createMetrics(http, match);
+  const addresses = new AddressCounter();
 
-  // Engine clients announce their protocol version; anyone else speaks the classic protocol.
   io.use((socket, next) => {
-    const version = (socket.handshake.auth as { skirmish?: unknown } | undefined)?.skirmish;
-    if (version !== undefined && version !== PROTOCOL_VERSION) {
-      const error = new Error(`protocol mismatch: server speaks ${PROTOCOL_VERSION}, client ${String(version).slice(0, 16)}`);
-      (error as Error & { data: unknown }).data = { code: ErrorCodes.protocolMismatch, server: PROTOCOL_VERSION };
-      return next(error);
+    const { kind, version, token } = handshakeProtocol(socket.handshake.auth);
+    if (kind === 'engine') {
+      const problem = protocolProblem(version);
+      if (problem) return next(problem);
     }
-    if (match.sessions.size >= maxPlayers) {
-      const error = new Error(`server full (${maxPlayers} players)`);
-      (error as Error & { data: unknown }).data = { code: ErrorCodes.serverFull };
-      return next(error);
+    const resuming = token !== undefined && match.players.get(token)?.socket === null;
+    if (!resuming && match.players.size >= maxPlayers) {
+      return next(refusal(ErrorCodes.serverFull, `server full (${maxPlayers} players)`));
+    }
+    const address = socket.handshake.address;
+    if (!(exemptLoopback && isLoopback(address))) {
+      if (!addresses.acquire(address, perAddress)) {
+        return next(refusal(ErrorCodes.tooManyConnections, `too many connections from ${address} (limit ${perAddress})`));
+      }
+      socket.once('disconnect', () => addresses.release(address));
     }
     next();
   });
   io.on('connection', (socket) => {
-    const kind: SessionKind = (socket.handshake.auth as { skirmish?: unknown } | undefined)?.skirmish === undefined ? 'classic' : 'engine';
+    const { kind, token } = handshakeProtocol(socket.handshake.auth);
     try {
-      match.join(socket, kind);
+      match.join(socket, kind, token);
     } catch (error) {
       logger.error({ err: error, sid: socket.id }, 'join failed');
       socket.disconnect(true);
@@ -133,7 +165,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     }
     socket.on('disconnect', (reason) => {
       logger.debug({ sid: socket.id, reason }, 'disconnect');
-      match.leave(socket);
+      match.drop(socket, reason);
     });
   });
 
@@ -168,7 +200,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     timer = setTimeout(loop, scheduler.untilNext());
   };
   const start = (): void => {
-    if (running) return;
+    if (running || closing) return;
     running = true;
     scheduler.advance();
     timer = setTimeout(loop, scheduler.untilNext());
@@ -184,12 +216,20 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     match,
     metrics,
     start,
-    async close() {
+    async close(reason = 'server shutting down') {
+      if (closing) return;
+      closing = true;
       running = false;
       if (timer) clearTimeout(timer);
+      match.close();
+      logger.info({ players: match.sessions.size, reason }, 'shutting down');
+      io.emit(EngineEvents.shutdown, { reason });
+      // Give the notice a moment to leave before the sockets close; never wait on clients.
+      await new Promise((r) => setTimeout(r, 50));
       io.disconnectSockets(true);
       metrics.stop();
-      await new Promise<void>((r) => io.close(() => r()));
+      http.closeAllConnections?.();
+      await Promise.race([new Promise<void>((r) => io.close(() => r())), new Promise((r) => setTimeout(r, 3000))]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol';
+import type { Guard } from './limits';
 
 /** A Socket.IO server-side socket typed with the game's event maps. */
 export type GameSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -10,14 +11,23 @@ export type GameNamespace = Namespace<ClientToServerEvents, ServerToClientEvents
 /** Which protocol a connection speaks. */
 export type SessionKind = 'engine' | 'classic';
 
-/** One connected player: its socket, its entity and what it has been sent. */
+/** One player: its entity, its current connection (none while dropped) and what it has been sent. */
 export interface Session {
-  readonly socket: GameSocket;
+  /** The live connection; null while the player is dropped and waiting to be resumed. */
+  socket: GameSocket | null;
   readonly kind: SessionKind;
   readonly eid: number;
   readonly netId: number;
-  /** True until the first full state has been sent. */
+  /** Secret that resumes this player after a drop (engine clients). */
+  readonly token: string;
+  /** Socket.IO id of the first connection: the id classic clients know this player by, for good. */
+  readonly publicId: string;
+  /** True until the first full state has been sent on the current connection. */
   needsFull: boolean;
-  /** Messages refused by validation on this connection. */
+  /** Messages refused (invalid or over the rate) on this session. */
   rejected: number;
+  /** Rate limits of the current connection. */
+  guard: Guard;
+  /** Pending removal while dropped. */
+  graceTimer?: ReturnType<typeof setTimeout>;
 }

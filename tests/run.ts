@@ -23,3 +23,9 @@ if (files.length === 0) {
 }
 const { run } = (await import('uvu/run')) as { run: (suites: { name: string; file: string }[], opts: { bail?: boolean }) => Promise<void> };
 await run(files.map((file) => ({ name: relative(root, file), file })), {});
+
+// Everything a test opens it must close; say so loudly if something was left, then exit anyway
+// so one leak cannot hang CI.
+const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'Timeout');
+if (left.length > 0) console.error(`warning: resources still open after the tests: ${left.join(', ')}`);
+setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref();

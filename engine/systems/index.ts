@@ -1,10 +1,20 @@
 import { inputSystem } from './input';
 import { movementSystem } from './movement';
+import { spatialSystem } from '../spatial';
 import { combatSystem } from './combat';
 import { respawnSystem } from './respawn';
+import { historySystem } from './history';
 import { syncSystem } from './sync';
 
 /** What one battle tick does, in order. */
-export const battleSystems = [inputSystem, movementSystem, combatSystem, respawnSystem, syncSystem] as const;
+export const battleSystems = [
+  inputSystem,
+  movementSystem,
+  spatialSystem, // grid of end-of-movement positions, for combat and the network layer
+  combatSystem,
+  respawnSystem,
+  historySystem, // after respawn: records where everyone ended the tick
+  syncSystem,
+] as const;
 
-export { inputSystem, movementSystem, combatSystem, respawnSystem, syncSystem };
+export { inputSystem, movementSystem, spatialSystem, combatSystem, respawnSystem, historySystem, syncSystem };

@@ -5,13 +5,14 @@ import type { BattleWorld } from '../battle';
 
 /**
  * Applies every command queued since the last tick: the last movement wins, any attack press
- * counts, the last sequence number is remembered. Without commands a player keeps walking the
+ * counts (with the view time of the last press that has one), the last sequence number is remembered. Without commands a player keeps walking the
  * way it was (held keys), but does not attack again.
  */
 export function inputSystem(world: BattleWorld): void {
   const input = getStore(world, Input);
   for (const eid of query(world, [input])) {
     input.attack[eid] = 0;
+    input.viewTime[eid] = 0;
     const queue = world.inputs.get(eid);
     if (queue === undefined || queue.length === 0) continue;
     for (let i = 0; i < queue.length; i++) {
@@ -28,7 +29,10 @@ export function inputSystem(world: BattleWorld): void {
         input.mx[eid] = cmd.move.x;
         input.my[eid] = cmd.move.y;
       }
-      if (cmd.attack) input.attack[eid] = 1;
+      if (cmd.attack) {
+        input.attack[eid] = 1;
+        if (cmd.viewTime !== undefined) input.viewTime[eid] = cmd.viewTime;
+      }
     }
     queue.length = 0;
   }

@@ -1,6 +1,6 @@
 import { hasComponent, query } from 'bitecs';
 import { defineComponent, getStore } from '../component';
-import { Dead, Health, NetId, Player, Position, Score } from '../components';
+import { Dead, Health, NetId, Offline, Player, Position, Score } from '../components';
 import type { BattleWorld } from '../battle';
 
 /** Bits of `SyncState.mask`: which replicated fields of an entity changed. */
@@ -9,6 +9,7 @@ export const Changed = {
   health: 2,
   alive: 4,
   score: 8,
+  presence: 32,
 } as const;
 
 /** What the network-sync system found in the last tick. Read it after `step`. */
@@ -33,6 +34,7 @@ const Published = defineComponent('Published', {
   y: Float32Array,
   hp: Float32Array,
   dead: Uint8Array,
+  offline: Uint8Array,
   kills: Uint32Array,
   deaths: Uint32Array,
 });
@@ -77,12 +79,16 @@ export function syncSystem(world: BattleWorld): void {
   const score = getStore(world, Score);
   const dead = getStore(world, Dead);
   const pub = getStore(world, Published);
+  const offline = getStore(world, Offline);
   sync.changed.length = 0;
   sync.spawned = sync.pendingSpawned;
   sync.pendingSpawned = [];
   sync.removed = sync.pendingRemoved;
   sync.pendingRemoved = [];
-  for (const eid of sync.spawned) pub.dead[eid] = 255; // forces a full first publish
+  for (const eid of sync.spawned) {
+    pub.dead[eid] = 255; // forces a full first publish
+    pub.offline[eid] = 0;
+  }
   for (const eid of query(world, [getStore(world, Player), pos, health, score])) {
     const isDead = hasComponent(world, eid, dead) ? 1 : 0;
     let mask = 0;
@@ -90,6 +96,8 @@ export function syncSystem(world: BattleWorld): void {
     if (health.hp[eid] !== pub.hp[eid]) mask |= Changed.health;
     if (isDead !== pub.dead[eid]) mask |= Changed.alive;
     if (score.kills[eid] !== pub.kills[eid] || score.deaths[eid] !== pub.deaths[eid]) mask |= Changed.score;
+    const isOffline = hasComponent(world, eid, offline) ? 1 : 0;
+    if (isOffline !== pub.offline[eid]) mask |= Changed.presence;
     sync.mask[eid] = mask;
     if (mask === 0) continue;
     sync.changed.push(eid);
@@ -97,6 +105,7 @@ export function syncSystem(world: BattleWorld): void {
     pub.y[eid] = pos.y[eid]!;
     pub.hp[eid] = health.hp[eid]!;
     pub.dead[eid] = isDead;
+    pub.offline[eid] = isOffline;
     pub.kills[eid] = score.kills[eid]!;
     pub.deaths[eid] = score.deaths[eid]!;
   }

@@ -49,8 +49,12 @@ function expectColor(pixels: Pixels, at: { x: number; y: number }, hex: number, 
   assert.ok(colorNear(rgb, hex, 40), `${what}: expected ~#${hex.toString(16)} at ${Math.round(at.x)},${Math.round(at.y)}, got ${hexOf(rgb)}`);
 }
 
+function eidOf(server: GameServer, sid: string): number {
+  return [...server.match.players.values()].find((s) => s.publicId === sid)!.eid;
+}
+
 function place(server: GameServer, sid: string, x: number, y: number): void {
-  const eid = server.match.sessions.get(sid)!.eid;
+  const eid = eidOf(server, sid);
   const pos = getStore(server.match.world, Position);
   pos.x[eid] = x;
   pos.y[eid] = y;
@@ -127,7 +131,7 @@ browserSuite<Ctx>('game in the browser', (test) => {
     await sleep(300);
     const drawn = await self(page);
     const server = getStore(ctx.server.match.world, Position);
-    const eid = ctx.server.match.sessions.get(me.sid)!.eid;
+    const eid = eidOf(ctx.server, me.sid);
     assert.ok(Math.hypot(drawn.x - server.x[eid]!, drawn.y - server.y[eid]!) < 0.5, 'page and server agree');
     expectColor(await screenshotPixels(page), drawn.screen, S.localPlayer, 'own player after moving');
   });
@@ -148,7 +152,7 @@ browserSuite<Ctx>('game in the browser', (test) => {
     const pixels = await screenshotPixels(page);
     await page.keyboard.up('Space');
     await waitFor(() => getStore(victim.world, Health).hp[victim.localEntity!] === 90, 3000, 'victim sees hp 90');
-    const serverHp = getStore(ctx.server.match.world, Health).hp[ctx.server.match.sessions.get(victim.welcome!.sid)!.eid];
+    const serverHp = getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, victim.welcome!.sid)];
     assert.is(serverHp, 90);
     await page.waitForFunction((id) => {
       const { client } = (window as any).skirmish;
@@ -156,28 +160,32 @@ browserSuite<Ctx>('game in the browser', (test) => {
       const health = [...client.world.stores.entries()].find(([def]: [any]) => def.name === 'Health')![1];
       return health.hp[eid] === 90;
     }, victim.welcome!.id, { timeout: 3000 });
-    const attacker = getStore(ctx.server.match.world, Health).hp[ctx.server.match.sessions.get(me.sid)!.eid];
+    const attacker = getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, me.sid)];
     assert.is(attacker, 100, 'no self-hit');
     // The attack ring (radius = range) was on screen right after the key press.
     const near = [-1, 0, 1].some((d) => colorNear(pixels.at(ring.x + d, ring.y), S.attackRing, 60));
     assert.ok(near, `attack ring at ${Math.round(ring.x)},${Math.round(ring.y)}: ${hexOf(pixels.at(ring.x, ring.y))}`);
   });
 
-  test('the status shows reconnecting when the connection drops, then recovers', async (ctx) => {
+  test('the status shows reconnecting when the connection drops, then recovers the same player', async (ctx) => {
     const page = await openGame(ctx);
     const me = await self(page);
+    const socketId = await page.evaluate(() => (window as any).skirmish.client.socket.id);
     const seen: string[] = [];
     await page.exposeFunction('recordStatus', (s: string) => seen.push(s));
     await page.evaluate(() => {
       const el = document.querySelector('.hud-status')!;
       new MutationObserver(() => (window as any).recordStatus((el as HTMLElement).dataset.status)).observe(el, { attributes: true });
     });
-    ctx.server.io.sockets.sockets.get(me.sid)!.conn.close(); // cut the transport under the client
+    ctx.server.io.sockets.sockets.get(socketId)!.conn.close(); // cut the transport under the client
     await within(8000, page.waitForFunction((old) => {
       const { client } = (window as any).skirmish;
-      return client.status === 'connected' && client.welcome.sid !== old && client.localEntity !== undefined;
-    }, me.sid, { timeout: 8000 }), 'reconnect');
+      return client.status === 'connected' && client.socket.id !== old && client.welcome.resumed && client.localEntity !== undefined;
+    }, socketId, { timeout: 8000 }), 'reconnect');
     assert.ok(seen.includes('reconnecting'), `statuses seen: ${seen.join(', ')}`);
     assert.is(await page.locator('.hud-status .text').textContent(), 'connected');
+    const after = await self(page);
+    assert.is(after.id, me.id, 'same player after the drop');
+    assert.is(ctx.server.match.players.size, 1, 'no duplicate player');
   });
 });

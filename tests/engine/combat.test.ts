@@ -233,3 +233,126 @@ Combat('a victim killed by one attacker is not hit again by a later attacker in 
 });
 
 Combat.run();
+
+// --- through the spatial grid: the same hits as the original all-pairs loop -----------------------
+import {
+  createRng, query, Not, emit, Position, Input, movementSystem, spatialSystem, respawnSystem,
+  type System, type KillEvent, type HitEvent, type AttackEvent,
+} from '../../engine';
+
+/** The combat system as it was before the grid: every attacker against every living player. */
+const bruteForceCombat: System<BattleWorld> = (world) => {
+  const { attack: a, respawnDelay } = world.rules;
+  const now = world.time.elapsed;
+  const pos = getStore(world, Position);
+  const health = getStore(world, Health);
+  const input = getStore(world, Input);
+  const cooldown = getStore(world, Cooldown);
+  const score = getStore(world, Score);
+  const dead = getStore(world, Dead);
+  const rangeSq = a.range * a.range;
+  const living = query(world, [pos, health, Not(dead)]);
+  for (const eid of query(world, [pos, health, input, cooldown, Not(dead)])) {
+    if (input.attack[eid] !== 1 || health.hp[eid]! <= 0) continue;
+    if (now + 1e-9 < cooldown.readyAt[eid]!) continue;
+    cooldown.readyAt[eid] = now + a.cooldown;
+    emit<AttackEvent>(world, { type: 'attack', eid });
+    for (let i = 0; i < living.length; i++) {
+      const victim = living[i]!;
+      if (victim === eid || health.hp[victim]! <= 0) continue;
+      const dx = pos.x[victim]! - pos.x[eid]!;
+      const dy = pos.y[victim]! - pos.y[eid]!;
+      if (dx * dx + dy * dy > rangeSq) continue;
+      const left = Math.max(0, health.hp[victim]! - a.damage);
+      health.hp[victim] = left;
+      emit<HitEvent>(world, { type: 'hit', attacker: eid, victim, damage: a.damage, hp: left });
+      if (left <= 0) {
+        addComponent(world, victim, dead);
+        dead.respawnAt[victim] = now + respawnDelay;
+        score.deaths[victim]!++;
+        score.kills[eid]!++;
+        emit<KillEvent>(world, { type: 'kill', attacker: eid, victim });
+      }
+    }
+  }
+};
+
+const Equivalence = suite('combat: grid vs all pairs');
+
+Equivalence('seeded matches: the grid-based combat gives the same hp, scores, deaths and events, tick by tick', () => {
+  let hits = 0;
+  let kills = 0;
+  let exactRange = 0;
+  let crowdedAttacks = 0;
+  for (let seed = 1; seed <= 30; seed++) {
+    const script = createRng(seed * 104729);
+    // Odd maps, cell sizes below, at and above the range, crowds from a handful to hundreds.
+    const crowd = seed % 5 === 0; // dozens of victims per attack
+    const width = crowd ? 20 : [20, 50, 100, 37.5][seed % 4]!;
+    const height = crowd ? 20 : [20, 30, 100, 91][(seed >> 2) % 4]!;
+    const n = crowd ? 100 + script.int(50) : 4 + script.int(40);
+    const lattice = seed % 3 === 0; // integer spots and no movement: many players at exactly the range
+    const arena: BattleRules = {
+      ...rules, map: { width, height }, speed: lattice ? 0 : 25, respawnDelay: 0.4,
+      attack: { range: [10, 5, 7.5][seed % 3]!, damage: 25, cooldown: 0.2 },
+      gridCellSize: [1, 5, 10, 16, 100][seed % 5]!,
+    };
+    const real = createBattleWorld({ rules: arena, dt, seed, capacity: 512, systems: [inputSystem, movementSystem, spatialSystem, combatSystem, respawnSystem] });
+    const ref = createBattleWorld({ rules: arena, dt, seed, capacity: 512, systems: [inputSystem, movementSystem, bruteForceCombat, respawnSystem] });
+    for (let i = 0; i < n; i++) {
+      const at = lattice ? { at: { x: script.int(width + 1), y: script.int(height + 1) } } : {};
+      spawnPlayer(real, at);
+      spawnPlayer(ref, at);
+    }
+    const pos = getStore(real, Position);
+    for (let t = 0; t < 50; t++) {
+      for (let eid = 1; eid <= n; eid++) {
+        const roll = script.next();
+        const cmd = roll < 0.25 ? { move: { x: script.range(-1, 1), y: script.range(-1, 1) }, attack: script.next() < 0.5 }
+          : roll < 0.35 ? { target: { x: script.range(0, width), y: script.range(0, height) } }
+            : roll < 0.75 ? { attack: true } : {};
+        queueInput(real, eid, cmd);
+        queueInput(ref, eid, cmd);
+      }
+      step(real);
+      step(ref);
+      const tag = `seed ${seed} tick ${real.time.tick}`;
+      const strip = (w: BattleWorld) => w.events.filter((e) => e.type !== 'spawn');
+      assert.equal(strip(real), strip(ref), `${tag}: events`);
+      const slice = (w: BattleWorld) => [
+        ...getStore(w, Health).hp.slice(0, n + 1), ...getStore(w, Score).kills.slice(0, n + 1),
+        ...getStore(w, Score).deaths.slice(0, n + 1), ...getStore(w, Position).x.slice(0, n + 1),
+        ...Array.from({ length: n }, (_, i) => Number(isAlive(w, i + 1))),
+      ];
+      assert.equal(slice(real), slice(ref), `${tag}: hp, kills, deaths, x, alive`);
+      let attackHits = 0;
+      for (const e of real.events as BattleEvent[]) {
+        if (e.type === 'attack') attackHits = 0;
+        if (e.type === 'hit' && ++attackHits === 40) crowdedAttacks++;
+        if (e.type === 'kill') kills++;
+        if (e.type !== 'hit') continue;
+        hits++;
+        const dx = pos.x[e.victim]! - pos.x[e.attacker]!;
+        const dy = pos.y[e.victim]! - pos.y[e.attacker]!;
+        if (dx * dx + dy * dy === arena.attack.range * arena.attack.range) exactRange++;
+      }
+    }
+  }
+  assert.ok(hits > 5000 && kills > 200, `the matches must fight (${hits} hits, ${kills} kills)`);
+  assert.ok(exactRange > 20, `some hits must be at exactly the range (${exactRange})`);
+  assert.ok(crowdedAttacks > 30, `some attacks must hit a crowd (${crowdedAttacks} with 40 hits or more)`);
+});
+
+Equivalence('the grid is rebuilt by combat when no spatialSystem ran this tick', () => {
+  const world = createBattleWorld({ rules, dt, seed: 3, systems: [inputSystem, combatSystem] });
+  const a = spawnPlayer(world, at(50, 50));
+  const b = spawnPlayer(world, at(80, 80));
+  step(world);
+  getStore(world, Position).x[b] = 55; // moved by hand between ticks
+  getStore(world, Position).y[b] = 50;
+  attack(world, a);
+  assert.is(hp(world, b), 90);
+  assert.is(world.grid.builtAt, world.time.tick);
+});
+
+Equivalence.run();

@@ -41,9 +41,9 @@ export class Harness {
     return socket;
   }
 
-  /** Server-side entity of a client's connection. */
+  /** Server-side entity of a player, by its public id (first Socket.IO id, `welcome.sid`). */
   eidOf(sid: string): number {
-    const session = this.server.match.sessions.get(sid);
+    const session = [...this.server.match.players.values()].find((s) => s.publicId === sid);
     if (!session) throw new Error(`no session ${sid}`);
     return session.eid;
   }

@@ -1,0 +1,101 @@
+// The edge: every message a client sends enters here, is rate-limited and validated, and only
+// then becomes an input command for the next tick. Nothing here throws past the dispatcher.
+import { queueInput, type BattleWorld } from '../engine';
+import { ClassicEvents, EngineEvents, ErrorCodes, type ErrorCode } from './protocol';
+import type { Session } from './session';
+import { checkAttack, checkInput, checkMove, checkTime } from './validate';
+import type { Logger } from './logger';
+
+/** What the dispatcher needs from its match. */
+export interface InboundContext {
+  readonly world: BattleWorld;
+  readonly log: Logger;
+  /** Server clock (ms) answered to clock probes. */
+  now(): number;
+  /** Counts a message received, refused or dropped. */
+  count(what: 'received' | 'rejected' | 'dropped'): void;
+  /** Disconnects an abusive connection with a reason. */
+  kick(session: Session, reason: string): void;
+}
+
+type Handler = {
+  input: boolean;
+  run(session: Session, args: unknown[], ctx: InboundContext): string | undefined;
+};
+
+// Each handler returns undefined when the message was accepted, or why it was refused.
+const handlers = new Map<string, Handler>([
+  [EngineEvents.input, {
+    input: true,
+    run(session, [payload], { world }) {
+      const checked = checkInput(payload);
+      if (!checked.ok) return checked.message;
+      const { seq, mx, my, attack } = checked.value;
+      queueInput(world, session.eid, { seq, move: { x: mx, y: my }, attack });
+      return undefined;
+    },
+  }],
+  [EngineEvents.time, {
+    input: false,
+    run(_session, [payload, ack], ctx) {
+      const checked = checkTime(payload);
+      if (!checked.ok) return checked.message;
+      if (typeof ack !== 'function') return 'clock probe needs an ack';
+      ack(ctx.now());
+      return undefined;
+    },
+  }],
+  [ClassicEvents.move, {
+    input: true,
+    run(session, [payload], { world }) {
+      const checked = checkMove(payload);
+      if (!checked.ok) return checked.message;
+      queueInput(world, session.eid, { target: checked.value });
+      return undefined;
+    },
+  }],
+  [ClassicEvents.attack, {
+    input: true,
+    run(session, [payload], { world }) {
+      const checked = checkAttack(typeof payload === 'function' ? undefined : payload);
+      if (!checked.ok) return checked.message;
+      queueInput(world, session.eid, { attack: true });
+      return undefined;
+    },
+  }],
+]);
+
+/** Names of the events clients may send. */
+export const inboundEvents: readonly string[] = [...handlers.keys()];
+
+/** Routes every message of `session`'s current socket through limits and validation. */
+export function attachInbound(session: Session, ctx: InboundContext): void {
+  const socket = session.socket!;
+  const refuse = (code: ErrorCode, event: string, message: string, what: 'rejected' | 'dropped'): void => {
+    ctx.count(what);
+    session.rejected++;
+    if (session.guard.strike()) {
+      ctx.kick(session, `too many refused messages (last: ${event}: ${message})`);
+      return;
+    }
+    if (session.guard.mayReply()) socket.emit('error', { code, event, message });
+  };
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    // A socket replaced by a resumed connection must not act for the player any more.
+    if (session.socket !== socket) return;
+    ctx.count('received');
+    const name = typeof event === 'string' ? event.slice(0, 64) : typeof event;
+    try {
+      const handler = typeof event === 'string' ? handlers.get(event) : undefined;
+      if (handler === undefined) return refuse(ErrorCodes.unknownEvent, name, 'unknown event', 'rejected');
+      if (session.guard.admit(handler.input) === 'dropped') {
+        return refuse(ErrorCodes.rateLimited, name, 'rate limit exceeded; message dropped', 'dropped');
+      }
+      const problem = handler.run(session, args, ctx);
+      if (problem !== undefined) refuse(ErrorCodes.badInput, name, problem, 'rejected');
+    } catch (error) {
+      // A bug in a handler costs this message, never the server.
+      ctx.log.error({ err: error, sid: socket.id, event: name }, 'handler threw');
+    }
+  });
+}

@@ -1,0 +1,148 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { io as connect, type Socket } from 'socket.io-client';
+import { battleSystems, getStore, Position, type BattleWorld } from '../../engine';
+import { encodeInput, type ErrorPayload } from '../../net';
+import { Harness } from './harness';
+import { sleep, waitFor, within } from '../helpers';
+
+const Abuse = suite<{ h: Harness }>('abuse');
+Abuse.before.each((ctx) => {
+  ctx.h = new Harness();
+});
+Abuse.after.each(async (ctx) => {
+  await ctx.h.close();
+});
+
+function attempt(url: string, options: Parameters<typeof connect>[1], ms = 3000): Promise<{ ok: boolean; error?: Error & { data?: { code?: string } }; socket: Socket }> {
+  const socket = connect(url, { reconnection: false, transports: ['websocket'], ...options });
+  return within(ms, new Promise((resolve) => {
+    socket.once('connect', () => resolve({ ok: true, socket }));
+    socket.once('connect_error', (error) => resolve({ ok: false, error, socket }));
+  }), 'connect attempt');
+}
+
+Abuse('an input flood is rate-limited: excess dropped, sustained abuse disconnected, others unaffected', async ({ h }) => {
+  await h.start();
+  const honest = await h.engine();
+  const flooder = await h.classic();
+  const errors: ErrorPayload[] = [];
+  flooder.on('error', (e: ErrorPayload) => errors.push(e));
+  const gone = new Promise<string>((r) => flooder.on('disconnect', r));
+  const eid = h.eidOf(honest.welcome!.sid);
+  const x0 = getStore(h.server.match.world, Position).x[eid]!;
+  honest.sendInput({ mx: x0 > 50 ? -1 : 1, my: 0, attack: false });
+  for (let i = 0; i < 1500; i++) flooder.emit('move', { x: i % 100, y: 50 });
+  assert.is(await within(5000, gone, 'flooder kicked'), 'io server disconnect');
+  const stats = h.server.match.stats;
+  assert.ok(stats.dropped >= 200, `dropped ${stats.dropped}`);
+  assert.is(stats.kicked, 1);
+  assert.ok(errors.some((e) => e.code === 'rate_limited'));
+  assert.ok(errors.some((e) => e.code === 'kicked'));
+  assert.ok(errors.length <= 40, `error replies are rate-limited too: ${errors.length}`);
+  await waitFor(() => h.server.match.players.size === 1, 3000, 'flooder removed');
+  await waitFor(() => Math.abs(getStore(h.server.match.world, Position).x[eid]! - x0) > 3, 3000, 'honest still moves');
+});
+
+Abuse('an honest client at 20 inputs/s for 3 s is never limited', async ({ h }) => {
+  await h.start();
+  const c = await h.engine();
+  const errors: unknown[] = [];
+  c.on('error', (e) => errors.push(e));
+  for (let i = 0; i < 60; i++) {
+    c.sendInput({ mx: Math.cos(i), my: Math.sin(i), attack: i % 20 === 0 });
+    await sleep(50);
+  }
+  await waitFor(() => c.lastAckedSeq === c.lastSentSeq, 3000);
+  assert.equal(errors, []);
+  assert.is(h.server.match.stats.dropped, 0);
+});
+
+Abuse('junk over binary is refused without crashing: raw bytes of every size', async ({ h }) => {
+  await h.start();
+  const honest = await h.engine();
+  const bad = await h.classic();
+  for (let n = 0; n < 40; n++) bad.emit('i', new Uint8Array(n).fill(0xff));
+  bad.emit('i', encodeInput({ seq: 1, mx: 1, my: 0, attack: false }).subarray(1));
+  await sleep(200);
+  assert.ok(h.server.match.stats.rejected >= 40);
+  honest.sendInput({ mx: 0, my: 1, attack: false });
+  await waitFor(() => honest.lastAckedSeq === honest.lastSentSeq, 3000);
+});
+
+Abuse('origins: same origin and allowlisted origins connect, others are refused (both transports)', async ({ h }) => {
+  const server = await h.start({ corsOrigins: ['http://friend.example'] });
+  const host = new URL(server.url).host;
+  for (const transports of [['websocket'], ['polling']] as const) {
+    const same = await attempt(server.url, { transports: [...transports], extraHeaders: { origin: `http://${host}` } });
+    const friend = await attempt(server.url, { transports: [...transports], extraHeaders: { origin: 'http://friend.example' } });
+    const evil = await attempt(server.url, { transports: [...transports], extraHeaders: { origin: 'http://evil.example' } });
+    const none = await attempt(server.url, { transports: [...transports] });
+    for (const r of [same, friend, evil, none]) r.socket.disconnect();
+    assert.equal([same.ok, friend.ok, evil.ok, none.ok], [true, true, false, true], transports[0]);
+  }
+});
+
+Abuse('no CORS header for foreign origins by default', async ({ h }) => {
+  const server = await h.start();
+  const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'http://evil.example' } });
+  assert.is(res.headers.get('access-control-allow-origin'), null);
+  assert.is(res.status, 403);
+});
+
+Abuse('connections per address are capped (loopback exemption off)', async ({ h }) => {
+  const server = await h.start({ maxConnectionsPerAddress: 2, exemptLoopback: false });
+  const a = await attempt(server.url, {});
+  const b = await attempt(server.url, {});
+  const c = await attempt(server.url, {});
+  assert.equal([a.ok, b.ok, c.ok], [true, true, false]);
+  assert.is(c.error?.data?.code, 'too_many_connections');
+  a.socket.disconnect();
+  await waitFor(() => server.match.players.size === 1);
+  const d = await attempt(server.url, {});
+  assert.ok(d.ok, 'a slot frees up when a connection closes');
+  for (const r of [b, c, d]) r.socket.disconnect();
+});
+
+Abuse('500 connections from loopback are fine with the defaults', async ({ h }) => {
+  const server = await h.start();
+  const sockets: Socket[] = [];
+  try {
+    const results = await Promise.all(Array.from({ length: 500 }, () => attempt(server.url, {}, 30_000)));
+    for (const r of results) sockets.push(r.socket);
+    assert.is(results.filter((r) => r.ok).length, 500);
+    assert.is(server.match.players.size, 500);
+  } finally {
+    for (const s of sockets) s.disconnect();
+  }
+});
+
+Abuse('the match is full at maxPlayers', async ({ h }) => {
+  const server = await h.start({ maxPlayers: 1 });
+  const a = await attempt(server.url, {});
+  const b = await attempt(server.url, {});
+  assert.equal([a.ok, b.ok], [true, false]);
+  assert.is(b.error?.data?.code, 'server_full');
+  a.socket.disconnect();
+  b.socket.disconnect();
+});
+
+Abuse('a throwing system is logged and the tick goes on', async ({ h }) => {
+  let thrown = 0;
+  const faulty = (world: BattleWorld): void => {
+    if (world.time.tick % 2 === 0) {
+      thrown++;
+      throw new Error('bug in a game system');
+    }
+  };
+  await h.start({ systems: [...battleSystems.slice(0, 2), faulty, ...battleSystems.slice(2)] });
+  const c = await h.engine();
+  const eid = h.eidOf(c.welcome!.sid);
+  h.place(c.welcome!.sid, 10, 10);
+  c.sendInput({ mx: 1, my: 0, attack: false });
+  await waitFor(() => getStore(h.server.match.world, Position).x[eid]! > 15, 3000, 'still simulating');
+  await waitFor(() => (c.world.buffer.latest(c.welcome!.id)?.x ?? 0) > 15, 3000, 'still sending state');
+  await waitFor(() => thrown > 5, 3000, 'the faulty system kept being called');
+});
+
+Abuse.run();
