@@ -16,7 +16,10 @@ export interface BattleContext {
   readonly sync: SyncState;
   /** Next NetId to hand out; never reused. */
   nextNetId: number;
-  /** Living players by position, rebuilt each tick by `spatialSystem`: query it after `step`. */
+  /**
+   * Living players by end-of-movement position, rebuilt each tick by `spatialSystem`: query it
+   * after `step`. Players respawned during a tick enter it at the next.
+   */
   readonly grid: SpatialGrid;
   /** Recent positions for lag compensation (`positionAt`); null without `rules.lagCompensation`. */
   readonly history: PositionHistory | null;

@@ -116,8 +116,8 @@ function sortByOrder(eids: number[], n: number, order: Int32Array, capacity: num
 
 /**
  * How far a player can have moved in `rewind` seconds: speed × rewind, plus what Float32 rounding
- * of positions may add over those ticks. Players are assumed to move only by the movement system
- * (and respawn, which the history marks as dead in between); a teleport could outrun it.
+ * of positions may add over those ticks. Players are assumed to move only by the movement system;
+ * a teleport (or a death and respawn within the rewind) can outrun it.
  */
 function reach(speed: number, rewind: number, dt: number, map: { width: number; height: number }): number {
   if (rewind <= 0) return 0;

@@ -5,8 +5,9 @@ import type { BattleWorld } from '../battle';
 
 /**
  * Applies every command queued since the last tick: the last movement wins, any attack press
- * counts (with the view time of the last press that has one), the last sequence number is remembered. Without commands a player keeps walking the
- * way it was (held keys), but does not attack again.
+ * counts (with the view time of the last press that has one), the last sequence number is
+ * remembered. Without commands a player keeps walking the way it was (held keys), but does not
+ * attack again.
  */
 export function inputSystem(world: BattleWorld): void {
   const input = getStore(world, Input);
