@@ -26,6 +26,6 @@ await run(files.map((file) => ({ name: relative(root, file), file })), {});
 
 // Everything a test opens it must close; say so loudly if something was left, then exit anyway
 // so one leak cannot hang CI.
-const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'Timeout');
+const left = process.getActiveResourcesInfo().filter((r) => !['TTYWrap', 'PipeWrap', 'Timeout'].includes(r));
 if (left.length > 0) console.error(`warning: resources still open after the tests: ${left.join(', ')}`);
 setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref();

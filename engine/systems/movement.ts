@@ -2,6 +2,9 @@ import { Not, query } from 'bitecs';
 import { getStore } from '../component';
 import { Dead, Input, Position, Velocity } from '../components';
 import type { BattleWorld } from '../battle';
+import { stepMotion } from '../motion';
+
+const out = { x: 0, y: 0 };
 
 /**
  * Moves living players at `rules.speed`: along their input direction (normalised, so diagonals
@@ -15,30 +18,26 @@ export function movementSystem(world: BattleWorld): void {
   const input = getStore(world, Input);
   const maxStep = speed * dt;
   for (const eid of query(world, [pos, vel, input, Not(getStore(world, Dead))])) {
-    let dx: number;
-    let dy: number;
+    const x0 = pos.x[eid]!;
+    const y0 = pos.y[eid]!;
     if (input.seek[eid] === 1) {
-      dx = input.tx[eid]! - pos.x[eid]!;
-      dy = input.ty[eid]! - pos.y[eid]!;
-      const dist = Math.hypot(dx, dy);
+      let dx = input.tx[eid]! - x0;
+      let dy = input.ty[eid]! - y0;
+      const dist = Math.sqrt(dx * dx + dy * dy);
       if (dist > maxStep) {
         dx = (dx / dist) * maxStep;
         dy = (dy / dist) * maxStep;
       } else if (dist === 0) {
         input.seek[eid] = 0;
       }
+      pos.x[eid] = Math.min(map.width, Math.max(0, x0 + dx));
+      pos.y[eid] = Math.min(map.height, Math.max(0, y0 + dy));
     } else {
-      dx = input.mx[eid]!;
-      dy = input.my[eid]!;
-      const len = Math.hypot(dx, dy);
-      const scale = len > 1 ? maxStep / len : maxStep;
-      dx *= scale;
-      dy *= scale;
+      // The same step clients use to predict themselves and to dead-reckon everyone else.
+      stepMotion(x0, y0, input.mx[eid]!, input.my[eid]!, maxStep, map.width, map.height, out);
+      pos.x[eid] = out.x;
+      pos.y[eid] = out.y;
     }
-    const x0 = pos.x[eid]!;
-    const y0 = pos.y[eid]!;
-    pos.x[eid] = Math.min(map.width, Math.max(0, x0 + dx));
-    pos.y[eid] = Math.min(map.height, Math.max(0, y0 + dy));
     vel.x[eid] = (pos.x[eid]! - x0) / dt;
     vel.y[eid] = (pos.y[eid]! - y0) / dt;
   }

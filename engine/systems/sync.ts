@@ -1,16 +1,25 @@
 import { hasComponent, query } from 'bitecs';
 import { defineComponent, getStore } from '../component';
-import { Dead, Health, NetId, Offline, Player, Position, Score } from '../components';
+import { Dead, Health, Input, NetId, Offline, Player, Position, Score } from '../components';
+import { stepMotion } from '../motion';
 import type { BattleWorld } from '../battle';
 
-/** Bits of `SyncState.mask`: which replicated fields of an entity changed. */
+/**
+ * Bits of `SyncState.mask`: which replicated fields of an entity changed. `position` means the
+ * entity is not where dead reckoning (its last published position stepped with its published
+ * direction by `stepMotion`) puts it: a correction, not every move.
+ */
 export const Changed = {
   position: 1,
   health: 2,
   alive: 4,
   score: 8,
+  direction: 16,
   presence: 32,
 } as const;
+
+/** Every bit of `Changed`. */
+export const ALL_CHANGED = 63;
 
 /** What the network-sync system found in the last tick. Read it after `step`. */
 export interface SyncState {
@@ -28,10 +37,13 @@ export interface SyncState {
   pendingRemoved: number[];
 }
 
-// The values last published per entity: what "changed" is measured against.
+// The values last published per entity: what "changed" is measured against. x, y is the dead
+// reckoning model every client also runs: published position stepped with published direction.
 const Published = defineComponent('Published', {
   x: Float32Array,
   y: Float32Array,
+  mx: Float32Array,
+  my: Float32Array,
   hp: Float32Array,
   dead: Uint8Array,
   offline: Uint8Array,
@@ -68,9 +80,13 @@ export function markRemoved(world: BattleWorld, eid: number, netId: number): voi
   else sync.pendingRemoved.push(netId);
 }
 
+const reckoned = { x: 0, y: 0 };
+
 /**
  * Network sync, server side: compares each player's replicated fields with what was last
- * published and lists what changed, so the network layer sends only that. Runs last in a tick.
+ * published and lists what changed, so the network layer sends only that. Movement is published
+ * as direction changes; a position goes out only when dead reckoning would be wrong (spawn,
+ * respawn, seek moves, anything a game system does). Runs last in a tick.
  */
 export function syncSystem(world: BattleWorld): void {
   const sync = world.sync;
@@ -85,24 +101,42 @@ export function syncSystem(world: BattleWorld): void {
   sync.pendingSpawned = [];
   sync.removed = sync.pendingRemoved;
   sync.pendingRemoved = [];
+  const input = getStore(world, Input);
+  const { speed, map } = world.rules;
+  const maxStep = speed * world.time.dt;
   for (const eid of sync.spawned) {
     pub.dead[eid] = 255; // forces a full first publish
     pub.offline[eid] = 0;
   }
   for (const eid of query(world, [getStore(world, Player), pos, health, score])) {
     const isDead = hasComponent(world, eid, dead) ? 1 : 0;
-    let mask = 0;
-    if (pos.x[eid] !== pub.x[eid] || pos.y[eid] !== pub.y[eid]) mask |= Changed.position;
-    if (health.hp[eid] !== pub.hp[eid]) mask |= Changed.health;
-    if (isDead !== pub.dead[eid]) mask |= Changed.alive;
-    if (score.kills[eid] !== pub.kills[eid] || score.deaths[eid] !== pub.deaths[eid]) mask |= Changed.score;
     const isOffline = hasComponent(world, eid, offline) ? 1 : 0;
-    if (isOffline !== pub.offline[eid]) mask |= Changed.presence;
+    const mx = hasComponent(world, eid, input) ? input.mx[eid]! : 0;
+    const my = hasComponent(world, eid, input) ? input.my[eid]! : 0;
+    let mask = 0;
+    if (pub.dead[eid] === 255) {
+      mask = ALL_CHANGED;
+    } else {
+      if (mx !== pub.mx[eid] || my !== pub.my[eid]) mask |= Changed.direction;
+      // What clients compute for this tick: the new direction, one step, if it was alive.
+      if (pub.dead[eid] === 0) stepMotion(pub.x[eid]!, pub.y[eid]!, mx, my, maxStep, map.width, map.height, reckoned);
+      else {
+        reckoned.x = pub.x[eid]!;
+        reckoned.y = pub.y[eid]!;
+      }
+      if (pos.x[eid] !== reckoned.x || pos.y[eid] !== reckoned.y) mask |= Changed.position;
+      if (health.hp[eid] !== pub.hp[eid]) mask |= Changed.health;
+      if (isDead !== pub.dead[eid]) mask |= Changed.alive;
+      if (score.kills[eid] !== pub.kills[eid] || score.deaths[eid] !== pub.deaths[eid]) mask |= Changed.score;
+      if (isOffline !== pub.offline[eid]) mask |= Changed.presence;
+    }
+    pub.x[eid] = pos.x[eid]!;
+    pub.y[eid] = pos.y[eid]!;
     sync.mask[eid] = mask;
     if (mask === 0) continue;
     sync.changed.push(eid);
-    pub.x[eid] = pos.x[eid]!;
-    pub.y[eid] = pos.y[eid]!;
+    pub.mx[eid] = mx;
+    pub.my[eid] = my;
     pub.hp[eid] = health.hp[eid]!;
     pub.dead[eid] = isDead;
     pub.offline[eid] = isOffline;

@@ -187,7 +187,7 @@ SyncTick.before.each((ctx) => {
   ctx.world = createBattleWorld({ rules, dt: 0.1, seed: 2 });
 });
 
-SyncTick('a hit marks the victim\'s health, a move the mover\'s position, and nothing else', ({ world }) => {
+SyncTick('a hit marks the victim\'s health, a new direction the mover\'s direction, and nothing else', ({ world }) => {
   const a = spawnPlayer(world, { at: { x: 50, y: 50 } });
   const b = spawnPlayer(world, { at: { x: 55, y: 50 } });
   const c = spawnPlayer(world, { at: { x: 90, y: 90 } });
@@ -197,7 +197,36 @@ SyncTick('a hit marks the victim\'s health, a move the mover\'s position, and no
   step(world);
   assert.equal(sorted(world.sync.changed), [b, c]);
   assert.is(world.sync.mask[b], Changed.health);
-  assert.is(world.sync.mask[c], Changed.position);
+  assert.is(world.sync.mask[c], Changed.direction);
+  // Walking on in the same direction is what every client reckons: nothing to publish.
+  step(world);
+  assert.equal(world.sync.changed, []);
+});
+
+SyncTick('dead reckoning: walking into a wall and along it needs no correction; a teleport does', ({ world }) => {
+  const a = spawnPlayer(world, { at: { x: 99.5, y: 50 } });
+  step(world);
+  queueInput(world, a, { move: { x: 1, y: 1 } });
+  step(world);
+  assert.is(world.sync.mask[a], Changed.direction);
+  for (let i = 0; i < 30; i++) {
+    step(world);
+    assert.is(world.sync.mask[a], 0, `tick ${i}: clamped motion is reckoned exactly`);
+  }
+  assert.is(getStore(world, Position).x[a], 100);
+  getStore(world, Position).x[a] = 10;
+  step(world);
+  assert.is(world.sync.mask[a], Changed.position);
+});
+
+SyncTick('a seek move (classic protocol) is published as positions', ({ world }) => {
+  const a = spawnPlayer(world, { at: { x: 10, y: 10 } });
+  step(world);
+  queueInput(world, a, { target: { x: 90, y: 10 } });
+  step(world);
+  assert.ok(world.sync.mask[a]! & Changed.position);
+  step(world);
+  assert.is(world.sync.mask[a], Changed.position);
 });
 
 SyncTick('a kill marks the victim\'s health, alive and score, and the killer\'s score', ({ world }) => {
