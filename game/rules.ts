@@ -7,6 +7,8 @@ export const defaultRules: BattleRules = {
   health: 100,
   attack: { range: 10, damage: 10, cooldown: 0.5 },
   respawnDelay: 3,
+  // Attacks are judged against where targets were on the attacker's screen, up to 250 ms back.
+  lagCompensation: { maxRewind: 0.25, history: 1 },
 };
 
 /** Rules with a different map size (e.g. 1000 × 1000 for large matches); everything else default. */

@@ -1,14 +1,17 @@
-// After each tick: what every client is sent. Engine clients get binary state and JSON events;
-// classic clients get the old game's JSON events.
+// After each tick: what every client is sent. Engine clients get one binary message with what
+// changed among the entities they can see (interest management); classic clients get the old
+// game's JSON events.
 import {
-  getStore, hasComponent, Dead, Health, Input, NetId, Offline, Position, Score,
-  type BattleEvent, type BattleWorld,
+  createSpatialGrid, getStore, hasComponent, query, queryRect, rebuild,
+  Dead, Health, Input, NetId, Offline, Player, Position, Score,
+  Changed, type BattleEvent, type BattleWorld, type SpatialGrid,
 } from '../engine';
-import { FULL_MASK, frameState, StateWriter, type EntityRecord } from './codec';
-import { ClassicEvents, EngineEvents, type ClassicPosition, type WireEvent } from './protocol';
+import { ByteWriter } from './bytes';
+import { Field, writeHeader, writeIds, writePairs, writeRecord, type EntityRecord } from './codec';
+import { ClassicEvents, EngineEvents, type ClassicPosition } from './protocol';
 import type { GameNamespace, Session } from './session';
 
-/** Room of engine clients (events are broadcast to it). */
+/** Room of engine clients. */
 export const ENGINE_ROOM = 'engine';
 /** Room of classic clients. */
 export const CLASSIC_ROOM = 'classic';
@@ -17,9 +20,21 @@ export const CLASSIC_ROOM = 'classic';
 export interface BroadcastStats {
   stateBytes: number;
   stateMessages: number;
-  eventMessages: number;
   classicMessages: number;
 }
+
+/** Interest management settings. */
+export interface InterestOptions {
+  /** Half the side of the square a client sees, centred on its player (units). Default 100. */
+  viewRadius: number;
+  /** Entities stay visible until this much further out, so edge-walkers do not flicker. Default 0.1 (10 %). */
+  hysteresis: number;
+  /** Ticks without any change after which an empty message still goes out (liveness). Default 15. */
+  heartbeatTicks: number;
+}
+
+/** Default interest settings: on the classic 100 × 100 map everyone sees everyone. */
+export const defaultInterest: Readonly<InterestOptions> = Object.freeze({ viewRadius: 100, hysteresis: 0.1, heartbeatTicks: 15 });
 
 /** Sends the results of a tick. */
 export interface Broadcaster {
@@ -29,14 +44,26 @@ export interface Broadcaster {
   classicPosition(eid: number): ClassicPosition;
 }
 
+// Mask bits of the engine's sync state → record fields.
+function fieldsOf(changed: number): number {
+  let f = 0;
+  if (changed & Changed.direction) f |= Field.direction;
+  if (changed & Changed.position) f |= Field.position;
+  if (changed & Changed.health) f |= Field.health;
+  if (changed & Changed.score) f |= Field.score;
+  if (changed & (Changed.alive | Changed.presence)) f |= Field.state;
+  return f;
+}
+
 /** Creates the broadcaster of a match. `publicIdOf` maps an entity to its classic id. */
 export function createBroadcaster(
   world: BattleWorld,
   nsp: GameNamespace,
   stats: BroadcastStats,
   publicIdOf: (eid: number) => string | undefined,
+  interest: InterestOptions = defaultInterest,
 ): Broadcaster {
-  const writer = new StateWriter(world.rules.map);
+  const { map } = world.rules;
   const pos = getStore(world, Position);
   const health = getStore(world, Health);
   const score = getStore(world, Score);
@@ -44,102 +71,208 @@ export function createBroadcaster(
   const dead = getStore(world, Dead);
   const offline = getStore(world, Offline);
   const input = getStore(world, Input);
-  const counts = { engine: 0, classic: 0 };
-  const record: Required<EntityRecord> = { id: 0, mask: 0, x: 0, y: 0, hp: 0, max: 0, dead: false, offline: false, kills: 0, deaths: 0 };
+  const player = getStore(world, Player);
+  const view = interest.viewRadius;
+  const keep = view * (1 + interest.hysteresis);
+  const grid: SpatialGrid = createSpatialGrid(map, Math.max(8, view / 2), world.capacity);
+  const found: number[] = [];
+  const cache = new ByteWriter();
+  const changeAt = new Map<number, number>(); // eid → start in cache (end is the next start)
+  const enterAt = new Map<number, [number, number]>();
+  const fieldMask = new Uint8Array(world.capacity);
+  const msg = new ByteWriter();
+  const classicX = new Float32Array(world.capacity);
+  const classicY = new Float32Array(world.capacity);
+  const classicHp = new Float32Array(world.capacity);
+  const record: Required<EntityRecord> = {
+    id: 0, mask: 0, mx: 0, my: 0, x: 0, y: 0, hp: 0, max: 0, kills: 0, deaths: 0, dead: false, offline: false,
+  };
 
   const fill = (eid: number, mask: number): Required<EntityRecord> => {
     record.id = netIds.id[eid]!;
     record.mask = mask;
+    record.mx = input.mx[eid]!;
+    record.my = input.my[eid]!;
     record.x = pos.x[eid]!;
     record.y = pos.y[eid]!;
     record.hp = health.hp[eid]!;
     record.max = health.max[eid]!;
-    record.dead = hasComponent(world, eid, dead);
-    record.offline = hasComponent(world, eid, offline);
     record.kills = score.kills[eid]!;
     record.deaths = score.deaths[eid]!;
+    record.dead = hasComponent(world, eid, dead);
+    record.offline = hasComponent(world, eid, offline);
     return record;
   };
   const classicPosition = (eid: number): ClassicPosition => ({ x: pos.x[eid]!, y: pos.y[eid]!, hp: health.hp[eid]! });
 
-  function sendState(live: Session[]): void {
-    const { sync } = world;
-    const spawned = new Set(sync.spawned);
-    writer.begin(sync.changed.length);
-    for (const eid of sync.changed) writer.entity(fill(eid, spawned.has(eid) ? FULL_MASK : sync.mask[eid]!));
-    const delta = writer.end(sync.removed);
-    let full: Uint8Array | undefined;
-    for (const session of live) {
-      if (session.kind !== 'engine') continue;
-      if (session.needsFull && full === undefined) {
-        const all = [...world.sync.byNetId.values()];
-        writer.begin(all.length);
-        for (const eid of all) writer.entity(fill(eid, FULL_MASK));
-        full = writer.end([]);
-      }
-      const message = frameState(session.needsFull, world.time.tick, input.seq[session.eid]!, session.needsFull ? full! : delta);
-      session.needsFull = false;
-      session.socket!.emit(EngineEvents.state, message);
-      stats.stateBytes += message.byteLength;
-      stats.stateMessages++;
+  // Records are encoded once per tick and copied into every message that needs them.
+  const changeRecord = (eid: number): void => {
+    let start = changeAt.get(eid);
+    if (start === undefined) {
+      start = cache.at;
+      writeRecord(cache, fill(eid, fieldMask[eid]!));
+      changeAt.set(eid, start);
+      changeEnd.set(eid, cache.at);
     }
+    msg.bytes(cache.buf, start, changeEnd.get(eid)!);
+  };
+  const changeEnd = new Map<number, number>();
+  const enterRecord = (eid: number): void => {
+    let span = enterAt.get(eid);
+    if (span === undefined) {
+      const start = cache.at;
+      writeRecord(cache, fill(eid, Field.enter | (fieldMask[eid]! & Field.attack)));
+      span = [start, cache.at];
+      enterAt.set(eid, span);
+    }
+    msg.bytes(cache.buf, span[0], span[1]);
+  };
+
+  function sendEngine(session: Session, dirty: number[], hits: [number, number][], kills: [number, number][], byNetId: Map<number, number>): void {
+    const socket = session.socket!;
+    const rep = session.replication;
+    const me = session.eid;
+    const full = session.needsFull;
+    if (full) rep.seen.clear();
+    const cx = pos.x[me]!;
+    const cy = pos.y[me]!;
+    const entering: number[] = [];
+    const removed: number[] = [];
+    // Leaving: gone from the world, or beyond the hysteresis band.
+    for (const id of rep.seen) {
+      const eid = byNetId.get(id);
+      if (eid === undefined || (eid !== me && (Math.abs(pos.x[eid]! - cx) > keep || Math.abs(pos.y[eid]! - cy) > keep))) {
+        rep.seen.delete(id);
+        removed.push(id);
+      }
+    }
+    // Entering: inside the view square and not yet seen (always including oneself).
+    const n = queryRect(grid, cx - view, cy - view, cx + view, cy + view, found);
+    if (!rep.seen.has(netIds.id[me]!)) entering.push(me);
+    for (let i = 0; i < n; i++) {
+      const eid = found[i]!;
+      if (eid !== me && !rep.seen.has(netIds.id[eid]!)) entering.push(eid);
+    }
+    msg.reset();
+    const ack = input.seq[me]!;
+    writeHeader(msg, full, world.time.tick, ack, rep.sent);
+    const countAt = msg.at;
+    msg.u8(0); // patched below: records rarely exceed 127 per message, else rewritten
+    let count = 0;
+    for (const eid of entering) {
+      enterRecord(eid);
+      count++;
+    }
+    for (const eid of entering) rep.seen.add(netIds.id[eid]!);
+    if (!full) {
+      const fresh = new Set(entering);
+      for (const eid of dirty) {
+        // Entering records already carry everything about this tick.
+        if (fresh.has(eid) || !rep.seen.has(netIds.id[eid]!)) continue;
+        changeRecord(eid);
+        count++;
+      }
+    }
+    const visiblePairs = (pairs: [number, number][]) => pairs.filter(([a, v]) => rep.seen.has(a) || rep.seen.has(v));
+    const myHits = visiblePairs(hits);
+    const myKills = visiblePairs(kills);
+    const quiet = count === 0 && removed.length === 0 && myHits.length === 0 && myKills.length === 0 && ack === rep.sent.ack;
+    if (!full && quiet && world.time.tick - rep.sent.tick < interest.heartbeatTicks) return;
+    writeIds(msg, full ? [] : removed);
+    writePairs(msg, myHits);
+    writePairs(msg, myKills);
+    let bytes: Uint8Array;
+    if (count < 128) {
+      msg.buf[countAt] = count;
+      bytes = msg.finish();
+    } else {
+      // Re-frame with a multi-byte count.
+      const head = msg.buf.slice(0, countAt);
+      const tail = msg.buf.slice(countAt + 1, msg.at);
+      const w = new ByteWriter();
+      w.bytes(head, 0, head.length);
+      w.varint(count);
+      w.bytes(tail, 0, tail.length);
+      bytes = w.finish();
+    }
+    session.needsFull = false;
+    rep.sent = { tick: world.time.tick, ack };
+    socket.emit(EngineEvents.state, bytes);
+    stats.stateBytes += bytes.byteLength;
+    stats.stateMessages++;
   }
 
-  function sendEvents(): void {
-    const { sync } = world;
-    const toEngine: WireEvent[] = [];
-    const classic = counts.classic > 0 ? nsp.to(CLASSIC_ROOM) : undefined;
-    for (const eid of sync.spawned) toEngine.push({ type: 'join', id: netIds.id[eid]!, sid: publicIdOf(eid) ?? '' });
-    for (const id of sync.removed) toEngine.push({ type: 'leave', id });
-    for (const event of world.events as BattleEvent[]) {
-      switch (event.type) {
-        case 'attack':
-          toEngine.push({ type: 'attack', id: netIds.id[event.eid]! });
-          break;
-        case 'hit':
-          toEngine.push({ type: 'hit', attacker: netIds.id[event.attacker]!, victim: netIds.id[event.victim]!, hp: event.hp });
-          classic?.emit(ClassicEvents.playerAttacked, { id: publicIdOf(event.victim) ?? '', hp: event.hp });
-          stats.classicMessages += counts.classic;
-          break;
-        case 'kill':
-          toEngine.push({ type: 'kill', attacker: netIds.id[event.attacker]!, victim: netIds.id[event.victim]! });
-          classic?.emit(ClassicEvents.playerKilled, { id: publicIdOf(event.victim) ?? '' });
-          stats.classicMessages += counts.classic;
-          break;
-        case 'respawn':
-          toEngine.push({ type: 'respawn', id: netIds.id[event.eid]! });
-          break;
-        default:
-          break;
+  function sendClassic(events: BattleEvent[]): void {
+    const classic = nsp.to(CLASSIC_ROOM);
+    for (const event of events) {
+      if (event.type === 'hit') {
+        classic.emit(ClassicEvents.playerAttacked, { id: publicIdOf(event.victim) ?? '', hp: event.hp });
+        stats.classicMessages++;
+      } else if (event.type === 'kill') {
+        classic.emit(ClassicEvents.playerKilled, { id: publicIdOf(event.victim) ?? '' });
+        stats.classicMessages++;
       }
     }
-    if (toEngine.length > 0 && counts.engine > 0) {
-      nsp.to(ENGINE_ROOM).emit(EngineEvents.events, toEngine);
-      stats.eventMessages += counts.engine;
-    }
-    if (classic === undefined) return;
     // At most one player_moved per player per tick, for whatever moved, was hit or respawned.
-    const spawned = new Set(sync.spawned);
-    for (const eid of sync.changed) {
+    for (const eid of query(world, [player, pos, health])) {
+      if (classicX[eid] === pos.x[eid] && classicY[eid] === pos.y[eid] && classicHp[eid] === health.hp[eid]) continue;
+      classicX[eid] = pos.x[eid]!;
+      classicY[eid] = pos.y[eid]!;
+      classicHp[eid] = health.hp[eid]!;
       const id = publicIdOf(eid);
-      if (spawned.has(eid) || id === undefined) continue;
+      if (id === undefined) continue;
       classic.emit(ClassicEvents.playerMoved, { id, position: classicPosition(eid) });
-      stats.classicMessages += counts.classic;
+      stats.classicMessages++;
     }
   }
 
   return {
     send(sessions) {
-      counts.engine = 0;
-      counts.classic = 0;
+      const { sync } = world;
+      // New players were announced to classic clients with new_player at join.
+      for (const eid of sync.spawned) {
+        classicX[eid] = pos.x[eid]!;
+        classicY[eid] = pos.y[eid]!;
+        classicHp[eid] = health.hp[eid]!;
+      }
       const live: Session[] = [];
+      let classicCount = 0;
       for (const s of sessions) {
         if (s.socket === null) continue;
-        live.push(s);
-        counts[s.kind]++;
+        if (s.kind === 'engine') live.push(s);
+        else classicCount++;
       }
-      sendState(live);
-      sendEvents();
+      const events = world.events as BattleEvent[];
+      if (classicCount > 0) sendClassic(events);
+      if (live.length === 0) return;
+
+      cache.reset();
+      changeAt.clear();
+      changeEnd.clear();
+      enterAt.clear();
+      const dirty: number[] = [];
+      for (const eid of sync.changed) {
+        fieldMask[eid] = fieldsOf(sync.mask[eid]!);
+        dirty.push(eid);
+      }
+      const isDirty = new Set(dirty);
+      const hits: [number, number][] = [];
+      const kills: [number, number][] = [];
+      for (const e of events) {
+        if (e.type === 'attack') {
+          if (!isDirty.has(e.eid)) {
+            isDirty.add(e.eid);
+            dirty.push(e.eid);
+            fieldMask[e.eid] = 0;
+          }
+          fieldMask[e.eid]! |= Field.attack;
+        } else if (e.type === 'hit') hits.push([netIds.id[e.attacker]!, netIds.id[e.victim]!]);
+        else if (e.type === 'kill') kills.push([netIds.id[e.attacker]!, netIds.id[e.victim]!]);
+      }
+      const players = query(world, [player, pos]);
+      rebuild(grid, players, pos.x, pos.y);
+      for (const s of live) sendEngine(s, dirty, hits, kills, sync.byNetId);
+      for (const eid of dirty) fieldMask[eid] = 0;
     },
     classicPosition,
   };

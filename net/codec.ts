@@ -1,213 +1,192 @@
-// The engine protocol's binary codec: quantized positions, per-entity change masks.
-import { Changed } from '../engine';
+// The engine protocol's binary codec. State messages carry, per entity, only what dead reckoning
+// cannot infer: direction changes, position corrections (exact Float32), health, score, life and
+// presence, plus the tick's hits and kills. Deltas are relative to the previous message on the
+// same connection (Socket.IO runs on TCP: a message is delivered, in order, or the link dies).
+import { ByteReader, ByteWriter, CodecError } from './bytes';
 
-/** Bits of an entity record's mask. The first four match the engine's `Changed` bits. */
+export { CodecError };
+
+/** Bits of an entity record's mask. */
 export const Field = {
-  position: Changed.position,
-  health: Changed.health,
-  alive: Changed.alive,
-  score: Changed.score,
-  /** First sight of the entity: carries max health too. */
-  spawn: 16,
-  /** Connected or not (a dropped player is kept for a grace window). */
-  presence: Changed.presence,
+  /** New walking direction (two signed bytes, the exact values the server simulates with). */
+  direction: 1,
+  /** Exact position: dead reckoning would be wrong (spawn, respawn, seek, teleport). */
+  position: 2,
+  health: 4,
+  score: 8,
+  /** Dead / offline flags. */
+  state: 16,
+  /** Attacked this tick. */
+  attack: 32,
+  /** First sight of the entity: every field, plus max health. */
+  enter: 64,
 } as const;
-const ALL_FIELDS = Field.position | Field.health | Field.alive | Field.score | Field.spawn | Field.presence;
-
-/** Message kinds (first byte of a state message). */
-export const StateKind = { full: 1, delta: 2 } as const;
+const KNOWN_FIELDS = 127;
 
 /** One entity's replicated fields; only those named in `mask` are present. */
 export interface EntityRecord {
   id: number;
   mask: number;
+  mx?: number;
+  my?: number;
   x?: number;
   y?: number;
   hp?: number;
   max?: number;
-  dead?: boolean;
-  offline?: boolean;
   kills?: number;
   deaths?: number;
+  dead?: boolean;
+  offline?: boolean;
 }
 
-/** A decoded state message. A full one lists every entity; a delta only what changed. */
+/** A decoded state message. */
 export interface StateMessage {
+  /** A full message replaces the mirror: it lists every entity the client can see. */
   full: boolean;
   tick: number;
   /** Last input sequence number of the receiving client the server has applied. */
   ack: number;
   entities: EntityRecord[];
+  /** NetIds gone from view (left the game or out of sight). */
   removed: number[];
+  /** [attacker, victim] NetIds of this tick's hits. */
+  hits: [number, number][];
+  /** [attacker, victim] NetIds of this tick's kills. */
+  kills: [number, number][];
 }
 
-/** Thrown by decoders on malformed bytes. */
-export class CodecError extends Error {
-  override name = 'CodecError';
+/** Message kinds (first byte of a state message). */
+export const StateKind = { full: 1, delta: 2 } as const;
+
+// Health travels in hundredths: exact for the game's whole numbers, two bytes for 100 hp.
+const HP_SCALE = 100;
+
+/** Direction axis (a Float32 in [−1, 1] that came off the wire) → its signed byte. */
+const axisCode = (v: number): number => Math.round(v * 127);
+const axisValue = (code: number): number => Math.fround(code / 127);
+
+/**
+ * Appends one entity record. With `Field.enter` every field is written whatever the other bits.
+ * Fields the mask names must be present in `r`.
+ */
+export function writeRecord(w: ByteWriter, r: Required<EntityRecord>): void {
+  const mask = r.mask & Field.enter ? KNOWN_FIELDS : r.mask;
+  w.varint(r.id);
+  w.u8(mask);
+  if (mask & Field.direction) {
+    w.i8(axisCode(r.mx));
+    w.i8(axisCode(r.my));
+  }
+  if (mask & Field.position) {
+    w.f32(r.x);
+    w.f32(r.y);
+  }
+  if (mask & Field.health) w.varint(Math.round(Math.max(0, r.hp) * HP_SCALE));
+  if (mask & Field.enter) w.varint(Math.round(Math.max(0, r.max) * HP_SCALE));
+  if (mask & Field.score) {
+    w.varint(r.kills);
+    w.varint(r.deaths);
+  }
+  if (mask & Field.state) w.u8((r.dead ? 1 : 0) | (r.offline ? 2 : 0));
 }
 
-const HEADER = 9; // kind u8, tick u32, ack u32
+/** Where the previous message on a connection left tick and ack: deltas are relative to it. */
+export interface StreamPosition {
+  tick: number;
+  ack: number;
+}
 
-/** Writes state message bodies for one map size (positions are quantized to 16 bits of it). */
-export class StateWriter {
-  private buf = new Uint8Array(1024);
-  private view = new DataView(this.buf.buffer);
-  private at = 0;
-  private sx: number;
-  private sy: number;
-
-  constructor(map: { width: number; height: number }) {
-    this.sx = 65535 / map.width;
-    this.sy = 65535 / map.height;
-  }
-
-  /** Starts a body holding `count` entity records. */
-  begin(count: number): void {
-    this.at = 0;
-    this.ensure(2);
-    this.view.setUint16(0, count);
-    this.at = 2;
-  }
-
-  /** Appends one entity record; write exactly the `count` given to `begin`. */
-  entity(r: Required<Omit<EntityRecord, 'mask'>> & { mask: number }): void {
-    this.ensure(4 + 1 + 4 + 8 + 1 + 4 + 4 + 1);
-    const v = this.view;
-    v.setUint32(this.at, r.id);
-    v.setUint8(this.at + 4, r.mask);
-    this.at += 5;
-    if (r.mask & Field.position) {
-      v.setUint16(this.at, quantize(r.x, this.sx));
-      v.setUint16(this.at + 2, quantize(r.y, this.sy));
-      this.at += 4;
-    }
-    if (r.mask & Field.health) {
-      v.setFloat32(this.at, r.hp);
-      this.at += 4;
-    }
-    if (r.mask & Field.spawn) {
-      v.setFloat32(this.at, r.max);
-      this.at += 4;
-    }
-    if (r.mask & Field.alive) v.setUint8(this.at++, r.dead ? 1 : 0);
-    if (r.mask & Field.score) {
-      v.setUint16(this.at, Math.min(r.kills, 65535));
-      v.setUint16(this.at + 2, Math.min(r.deaths, 65535));
-      this.at += 4;
-    }
-    if (r.mask & Field.presence) v.setUint8(this.at++, r.offline ? 1 : 0);
-  }
-
-  /** Appends the removed NetIds and returns a copy of the finished body. */
-  end(removed: readonly number[]): Uint8Array {
-    this.ensure(2 + removed.length * 4);
-    this.view.setUint16(this.at, removed.length);
-    this.at += 2;
-    for (const id of removed) {
-      this.view.setUint32(this.at, id);
-      this.at += 4;
-    }
-    return this.buf.slice(0, this.at);
-  }
-
-  private ensure(extra: number): void {
-    if (this.at + extra <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + extra));
-    next.set(this.buf);
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+/** Writes a message header. A full message carries absolute values; a delta, steps from `prev`. */
+export function writeHeader(w: ByteWriter, full: boolean, tick: number, ack: number, prev: StreamPosition): void {
+  w.u8(full ? StateKind.full : StateKind.delta);
+  if (full) {
+    w.u32(tick);
+    w.u32(ack);
+  } else {
+    w.varint(tick - prev.tick);
+    w.varint((ack - prev.ack) >>> 0);
   }
 }
 
-/** Frames a body (from `StateWriter`) for one client: kind, tick and that client's input ack. */
-export function frameState(full: boolean, tick: number, ack: number, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(HEADER + body.length);
-  const v = new DataView(out.buffer);
-  v.setUint8(0, full ? StateKind.full : StateKind.delta);
-  v.setUint32(1, tick >>> 0);
-  v.setUint32(5, ack >>> 0);
-  out.set(body, HEADER);
-  return out;
+/** Appends a list of NetIds. */
+export function writeIds(w: ByteWriter, ids: readonly number[]): void {
+  w.varint(ids.length);
+  for (const id of ids) w.varint(id);
+}
+
+/** Appends a list of [attacker, victim] pairs. */
+export function writePairs(w: ByteWriter, pairs: readonly (readonly [number, number])[]): void {
+  w.varint(pairs.length);
+  for (const [a, b] of pairs) {
+    w.varint(a);
+    w.varint(b);
+  }
 }
 
 /**
- * Decodes a state message.
- * @throws CodecError on truncated, oversized or otherwise malformed bytes.
+ * Decodes a state message. `prev` is where the previous message left the stream (ignored for a
+ * full message); the caller keeps the returned tick and ack for the next one.
+ * @throws CodecError on truncated, trailing or otherwise malformed bytes.
  */
-export function decodeState(bytes: Uint8Array, map: { width: number; height: number }): StateMessage {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 0;
-  const need = (n: number): void => {
-    if (at + n > bytes.byteLength) throw new CodecError(`state truncated at byte ${at} (need ${n} of ${bytes.byteLength})`);
-  };
-  need(HEADER + 2);
-  const kind = v.getUint8(0);
+export function decodeState(bytes: Uint8Array, prev: StreamPosition): StateMessage {
+  const r = new ByteReader(bytes);
+  const kind = r.u8();
   if (kind !== StateKind.full && kind !== StateKind.delta) throw new CodecError(`unknown state kind ${kind}`);
-  const tick = v.getUint32(1);
-  const ack = v.getUint32(5);
-  at = HEADER;
-  const count = v.getUint16(at);
-  at += 2;
+  const full = kind === StateKind.full;
+  let tick: number;
+  let ack: number;
+  if (full) {
+    tick = r.u32();
+    ack = r.u32();
+  } else {
+    const step = r.varint();
+    if (step === 0) throw new CodecError('delta does not advance the tick');
+    tick = prev.tick + step;
+    ack = (prev.ack + r.varint()) >>> 0;
+  }
+  const count = r.count(2);
   const entities: EntityRecord[] = new Array(count);
   for (let i = 0; i < count; i++) {
-    need(5);
-    const r: EntityRecord = { id: v.getUint32(at), mask: v.getUint8(at + 4) };
-    at += 5;
-    if (r.mask & ~ALL_FIELDS) throw new CodecError(`entity ${r.id}: unknown field bits ${r.mask}`);
-    if (r.mask & Field.position) {
-      need(4);
-      r.x = (v.getUint16(at) / 65535) * map.width;
-      r.y = (v.getUint16(at + 2) / 65535) * map.height;
-      at += 4;
+    const rec: EntityRecord = { id: r.varint(), mask: r.u8() };
+    const m = rec.mask;
+    if (m & ~KNOWN_FIELDS) throw new CodecError(`entity ${rec.id}: unknown field bits ${m}`);
+    if (m & Field.enter && m !== KNOWN_FIELDS) throw new CodecError(`entity ${rec.id}: enter record without every field`);
+    if (m & Field.direction) {
+      const cx = r.i8();
+      const cy = r.i8();
+      if (cx === -128 || cy === -128) throw new CodecError(`entity ${rec.id}: direction out of range`);
+      rec.mx = axisValue(cx);
+      rec.my = axisValue(cy);
     }
-    if (r.mask & Field.health) {
-      need(4);
-      r.hp = v.getFloat32(at);
-      at += 4;
-      if (!Number.isFinite(r.hp)) throw new CodecError(`entity ${r.id}: hp is not finite`);
+    if (m & Field.position) {
+      rec.x = r.f32();
+      rec.y = r.f32();
     }
-    if (r.mask & Field.spawn) {
-      need(4);
-      r.max = v.getFloat32(at);
-      at += 4;
-      if (!Number.isFinite(r.max)) throw new CodecError(`entity ${r.id}: max hp is not finite`);
+    if (m & Field.health) rec.hp = r.varint() / HP_SCALE;
+    if (m & Field.enter) rec.max = r.varint() / HP_SCALE;
+    if (m & Field.score) {
+      rec.kills = r.varint();
+      rec.deaths = r.varint();
     }
-    if (r.mask & Field.alive) {
-      need(1);
-      const d = v.getUint8(at++);
-      if (d > 1) throw new CodecError(`entity ${r.id}: alive flag ${d}`);
-      r.dead = d === 1;
+    if (m & Field.state) {
+      const bits = r.u8();
+      if (bits > 3) throw new CodecError(`entity ${rec.id}: state bits ${bits}`);
+      rec.dead = (bits & 1) === 1;
+      rec.offline = (bits & 2) === 2;
     }
-    if (r.mask & Field.score) {
-      need(4);
-      r.kills = v.getUint16(at);
-      r.deaths = v.getUint16(at + 2);
-      at += 4;
-    }
-    if (r.mask & Field.presence) {
-      need(1);
-      const o = v.getUint8(at++);
-      if (o > 1) throw new CodecError(`entity ${r.id}: presence flag ${o}`);
-      r.offline = o === 1;
-    }
-    entities[i] = r;
+    entities[i] = rec;
   }
-  need(2);
-  const removedCount = v.getUint16(at);
-  at += 2;
-  need(removedCount * 4);
-  const removed: number[] = new Array(removedCount);
-  for (let i = 0; i < removedCount; i++, at += 4) removed[i] = v.getUint32(at);
-  if (at !== bytes.byteLength) throw new CodecError(`state has ${bytes.byteLength - at} trailing bytes`);
-  return { full: kind === StateKind.full, tick, ack, entities, removed };
-}
-
-/** The mask of a record that carries everything (full snapshots, first sight). */
-export const FULL_MASK = ALL_FIELDS;
-
-function quantize(value: number, scale: number): number {
-  const q = Math.round(value * scale);
-  return q < 0 ? 0 : q > 65535 ? 65535 : q;
+  const removed = new Array<number>(r.count(1));
+  for (let i = 0; i < removed.length; i++) removed[i] = r.varint();
+  const pairs = (): [number, number][] => {
+    const out = new Array<[number, number]>(r.count(2));
+    for (let i = 0; i < out.length; i++) out[i] = [r.varint(), r.varint()];
+    return out;
+  };
+  const hits = pairs();
+  const kills = pairs();
+  if (r.remaining !== 0) throw new CodecError(`state has ${r.remaining} trailing bytes`);
+  return { full, tick, ack, entities, removed, hits, kills };
 }
 
 /** An input command as it crosses the wire. */
@@ -217,12 +196,17 @@ export interface WireInput {
   mx: number;
   my: number;
   attack: boolean;
+  /**
+   * Server time (ms) of the world the player was looking at when it pressed attack: the server
+   * rewinds targets to it (lag compensation), within a cap. 0 = now.
+   */
+  viewTime?: number;
 }
 
 /** Size in bytes of an encoded input. */
-export const INPUT_BYTES = 7;
+export const INPUT_BYTES = 11;
 
-/** Encodes an input command in 7 bytes: seq u32, mx i8, my i8, buttons u8. */
+/** Encodes an input command in 11 bytes: seq u32, mx i8, my i8, buttons u8, viewTime u32 (ms). */
 export function encodeInput(input: WireInput): Uint8Array {
   const out = new Uint8Array(INPUT_BYTES);
   const v = new DataView(out.buffer);
@@ -230,11 +214,12 @@ export function encodeInput(input: WireInput): Uint8Array {
   v.setInt8(4, Math.round(Math.max(-1, Math.min(1, input.mx)) * 127));
   v.setInt8(5, Math.round(Math.max(-1, Math.min(1, input.my)) * 127));
   v.setUint8(6, input.attack ? 1 : 0);
+  v.setUint32(7, Math.max(0, Math.min(0xffffffff, Math.round(input.viewTime ?? 0))));
   return out;
 }
 
 /**
- * Decodes an input command.
+ * Decodes an input command. Axes come out as the exact Float32 values the server simulates with.
  * @throws CodecError unless `bytes` is exactly one well-formed input.
  */
 export function decodeInput(bytes: Uint8Array): WireInput {
@@ -245,5 +230,5 @@ export function decodeInput(bytes: Uint8Array): WireInput {
   const buttons = v.getUint8(6);
   if (mx === -128 || my === -128) throw new CodecError('input direction out of range');
   if (buttons > 1) throw new CodecError(`input has unknown button bits ${buttons}`);
-  return { seq: v.getUint32(0), mx: mx / 127, my: my / 127, attack: buttons === 1 };
+  return { seq: v.getUint32(0), mx: axisValue(mx), my: axisValue(my), attack: buttons === 1, viewTime: v.getUint32(7) };
 }

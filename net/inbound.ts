@@ -30,8 +30,10 @@ const handlers = new Map<string, Handler>([
     run(session, [payload], { world }) {
       const checked = checkInput(payload);
       if (!checked.ok) return checked.message;
-      const { seq, mx, my, attack } = checked.value;
-      queueInput(world, session.eid, { seq, move: { x: mx, y: my }, attack });
+      const { seq, mx, my, attack, viewTime } = checked.value;
+      // The view time is the client's claim; combat clamps it to the lag-compensation cap.
+      const seen = attack && viewTime ? viewTime / 1000 : undefined;
+      queueInput(world, session.eid, { seq, move: { x: mx, y: my }, attack, viewTime: seen });
       return undefined;
     },
   }],

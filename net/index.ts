@@ -15,4 +15,8 @@ export { createLogger } from './logger';
 export type { Logger } from './logger';
 export { createStaticHandler } from './static';
 export { createMetrics } from './metrics';
+export { createBroadcaster, defaultInterest } from './broadcast';
+export type { InterestOptions, Broadcaster } from './broadcast';
+export { defaultLimits, createGuard, TokenBucket } from './limits';
+export type { RateLimits, Guard } from './limits';
 export type { ServerMetrics } from './metrics';

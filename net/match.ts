@@ -4,7 +4,7 @@ import {
   NetId, Offline,
   type BattleRules, type BattleWorld, type System,
 } from '../engine';
-import { CLASSIC_ROOM, createBroadcaster, ENGINE_ROOM } from './broadcast';
+import { CLASSIC_ROOM, createBroadcaster, defaultInterest, ENGINE_ROOM, type InterestOptions } from './broadcast';
 import { attachInbound, type InboundContext } from './inbound';
 import { createGuard, defaultLimits, type RateLimits } from './limits';
 import { ClassicEvents, EngineEvents, ErrorCodes, PROTOCOL_VERSION } from './protocol';
@@ -29,6 +29,8 @@ export interface MatchOptions {
   graceMs?: number;
   /** Per-connection rate limits; defaults in `defaultLimits`. */
   limits?: Partial<RateLimits>;
+  /** What each engine client is sent: view square, hysteresis, heartbeat. */
+  interest?: Partial<InterestOptions>;
 }
 
 /** Counters a match keeps for logs and metrics. */
@@ -46,8 +48,6 @@ export interface MatchStats {
   resumed: number;
   stateBytes: number;
   stateMessages: number;
-  /** Engine event messages sent (one per engine client per tick with events). */
-  eventMessages: number;
   /** Classic event messages sent (per recipient). */
   classicMessages: number;
 }
@@ -99,14 +99,14 @@ export function createMatch(options: MatchOptions): Match {
   const byEid = new Map<number, Session>();
   const stats: MatchStats = {
     ticks: 0, received: 0, rejected: 0, dropped: 0, kicked: 0, resumed: 0,
-    stateBytes: 0, stateMessages: 0, eventMessages: 0, classicMessages: 0,
+    stateBytes: 0, stateMessages: 0, classicMessages: 0,
   };
   const netIds = getStore(world, NetId);
   const offline = getStore(world, Offline);
   let lastTickAt = performance.now();
   const clock = (): number => performance.now();
 
-  const broadcaster = createBroadcaster(world, nsp, stats, (eid) => byEid.get(eid)?.publicId);
+  const broadcaster = createBroadcaster(world, nsp, stats, (eid) => byEid.get(eid)?.publicId, { ...defaultInterest, ...options.interest });
 
   const inbound: InboundContext = {
     world,
@@ -126,6 +126,7 @@ export function createMatch(options: MatchOptions): Match {
   function connect(session: Session, socket: GameSocket): void {
     session.socket = socket;
     session.needsFull = true;
+    session.replication = { seen: new Set(), sent: { tick: 0, ack: 0 } };
     session.guard = createGuard(limits, clock);
     sessions.set(socket.id, session);
     attachInbound(session, inbound);
@@ -155,7 +156,7 @@ export function createMatch(options: MatchOptions): Match {
     const eid = spawnPlayer(world);
     const session: Session = {
       socket: null, kind, eid, netId: netIds.id[eid]!, token: randomBytes(18).toString('base64url'), publicId: socket.id,
-      needsFull: true, rejected: 0, guard: createGuard(limits, clock),
+      needsFull: true, rejected: 0, guard: createGuard(limits, clock), replication: { seen: new Set(), sent: { tick: 0, ack: 0 } },
     };
     players.set(session.token, session);
     byEid.set(eid, session);

@@ -70,7 +70,6 @@ export function createMetrics(http: HttpServer, match: Match): ServerMetrics {
     collect() {
       this.reset();
       this.inc({ kind: 'state' }, match.stats.stateMessages);
-      this.inc({ kind: 'events' }, match.stats.eventMessages);
       this.inc({ kind: 'classic' }, match.stats.classicMessages);
     },
   });

@@ -1,23 +1,47 @@
+// The client's copy of the world. It runs the same dead reckoning as the server's sync system
+// (engine's stepMotion), so positions between messages are computed, not sent, and are
+// bit-identical to the server's. A short per-tick history lets the renderer interpolate.
 import {
-  addComponent, addEntity, createWorld, getStore, hasComponent, removeComponent, removeEntity, resetStore,
+  addComponent, addEntity, createWorld, getStore, hasComponent, removeComponent, removeEntity, resetStore, stepMotion,
   Dead, Health, LastAttack, LocalPlayer, NetId, Offline, Player, Position, Score,
-  type EngineWorld,
+  type BattleRules, type EngineWorld,
 } from '../engine';
-import { Field, type StateMessage } from './codec';
-import { InterpolationBuffer } from './interpolation';
+import { Field, type StateMessage, type StreamPosition } from './codec';
+
+/** Ticks of position history kept per entity (about 2 s at 30 Hz). */
+export const HISTORY_TICKS = 64;
+
+/** Simulated state per entity: exact positions and directions at `simTick`. */
+export interface MirrorSim {
+  x: Float32Array;
+  y: Float32Array;
+  mx: Float32Array;
+  my: Float32Array;
+  alive: Uint8Array;
+  /** Tick the entity entered the mirror (its history starts there). */
+  since: Uint32Array;
+  /** Positions per tick: index `eid * HISTORY_TICKS + tick % HISTORY_TICKS`. */
+  hx: Float32Array;
+  hy: Float32Array;
+}
 
 /** Context of a client-side world: the server's entities mirrored by NetId. */
 export interface MirrorContext {
   /** NetId → local entity id. */
   readonly entities: Map<number, number>;
-  /** Server positions over time, sampled by `interpolate`. */
-  readonly buffer: InterpolationBuffer;
+  readonly sim: MirrorSim;
+  /** Rules of the server (speed, map) for dead reckoning; set from the welcome. */
+  rules: BattleRules | undefined;
   /** NetId of the player this client controls (0 before welcome). */
   localId: number;
   /** Server tick length in ms. */
   tickMs: number;
-  /** Last server tick applied. */
+  /** Tick of the latest state applied; positions in `sim` are as of this tick. */
   lastTick: number;
+  /** Where the stream of state messages stands (for decoding deltas). */
+  stream: StreamPosition;
+  /** Latest known state of an entity by NetId (compatibility helper for tools and tests). */
+  readonly buffer: { latest(netId: number): { t: number; x: number; y: number } | undefined };
 }
 
 /** A client world: same components as the server's, filled from its state messages. */
@@ -27,10 +51,24 @@ const MIRRORED = [Player, Position, Health, Score, NetId, LastAttack] as const;
 
 /** Creates an empty mirror world. */
 export function createMirrorWorld(capacity = 4096): MirrorWorld {
-  return createWorld<MirrorContext>(
-    { capacity },
-    { entities: new Map(), buffer: new InterpolationBuffer(), localId: 0, tickMs: 1000 / 30, lastTick: 0 },
-  );
+  const sim: MirrorSim = {
+    x: new Float32Array(capacity), y: new Float32Array(capacity),
+    mx: new Float32Array(capacity), my: new Float32Array(capacity),
+    alive: new Uint8Array(capacity), since: new Uint32Array(capacity),
+    hx: new Float32Array(capacity * HISTORY_TICKS), hy: new Float32Array(capacity * HISTORY_TICKS),
+  };
+  const entities = new Map<number, number>();
+  const context: MirrorContext = {
+    entities, sim, rules: undefined, localId: 0, tickMs: 1000 / 30, lastTick: 0, stream: { tick: 0, ack: 0 },
+    buffer: {
+      latest(netId) {
+        const eid = entities.get(netId);
+        return eid === undefined ? undefined : { t: world.lastTick * world.tickMs, x: sim.x[eid]!, y: sim.y[eid]! };
+      },
+    },
+  };
+  const world = createWorld<MirrorContext>({ capacity }, context);
+  return world;
 }
 
 /** The local entity of a NetId, if mirrored. */
@@ -38,65 +76,125 @@ export function entityOf(world: MirrorWorld, netId: number): number | undefined 
   return world.entities.get(netId);
 }
 
+/** What applying a message changed, for event listeners. */
+export interface AppliedChanges {
+  /** NetIds that entered and left view. */
+  entered: number[];
+  left: number[];
+  attacked: number[];
+  respawned: number[];
+}
+
+const step = { x: 0, y: 0 };
+
+function record(world: MirrorWorld, eid: number, tick: number): void {
+  const i = eid * HISTORY_TICKS + (tick % HISTORY_TICKS);
+  world.sim.hx[i] = world.sim.x[eid]!;
+  world.sim.hy[i] = world.sim.y[eid]!;
+}
+
+function advance(world: MirrorWorld, tick: number): void {
+  const { sim, rules } = world;
+  if (rules === undefined) return;
+  const maxStep = (rules.speed * world.tickMs) / 1000;
+  for (const eid of world.entities.values()) {
+    if (sim.alive[eid] === 1) {
+      stepMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, maxStep, rules.map.width, rules.map.height, step);
+      sim.x[eid] = step.x;
+      sim.y[eid] = step.y;
+    }
+    record(world, eid, tick);
+  }
+}
+
+function createMirrored(world: MirrorWorld, id: number, tick: number): number {
+  const eid = addEntity(world);
+  if (eid >= world.capacity) throw new Error(`Skirmish: mirror world is full (capacity ${world.capacity})`);
+  for (const def of MIRRORED) {
+    resetStore(world, eid, def);
+    addComponent(world, eid, getStore(world, def));
+  }
+  getStore(world, NetId).id[eid] = id;
+  world.entities.set(id, eid);
+  world.sim.since[eid] = tick;
+  if (id === world.localId) addComponent(world, eid, getStore(world, LocalPlayer));
+  return eid;
+}
+
 /**
- * Applies a decoded state message: creates, updates and removes entities. A full message replaces
- * the whole mirror (entities it does not list are gone).
+ * Applies a decoded state message: steps every entity through the ticks since the last message
+ * (nothing changed in them, or the server would have said), then applies the message's tick:
+ * new directions before the step, positions and states after it, in the server's system order.
  */
-export function applyState(world: MirrorWorld, message: StateMessage): void {
-  const t = message.tick * world.tickMs;
+export function applyState(world: MirrorWorld, message: StateMessage): AppliedChanges {
+  const changes: AppliedChanges = { entered: [], left: [], attacked: [], respawned: [] };
+  const { sim } = world;
+  const t = message.tick;
+  if (message.full) {
+    clearMirror(world);
+  } else {
+    // A long silence (or a stall) is capped: beyond the history length nothing more is learnt.
+    const from = Math.max(world.lastTick + 1, t - HISTORY_TICKS);
+    for (let tick = from; tick < t; tick++) advance(world, tick);
+    for (const r of message.entities) {
+      if (r.mask & Field.enter || !(r.mask & Field.direction)) continue;
+      const eid = world.entities.get(r.id);
+      if (eid === undefined) continue;
+      sim.mx[eid] = r.mx!;
+      sim.my[eid] = r.my!;
+    }
+    advance(world, t);
+  }
   const pos = getStore(world, Position);
   const health = getStore(world, Health);
   const score = getStore(world, Score);
   const dead = getStore(world, Dead);
-  const seen = message.full ? new Set<number>() : undefined;
+  const offline = getStore(world, Offline);
   for (const r of message.entities) {
-    seen?.add(r.id);
     let eid = world.entities.get(r.id);
-    const isNew = eid === undefined;
-    if (eid === undefined) {
-      eid = addEntity(world);
-      if (eid >= world.capacity) throw new Error(`Skirmish: mirror world is full (capacity ${world.capacity})`);
-      for (const def of MIRRORED) {
-        resetStore(world, eid, def);
-        addComponent(world, eid, getStore(world, def));
-      }
-      getStore(world, NetId).id[eid] = r.id;
-      world.entities.set(r.id, eid);
-      if (r.id === world.localId) addComponent(world, eid, getStore(world, LocalPlayer));
+    if (r.mask & Field.enter) {
+      if (eid !== undefined) removeMirrored(world, r.id);
+      eid = createMirrored(world, r.id, t);
+      sim.mx[eid] = r.mx!;
+      sim.my[eid] = r.my!;
+      health.max[eid] = r.max!;
+      changes.entered.push(r.id);
     }
-    const wasDead = hasComponent(world, eid, dead);
-    if (r.mask & Field.alive) {
-      if (r.dead && !wasDead) addComponent(world, eid, dead);
-      else if (!r.dead && wasDead) removeComponent(world, eid, dead);
-    }
+    if (eid === undefined) continue; // a record for something out of view: nothing to update
     if (r.mask & Field.position) {
-      // A spawn or a respawn is a jump, not a walk: do not blend across it.
-      const jumped = isNew || (wasDead && r.dead === false);
-      if (jumped) {
-        world.buffer.reset(r.id, t, r.x!, r.y!);
+      sim.x[eid] = r.x!;
+      sim.y[eid] = r.y!;
+      if (r.mask & Field.enter) {
         pos.x[eid] = r.x!;
         pos.y[eid] = r.y!;
-      } else {
-        world.buffer.push(r.id, t, r.x!, r.y!, world.tickMs);
       }
-    }
-    if (r.mask & Field.presence) {
-      const offline = getStore(world, Offline);
-      if (r.offline) addComponent(world, eid, offline);
-      else removeComponent(world, eid, offline);
+      record(world, eid, t);
     }
     if (r.mask & Field.health) health.hp[eid] = r.hp!;
-    if (r.mask & Field.spawn) health.max[eid] = r.max!;
     if (r.mask & Field.score) {
       score.kills[eid] = r.kills!;
       score.deaths[eid] = r.deaths!;
     }
+    if (r.mask & Field.state) {
+      const wasDead = hasComponent(world, eid, dead);
+      if (r.dead && !wasDead) addComponent(world, eid, dead);
+      else if (!r.dead && wasDead) {
+        removeComponent(world, eid, dead);
+        if (!(r.mask & Field.enter)) changes.respawned.push(r.id);
+      }
+      sim.alive[eid] = r.dead ? 0 : 1;
+      if (r.offline) addComponent(world, eid, offline);
+      else removeComponent(world, eid, offline);
+    }
+    if (r.mask & Field.attack) changes.attacked.push(r.id);
   }
-  if (seen !== undefined) {
-    for (const id of [...world.entities.keys()]) if (!seen.has(id)) removeMirrored(world, id);
+  for (const id of message.removed) {
+    if (world.entities.has(id)) changes.left.push(id);
+    removeMirrored(world, id);
   }
-  for (const id of message.removed) removeMirrored(world, id);
-  world.lastTick = message.tick;
+  world.lastTick = t;
+  world.stream = { tick: t, ack: message.ack };
+  return changes;
 }
 
 /** Removes a mirrored entity by NetId (no-op when unknown). */
@@ -104,7 +202,6 @@ export function removeMirrored(world: MirrorWorld, netId: number): void {
   const eid = world.entities.get(netId);
   if (eid === undefined) return;
   world.entities.delete(netId);
-  world.buffer.delete(netId);
   removeEntity(world, eid);
 }
 
@@ -113,18 +210,36 @@ export function clearMirror(world: MirrorWorld): void {
   for (const id of [...world.entities.keys()]) removeMirrored(world, id);
 }
 
-const scratch = { x: 0, y: 0 };
-
 /**
- * Writes interpolated positions into `Position`: remote entities at `renderTime`, the local player
- * at `localTime` (it needs less delay: no one else's jitter to hide).
+ * Exact position of entity `eid` at `tick` (fractional ticks interpolate): from history when the
+ * tick has been received, dead-reckoned ahead (at most `maxAhead` ticks) when it has not.
  */
-export function interpolate(world: MirrorWorld, renderTime: number, localTime: number = renderTime): void {
-  const pos = getStore(world, Position);
-  for (const [id, eid] of world.entities) {
-    if (world.buffer.sample(id, id === world.localId ? localTime : renderTime, scratch)) {
-      pos.x[eid] = scratch.x;
-      pos.y[eid] = scratch.y;
-    }
+export function positionAt(world: MirrorWorld, eid: number, tick: number, out: { x: number; y: number }, maxAhead = 8): void {
+  const lo = Math.floor(tick);
+  const f = tick - lo;
+  sampleTick(world, eid, lo, out, maxAhead);
+  if (f === 0) return;
+  const x0 = out.x;
+  const y0 = out.y;
+  sampleTick(world, eid, lo + 1, out, maxAhead);
+  out.x = x0 + (out.x - x0) * f;
+  out.y = y0 + (out.y - y0) * f;
+}
+
+function sampleTick(world: MirrorWorld, eid: number, tick: number, out: { x: number; y: number }, maxAhead: number): void {
+  const { sim, rules } = world;
+  const last = world.lastTick;
+  if (tick <= last) {
+    const oldest = Math.max(sim.since[eid]!, last - HISTORY_TICKS + 1);
+    const i = eid * HISTORY_TICKS + (Math.max(tick, oldest) % HISTORY_TICKS);
+    out.x = sim.hx[i]!;
+    out.y = sim.hy[i]!;
+    return;
   }
+  out.x = sim.x[eid]!;
+  out.y = sim.y[eid]!;
+  if (sim.alive[eid] !== 1 || rules === undefined) return;
+  const maxStep = (rules.speed * world.tickMs) / 1000;
+  const ahead = Math.min(tick - last, maxAhead);
+  for (let k = 0; k < ahead; k++) stepMotion(out.x, out.y, sim.mx[eid]!, sim.my[eid]!, maxStep, rules.map.width, rules.map.height, out);
 }

@@ -1,14 +1,12 @@
 import type { BattleRules } from '../engine';
 
 /** Version of the engine protocol; a client with another version is refused at connect. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Event names of the engine protocol (short: they travel with every message). */
 export const EngineEvents = {
   /** server → client: binary state (full or delta). */
   state: 's',
-  /** server → client: reliable discrete events of a tick (hits, kills, joins…), JSON. */
-  events: 'ev',
   /** server → client: who you are and the rules, once per connection. */
   welcome: 'welcome',
   /** client → server: binary input command. */
@@ -95,7 +93,6 @@ export interface EngineAuth {
 /** Events the server emits, for typing Socket.IO. */
 export interface ServerToClientEvents {
   s: (state: Uint8Array) => void;
-  ev: (events: WireEvent[]) => void;
   welcome: (welcome: Welcome) => void;
   error: (error: ErrorPayload) => void;
   shutdown: (notice: { reason: string }) => void;

@@ -9,6 +9,8 @@ import { createStaticHandler } from './static';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type ServerMetrics } from './metrics';
 import type { RateLimits } from './limits';
+import type { InterestOptions } from './broadcast';
+import * as parser from './parser';
 import { AddressCounter, handshakeProtocol, isLoopback, originAllowed, protocolProblem, refusal } from './admission';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
@@ -45,6 +47,10 @@ export interface ServerOptions {
   graceMs?: number;
   /** Per-connection rate limits (see `defaultLimits`). */
   limits?: Partial<RateLimits>;
+  /** Interest management: view square around each player, hysteresis, heartbeat (see `defaultInterest`). */
+  interest?: Partial<InterestOptions>;
+  /** Socket.IO parser; default ours: one WebSocket frame per binary message, default format for JSON. */
+  parser?: typeof parser;
   /** Structured logger; default pino at LOG_LEVEL or 'info'. */
   logger?: Logger;
   /** Serve Prometheus metrics at `/metrics`. Default true. */
@@ -111,6 +117,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     maxHttpBufferSize: options.maxHttpBufferSize ?? 16 * 1024,
     cors: corsOrigins.length > 0 ? { origin: corsOrigins } : undefined,
     serveClient: false,
+    parser: options.parser ?? parser,
     // Browsers do not apply CORS to WebSocket upgrades, so the origin is checked here for both transports.
     allowRequest: (req, callback) => {
       if (closing) return callback('server shutting down', false);
@@ -131,6 +138,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     nsp: io.of('/'),
     graceMs: options.graceMs,
     limits: options.limits,
+    interest: options.interest,
   });
   const metrics = createMetrics(http, match);
   const addresses = new AddressCounter();

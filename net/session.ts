@@ -1,6 +1,15 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol';
 import type { Guard } from './limits';
+import type { StreamPosition } from './codec';
+
+/** What one connection has been told: the entities it sees and where its stream stands. */
+export interface Replication {
+  /** NetIds the client currently mirrors. */
+  seen: Set<number>;
+  /** Tick and ack of the last message sent (deltas are relative to it). */
+  sent: StreamPosition;
+}
 
 /** A Socket.IO server-side socket typed with the game's event maps. */
 export type GameSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -28,6 +37,8 @@ export interface Session {
   rejected: number;
   /** Rate limits of the current connection. */
   guard: Guard;
+  /** Replication state of the current connection. */
+  replication: Replication;
   /** Pending removal while dropped. */
   graceTimer?: ReturnType<typeof setTimeout>;
 }

@@ -1,0 +1,135 @@
+// Growable byte writer and bounds-checked reader with LEB128 varints: the codec's primitives.
+
+/** Thrown by decoders on malformed bytes. */
+export class CodecError extends Error {
+  override name = 'CodecError';
+}
+
+/** Appends bytes to a buffer that grows as needed; `reset()` reuses it without allocating. */
+export class ByteWriter {
+  buf = new Uint8Array(256);
+  view = new DataView(this.buf.buffer);
+  at = 0;
+
+  reset(): this {
+    this.at = 0;
+    return this;
+  }
+
+  ensure(extra: number): void {
+    if (this.at + extra <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + extra));
+    next.set(this.buf.subarray(0, this.at));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.at++] = v;
+  }
+
+  i8(v: number): void {
+    this.ensure(1);
+    this.view.setInt8(this.at++, v);
+  }
+
+  u32(v: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.at, v >>> 0);
+    this.at += 4;
+  }
+
+  f32(v: number): void {
+    this.ensure(4);
+    this.view.setFloat32(this.at, v);
+    this.at += 4;
+  }
+
+  /** Unsigned LEB128, up to 2^32 − 1. */
+  varint(v: number): void {
+    this.ensure(5);
+    let n = v >>> 0;
+    while (n >= 0x80) {
+      this.buf[this.at++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    this.buf[this.at++] = n;
+  }
+
+  bytes(src: Uint8Array, start: number, end: number): void {
+    this.ensure(end - start);
+    this.buf.set(src.subarray(start, end), this.at);
+    this.at += end - start;
+  }
+
+  /** A copy of what was written. */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.at);
+  }
+}
+
+/** Reads a message, throwing CodecError instead of reading past its end. */
+export class ByteReader {
+  private view: DataView;
+  at = 0;
+
+  constructor(private bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get remaining(): number {
+    return this.bytes.byteLength - this.at;
+  }
+
+  private need(n: number): void {
+    if (this.at + n > this.bytes.byteLength) {
+      throw new CodecError(`message truncated at byte ${this.at} (need ${n} more of ${this.bytes.byteLength})`);
+    }
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.bytes[this.at++]!;
+  }
+
+  i8(): number {
+    this.need(1);
+    return this.view.getInt8(this.at++);
+  }
+
+  u32(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.at);
+    this.at += 4;
+    return v;
+  }
+
+  f32(): number {
+    this.need(4);
+    const v = this.view.getFloat32(this.at);
+    this.at += 4;
+    if (!Number.isFinite(v)) throw new CodecError(`non-finite number at byte ${this.at - 4}`);
+    return v;
+  }
+
+  varint(): number {
+    let result = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      const b = this.u8();
+      result += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) {
+        if (result > 0xffffffff) throw new CodecError(`varint out of range at byte ${this.at}`);
+        return result;
+      }
+    }
+    throw new CodecError(`varint too long at byte ${this.at}`);
+  }
+
+  /** A count that must fit in what is left, given each item takes at least `minBytes`. */
+  count(minBytes: number): number {
+    const n = this.varint();
+    if (n * minBytes > this.remaining) throw new CodecError(`count ${n} exceeds the message (${this.remaining} bytes left)`);
+    return n;
+  }
+}

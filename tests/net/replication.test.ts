@@ -1,0 +1,157 @@
+// Server world → broadcaster → bytes → decoder → mirror world, without sockets: the mirror must
+// hold bit-identical positions to the server at every tick, from direction changes alone.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  createBattleWorld, createRng, despawnPlayer, getStore, queueInput, spawnPlayer, step,
+  Health, Position, Score, hasComponent, Dead,
+  type BattleRules, type BattleWorld,
+} from '../../engine';
+import { applyState, createBroadcaster, createMirrorWorld, decodeState, defaultInterest, type MirrorWorld, type Session } from '../../net';
+
+const rules: BattleRules = {
+  map: { width: 100, height: 100 }, speed: 25, health: 100,
+  attack: { range: 10, damage: 10, cooldown: 0.5 }, respawnDelay: 3,
+};
+
+interface Pipe {
+  world: BattleWorld;
+  mirror: MirrorWorld;
+  session: Session;
+  bytes: number;
+  messages: number;
+  tick(): void;
+}
+
+function pipe(r: BattleRules = rules, viewRadius = defaultInterest.viewRadius): Pipe {
+  const world = createBattleWorld({ rules: r, seed: 9 });
+  const mirror = createMirrorWorld();
+  mirror.rules = r;
+  mirror.tickMs = 1000 / 30;
+  const me = spawnPlayer(world, { at: { x: r.map.width / 2, y: r.map.height / 2 } });
+  const p: Pipe = {
+    world, mirror, bytes: 0, messages: 0,
+    session: {
+      socket: { emit: (_event: string, bytes: Uint8Array) => {
+        p.bytes += bytes.byteLength;
+        p.messages++;
+        applyState(mirror, decodeState(bytes, mirror.stream));
+      } } as never,
+      kind: 'engine', eid: me, netId: 1, token: 't', publicId: 'p', needsFull: true, rejected: 0,
+      guard: undefined as never, replication: { seen: new Set(), sent: { tick: 0, ack: 0 } },
+    },
+    tick() {
+      step(world);
+      broadcaster.send([p.session]);
+    },
+  };
+  mirror.localId = 1;
+  const nsp = { to: () => ({ emit: () => true }) } as never;
+  const broadcaster = createBroadcaster(world, nsp, { stateBytes: 0, stateMessages: 0, classicMessages: 0 }, () => undefined, { ...defaultInterest, viewRadius });
+  return p;
+}
+
+/** Every player the mirror holds is exactly where the server has it, bit for bit. */
+function assertExact(p: Pipe, what: string): number {
+  const pos = getStore(p.world, Position);
+  let n = 0;
+  for (const [id, eid] of p.world.sync.byNetId) {
+    const m = p.mirror.entities.get(id);
+    if (m === undefined) continue;
+    n++;
+    assert.is(p.mirror.sim.x[m], pos.x[eid], `${what}: x of ${id}`);
+    assert.is(p.mirror.sim.y[m], pos.y[eid], `${what}: y of ${id}`);
+  }
+  return n;
+}
+
+const Replication = suite('replication (server → bytes → mirror)');
+
+Replication('50 wanderers for 60 s: the mirror matches the server exactly every tick, mostly from direction changes', () => {
+  const p = pipe();
+  const rng = createRng(4);
+  const players = [p.session.eid];
+  for (let i = 0; i < 49; i++) players.push(spawnPlayer(p.world));
+  for (let t = 0; t < 30 * 60; t++) {
+    for (const eid of players) {
+      if (rng.next() < 1 / 15) {
+        const d = rng.int(9);
+        queueInput(p.world, eid, { move: d === 8 ? { x: 0, y: 0 } : { x: Math.round(Math.cos((d * Math.PI) / 4)), y: Math.round(Math.sin((d * Math.PI) / 4)) }, attack: rng.next() < 0.5 });
+      }
+    }
+    p.tick();
+    if (p.mirror.lastTick === p.world.time.tick) assert.is(assertExact(p, `tick ${t}`), 50);
+  }
+  const perSecond = p.bytes / 60;
+  // Payload only (no Socket.IO framing): the budget for the whole message stream of one client.
+  if (process.env.VERBOSE) console.log(`payload ${perSecond.toFixed(0)} B/s in ${p.messages} messages`);
+  assert.ok(perSecond < 1400, `payload ${perSecond.toFixed(0)} B/s`);
+  const health = getStore(p.world, Health);
+  const mh = getStore(p.mirror, Health);
+  const score = getStore(p.world, Score);
+  const ms = getStore(p.mirror, Score);
+  for (const [id, eid] of p.world.sync.byNetId) {
+    const m = p.mirror.entities.get(id)!;
+    assert.is(mh.hp[m], health.hp[eid]);
+    assert.is(ms.kills[m], score.kills[eid]);
+    assert.is(hasComponent(p.mirror, m, getStore(p.mirror, Dead)), hasComponent(p.world, eid, getStore(p.world, Dead)));
+  }
+});
+
+Replication('seek moves, teleports, joins and leaves stay exact', () => {
+  const p = pipe();
+  const a = spawnPlayer(p.world, { at: { x: 10, y: 10 } });
+  p.tick();
+  queueInput(p.world, a, { target: { x: 80, y: 30 } });
+  for (let i = 0; i < 20; i++) {
+    p.tick();
+    assertExact(p, `seek ${i}`);
+  }
+  getStore(p.world, Position).x[a] = 3;
+  p.tick();
+  assertExact(p, 'teleport');
+  const b = spawnPlayer(p.world);
+  p.tick();
+  assert.is(p.mirror.entities.size, 3);
+  despawnPlayer(p.world, b);
+  p.tick();
+  assert.is(p.mirror.entities.size, 2);
+});
+
+Replication('interest: only entities within the view square are mirrored, with hysteresis at the edge', () => {
+  const big: BattleRules = { ...rules, map: { width: 1000, height: 1000 } };
+  const p = pipe(big, 100);
+  const me = p.session.eid; // at 500, 500
+  const near = spawnPlayer(p.world, { at: { x: 580, y: 500 } });
+  const far = spawnPlayer(p.world, { at: { x: 900, y: 900 } });
+  p.tick();
+  const ids = () => [...p.mirror.entities.keys()].sort((x, y) => x - y);
+  const netOf = (eid: number) => [...p.world.sync.byNetId].find(([, e]) => e === eid)![0];
+  assert.equal(ids(), [netOf(me), netOf(near)].sort((x, y) => x - y));
+  // Walk `near` out to 605 (inside the 110 hysteresis band): still seen.
+  getStore(p.world, Position).x[near] = 605;
+  p.tick();
+  assert.ok(p.mirror.entities.has(netOf(near)));
+  getStore(p.world, Position).x[near] = 615;
+  p.tick();
+  assert.not.ok(p.mirror.entities.has(netOf(near)), 'left beyond the band');
+  getStore(p.world, Position).x[near] = 605;
+  p.tick();
+  assert.not.ok(p.mirror.entities.has(netOf(near)), 'does not re-enter until inside the view');
+  getStore(p.world, Position).x[near] = 595;
+  p.tick();
+  assert.ok(p.mirror.entities.has(netOf(near)), 're-entered');
+  assertExact(p, 'after re-entering');
+  assert.not.ok(p.mirror.entities.has(netOf(far)));
+});
+
+Replication('a quiet world sends only heartbeats', () => {
+  const p = pipe();
+  for (let i = 0; i < 5; i++) spawnPlayer(p.world);
+  p.tick();
+  const before = p.messages;
+  for (let i = 0; i < 90; i++) p.tick();
+  assert.ok(p.messages - before <= 6, `${p.messages - before} messages in 3 quiet seconds`);
+});
+
+Replication.run();
