@@ -153,7 +153,10 @@ export function createClient(options: ClientOptions): GameClient {
     const sentAt = now();
     send(16, () =>
       socket.timeout(5000).emit(EngineEvents.time, sentAt, (err: Error | null, serverTime: number) => {
-        if (err === null && typeof serverTime === 'number') clock.sample(sentAt, serverTime, now());
+        if (err === null && typeof serverTime === 'number') {
+          clock.sample(sentAt, serverTime, now());
+          delay.seed(clock.rtt);
+        }
       }),
     );
     // Probe quickly at first to settle the clock, then every two seconds.

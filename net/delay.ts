@@ -4,6 +4,8 @@ export interface DelayEstimator {
   observe(lateness: number): void;
   /** Starts over (new connection) for a server with ticks of `tickMs`. */
   reset(tickMs: number): void;
+  /** A round-trip measurement: until messages have been timed, half of it seeds the estimate. */
+  seed(rtt: number): void;
   /** The delay to draw remote entities with (ms). */
   readonly value: number;
 }
@@ -29,10 +31,14 @@ export function createDelayEstimator(fixed?: number, window = 90): DelayEstimato
       samples.push(lateness);
       if (samples.length > window) samples.shift();
       // Re-sort every few messages, not every one: it only needs to follow trends.
-      if (samples.length >= 10 && ++sinceUpdate >= 5) {
+      if (samples.length < 10 || ++sinceUpdate >= 5) {
         sinceUpdate = 0;
         recompute();
       }
+    },
+    seed(rtt) {
+      if (fixed !== undefined || samples.length > 0 || !Number.isFinite(rtt)) return;
+      value = Math.min(400, Math.max(2 * tickMs, rtt / 2 + tickMs));
     },
     reset(ms) {
       tickMs = ms;

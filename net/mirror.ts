@@ -212,9 +212,11 @@ export function clearMirror(world: MirrorWorld): void {
 
 /**
  * Exact position of entity `eid` at `tick` (fractional ticks interpolate): from history when the
- * tick has been received, dead-reckoned ahead (at most `maxAhead` ticks) when it has not.
+ * tick has been received, dead-reckoned ahead when it has not. The server only speaks when
+ * something changes, so reckoning ahead is the normal case between messages; `maxAhead` (1 s)
+ * only stops a stalled connection from sending everyone walking off forever.
  */
-export function positionAt(world: MirrorWorld, eid: number, tick: number, out: { x: number; y: number }, maxAhead = 8): void {
+export function positionAt(world: MirrorWorld, eid: number, tick: number, out: { x: number; y: number }, maxAhead = 30): void {
   const lo = Math.floor(tick);
   const f = tick - lo;
   sampleTick(world, eid, lo, out, maxAhead);
