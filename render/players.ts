@@ -4,7 +4,7 @@ import {
   CircleGeometry, Color, DoubleSide, Group, Mesh, MeshBasicMaterial, PlaneGeometry, RingGeometry,
   type BufferGeometry, type Material,
 } from 'three';
-import { Dead, getStore, hasComponent, Health, LastAttack, LocalPlayer, Player, Position, query, type EngineWorld } from '../engine';
+import { Dead, getStore, hasComponent, Health, LastAttack, LocalPlayer, Offline, Player, Position, query, type EngineWorld } from '../engine';
 import { createInstanceLayer } from './instances';
 import type { RenderStyle } from './style';
 
@@ -78,6 +78,7 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
 
   const playerColor = new Color(style.player);
   const localColor = new Color(style.localPlayer);
+  const offlineColor = new Color(style.offline);
   const fillColor = new Color();
   const local = { x: 0, y: 0 };
   let hasLocal = false;
@@ -90,6 +91,7 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
       const health = getStore(world, Health);
       const deadStore = getStore(world, Dead);
       const localStore = getStore(world, LocalPlayer);
+      const offlineStore = getStore(world, Offline);
       const lastAttack = getStore(world, LastAttack);
       const entities = query(world, [getStore(world, Player), pos, health]);
       for (const layer of layers) layer.begin();
@@ -112,7 +114,8 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
           dead.push(x, y, 1, 1);
           continue;
         }
-        bodies.push(x, y, 1, 1, isLocal ? localColor : playerColor);
+        // A dropped player waiting for its client to come back is drawn greyed out, not removed.
+        bodies.push(x, y, 1, 1, isLocal ? localColor : hasComponent(world, eid, offlineStore) ? offlineColor : playerColor);
         const max = health.max[eid]!;
         const fraction = max > 0 ? Math.min(1, Math.max(0, health.hp[eid]! / max)) : 0;
         const barY = y - r - BAR_GAP - style.barHeight / 2;

@@ -13,6 +13,8 @@ export interface RenderStyle {
   localPlayer: number;
   /** Ring drawn around the local player's body. */
   localOutline: number;
+  /** Body of a player whose connection dropped (kept for a grace window). */
+  offline: number;
   /** Body of a dead player, drawn at `deadOpacity`. */
   dead: number;
   deadOpacity: number;
@@ -36,6 +38,7 @@ export const defaultStyle: Readonly<RenderStyle> = Object.freeze({
   player: 0x3b82f6,
   localPlayer: 0xfacc15,
   localOutline: 0xffffff,
+  offline: 0x475569,
   dead: 0x9ca3af,
   deadOpacity: 0.45,
   attackRing: 0xfb923c,

@@ -130,6 +130,19 @@ browserSuite<Ctx>('render', (Render) => {
     expectColor(pixels, px(45, 45), S.player, 'respawned body');
   });
 
+  Render('a dropped (offline) player is drawn greyed out, keeps its bar, and comes back in colour', async ({ page }) => {
+    await setup(page);
+    const eid = await spawn(page, { x: 55, y: 55, offline: true });
+    await render(page);
+    let pixels = await screenshotPixels(page);
+    expectColor(pixels, px(55, 55), S.offline, 'offline body');
+    assert.ok(fillWidth(pixels, 55, 55) > 0, 'still has its health bar');
+    await update(page, eid, { offline: false });
+    await render(page);
+    pixels = await screenshotPixels(page);
+    expectColor(pixels, px(55, 55), S.player, 'back online');
+  });
+
   Render('the health bar fill shrinks with hp and turns from green to red', async ({ page }) => {
     await setup(page);
     const eid = await spawn(page, { x: 35, y: 35 });
