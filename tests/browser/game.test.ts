@@ -20,14 +20,14 @@ interface Ctx {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-async function openGame(ctx: Ctx): Promise<Page> {
+async function openGame(ctx: Ctx, query = ''): Promise<Page> {
   const page = await ctx.browser.newPage({ viewport: { width: 800, height: 600 } });
   ctx.pages.push(page);
   page.on('console', (m) => {
     if (m.type() === 'error') ctx.errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => ctx.errors.push(`pageerror: ${e.message}`));
-  await page.goto(ctx.server.url + '/');
+  await page.goto(ctx.server.url + '/' + query);
   await page.waitForFunction(() => (window as any).skirmish?.client?.localEntity !== undefined, null, { timeout: 10000 });
   return page;
 }
@@ -151,15 +151,18 @@ browserSuite<Ctx>('game in the browser', (test) => {
     const ring = await page.evaluate(() => (window as any).skirmish.renderer.toScreen(60, 50)); // range 10 east of the attacker
     const pixels = await screenshotPixels(page);
     await page.keyboard.up('Space');
-    await waitFor(() => getStore(victim.world, Health).hp[victim.localEntity!] === 90, 3000, 'victim sees hp 90');
-    const serverHp = getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, victim.welcome!.sid)];
-    assert.is(serverHp, 90);
-    await page.waitForFunction((id) => {
+    // Holding Space keeps attacking every 0.5 s (cooldown), so count hits rather than expect one.
+    await waitFor(() => getStore(victim.world, Health).hp[victim.localEntity!]! <= 90, 3000, 'victim sees its health drop');
+    await sleep(300);
+    const serverHp = getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, victim.welcome!.sid)]!;
+    assert.ok(serverHp <= 90 && serverHp % 10 === 0, `server hp ${serverHp}`);
+    assert.is(getStore(victim.world, Health).hp[victim.localEntity!], serverHp, 'victim agrees with the server');
+    await page.waitForFunction(([id, hp]) => {
       const { client } = (window as any).skirmish;
       const eid = client.world.entities.get(id);
       const health = [...client.world.stores.entries()].find(([def]: [any]) => def.name === 'Health')![1];
-      return health.hp[eid] === 90;
-    }, victim.welcome!.id, { timeout: 3000 });
+      return health.hp[eid] === hp;
+    }, [victim.welcome!.id, serverHp] as const, { timeout: 3000 });
     const attacker = getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, me.sid)];
     assert.is(attacker, 100, 'no self-hit');
     // The attack ring (radius = range) was on screen right after the key press.
@@ -187,5 +190,20 @@ browserSuite<Ctx>('game in the browser', (test) => {
     const after = await self(page);
     assert.is(after.id, me.id, 'same player after the drop');
     assert.is(ctx.server.match.players.size, 1, 'no duplicate player');
+  });
+
+  test('?lag=200&jitter=10 puts the network conditioner between the page and the server', async (ctx) => {
+    const page = await openGame(ctx, '?lag=200&jitter=10');
+    await page.waitForFunction(() => (window as any).skirmish.client.clock.samples >= 5, null, { timeout: 10000 });
+    await sleep(300);
+    const ping = Number((await page.locator('[data-hud="ping"]').textContent())!.replace(/[^0-9]/g, ''));
+    assert.ok(ping >= 180 && ping < 400, `ping ${ping} ms`);
+    // Own movement is still immediate: prediction, not a round trip.
+    const x0 = await page.evaluate(() => (window as any).skirmish.client.predicted.x);
+    await page.keyboard.down(x0 > 50 ? 'ArrowLeft' : 'ArrowRight');
+    await sleep(50);
+    const x1 = await page.evaluate(() => (window as any).skirmish.client.predicted.x);
+    await page.keyboard.up(x0 > 50 ? 'ArrowLeft' : 'ArrowRight');
+    assert.ok(Math.abs(x1 - x0) > 0.3, `moved ${Math.abs(x1 - x0).toFixed(2)} units within 50 ms at 200 ms ping`);
   });
 });
