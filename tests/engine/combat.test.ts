@@ -6,10 +6,6 @@ import {
   type BattleWorld, type BattleRules, type BattleEvent,
 } from '../../engine';
 
-const rules: BattleRules = {
-  map: { width: 100, height: 100 }, speed: 25, health: 100,
-  attack: { range: 10, damage: 10, cooldown: 0.5 }, respawnDelay: 3,
-};
 const dt = 1 / 30;
 
 const Combat = suite<{ world: BattleWorld }>('combat');
@@ -239,6 +235,7 @@ import {
   createRng, query, Not, emit, Position, Input, movementSystem, spatialSystem, respawnSystem,
   type System, type KillEvent, type HitEvent, type AttackEvent,
 } from '../../engine';
+import { rules } from '../rules';
 
 /** The combat system as it was before the grid: every attacker against every living player. */
 const bruteForceCombat: System<BattleWorld> = (world) => {

@@ -6,6 +6,7 @@ import {
   addEntity, addComponent, hasComponent, Not, spawnPlayer, queueInput, battleSystems,
   type EngineWorld, type BattleWorld, type BattleRules, type BattleEvent, type System,
 } from '../../engine';
+import { rules } from '../rules';
 
 // --- a tiny "spinning tops" game ---------------------------------------------------------------
 
@@ -91,10 +92,6 @@ Embedding('an engine world carries no battle state', ({ world }) => {
 
 // --- extending the battle world -----------------------------------------------------------------
 
-const rules: BattleRules = {
-  map: { width: 100, height: 100 }, speed: 25, health: 100,
-  attack: { range: 10, damage: 10, cooldown: 0.5 }, respawnDelay: 3,
-};
 
 /** Hits landed by each player over the whole match: a stat the battle engine does not keep. */
 const Stats = defineComponent('Stats', { hits: Uint32Array });

@@ -4,11 +4,8 @@ import {
   createBattleWorld, spawnPlayer, queueInput, inputSystem, movementSystem, getStore, Position, Dead,
   addComponent, type BattleWorld, type BattleRules,
 } from '../../engine';
+import { rules } from '../rules';
 
-const rules: BattleRules = {
-  map: { width: 100, height: 100 }, speed: 25, health: 100,
-  attack: { range: 10, damage: 10, cooldown: 0.5 }, respawnDelay: 3,
-};
 const dt = 0.1;
 
 const Movement = suite<{ world: BattleWorld }>('movement');

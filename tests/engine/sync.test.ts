@@ -5,11 +5,8 @@ import {
   syncSystem, battleSystems, Changed, Position, Health, Score, Dead, NetId,
   type BattleWorld, type BattleRules,
 } from '../../engine';
+import { rules } from '../rules';
 
-const rules: BattleRules = {
-  map: { width: 100, height: 100 }, speed: 25, health: 100,
-  attack: { range: 10, damage: 10, cooldown: 0.5 }, respawnDelay: 3,
-};
 
 // Only the sync system runs, so every change below is one the test made by hand.
 const Sync = suite<{ world: BattleWorld }>('sync');

@@ -6,11 +6,8 @@ import {
   NetId, Dead, Player,
   type EngineWorld, type BattleWorld, type BattleRules, type System, type BattleEvent,
 } from '../../engine';
+import { rules } from '../rules';
 
-const rules: BattleRules = {
-  map: { width: 100, height: 100 }, speed: 25, health: 100,
-  attack: { range: 10, damage: 10, cooldown: 0.5 }, respawnDelay: 3,
-};
 
 // ---------------------------------------------------------------------------------------------
 const World = suite<{ world: EngineWorld; log: string[] }>('world');

@@ -3,11 +3,9 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { createClient, createLogger, createServer, type GameClient, type GameServer, type ServerOptions } from '../../net';
 import { getStore, Position, type BattleRules } from '../../engine';
 import { waitFor, within } from '../helpers';
+import { rules } from '../rules';
+export { rules };
 
-export const rules: BattleRules = {
-  map: { width: 100, height: 100 }, speed: 25, health: 100,
-  attack: { range: 10, damage: 10, cooldown: 0.5 }, respawnDelay: 3,
-};
 
 /** Everything a test opened, so teardown can close it all. */
 export class Harness {

@@ -8,11 +8,8 @@ import {
   type BattleRules, type BattleWorld,
 } from '../../engine';
 import { applyState, createBroadcaster, createMirrorWorld, decodeState, defaultInterest, type MirrorWorld, type Session } from '../../net';
+import { rules } from '../rules';
 
-const rules: BattleRules = {
-  map: { width: 100, height: 100 }, speed: 25, health: 100,
-  attack: { range: 10, damage: 10, cooldown: 0.5 }, respawnDelay: 3,
-};
 
 interface Pipe {
   world: BattleWorld;
