@@ -1,0 +1,15 @@
+// Headless bots: load a Skirmish server (engine protocol) or any classic-protocol server from a
+// script, as `npm run bots` does from the command line.
+
+export { runBots } from './run';
+export type { RunHooks } from './run';
+export { parseBotArgs, defaultWorkers, BOTS_USAGE } from './options';
+export type { BotOptions, Behavior, Transport, BotProtocol } from './options';
+export type { BotSummary } from './summary';
+export { summarize } from './summary';
+export type { TallyData } from './tally';
+export { CountingAgent } from './agent';
+export type { WireBytes } from './agent';
+export { createBrain, DIRECTIONS } from './behavior';
+export type { Brain, BotView, Intent } from './behavior';
+export { ProbeWalk, TurnWatch, MAX_WAIT_MS, follow } from './probe';

@@ -1,0 +1,53 @@
+// The probe pair on the engine protocol: the observer watches the probe in its own mirror world.
+import { aliveIn, startEngineBot } from './engine-bot';
+import { follow, ProbeWalk, TurnWatch } from './probe';
+import type { Bot, BotContext } from './bot';
+
+/** Starts a probe and an observer (engine protocol); turns they see go to `ctx.tally.observed`. */
+export function startEngineProbe(ctx: BotContext): Bot {
+  const watch = new TurnWatch(ctx.tally);
+  let walk: ProbeWalk | undefined;
+  const probe = startEngineBot(ctx, {
+    decide(now) {
+      const { world, rules } = probe.client;
+      if (rules === undefined) return undefined;
+      walk ??= new ProbeWalk(ctx.rng, rules.map.width);
+      const alive = aliveIn(probe.client, world.localId);
+      const { sign, turned } = walk.step(now, world.buffer.latest(world.localId)?.x, alive);
+      if (turned) watch.turned(now, sign);
+      return { mx: sign, my: 0, attack: false };
+    },
+  });
+  let lastT = Number.NaN;
+  let lastX = Number.NaN;
+  const observer = startEngineBot(ctx, {
+    // Where the probe is, the probe itself knows best (same thread): stay next to it.
+    decide: () => {
+      const self = observer.client.world;
+      const own = probe.client.world;
+      return follow(self.buffer.latest(self.localId), own.buffer.latest(own.localId));
+    },
+    onState(now) {
+      const id = probe.client.welcome?.id;
+      if (id === undefined) return;
+      const seen = observer.client.world.buffer.latest(id);
+      if (seen === undefined || !aliveIn(observer.client, id)) {
+        watch.forget();
+        lastT = Number.NaN;
+        return;
+      }
+      if (seen.t === lastT) return;
+      const dx = seen.x - lastX;
+      lastT = seen.t;
+      lastX = seen.x;
+      if (Number.isFinite(dx)) watch.saw(now, dx);
+    },
+  });
+  return {
+    settle: (now) => watch.expire(now),
+    stop() {
+      probe.stop();
+      observer.stop();
+    },
+  };
+}

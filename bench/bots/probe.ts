@@ -1,0 +1,116 @@
+// Input→observed latency: a probe walks left and right, turning at known times; an observer
+// reports each step of the probe it sees. The delay from a turn to the first step the observer
+// sees in the new direction is the latency a player feels when watching someone else react.
+import type { Rng } from '../../engine';
+import type { Intent } from './behavior';
+import type { Tally } from './tally';
+
+/** Time between turns, in ms: many turns per run, each leg several ticks long (≤ 12.5 units at 25 units/s). */
+const LEG_MS: readonly [number, number] = [250, 500];
+/** Room a reversed leg needs before a wall (a leg's length plus slack), in map units. */
+const LEG_ROOM = 15;
+/** A step shorter than this is quantisation noise, not movement (16-bit positions on big maps). */
+const MIN_STEP = 0.05;
+/** A turn not seen within this long counts as seen after this long (the server is drowning, or the observer is). */
+export const MAX_WAIT_MS = 10_000;
+/** After a respawn the probe waits this long before turning again. */
+const SETTLE_MS = 300;
+
+/** The observer keeps within this distance of the probe (well inside any view radius). */
+const NEAR = 8;
+
+/**
+ * The observer's input: walk toward the probe until near it, then stand. A server that sends each
+ * client only what it can see would otherwise never show the probe to a far-away observer.
+ */
+export function follow(self: { x: number; y: number } | undefined, probe: { x: number; y: number } | undefined): Intent {
+  if (self === undefined || probe === undefined) return { mx: 0, my: 0, attack: false };
+  const dx = probe.x - self.x;
+  const dy = probe.y - self.y;
+  const len = Math.hypot(dx, dy);
+  return len <= NEAR ? { mx: 0, my: 0, attack: false } : { mx: dx / len, my: dy / len, attack: false };
+}
+
+/** The probe's walk: left or right along x, reversing every 0.25–0.5 s, never into a wall. */
+export class ProbeWalk {
+  /** Current direction: +1 right, −1 left. */
+  sign = 1;
+  private turnAt = 0;
+  private aliveSince = Number.NaN;
+
+  constructor(private readonly rng: Rng, private readonly mapWidth: number) {}
+
+  /**
+   * The direction to send now, and whether this input is a turn. `x` is the probe's own position
+   * as the server last reported it; a dead or unplaced probe does not turn.
+   */
+  step(now: number, x: number | undefined, alive: boolean): { sign: number; turned: boolean } {
+    if (!alive || x === undefined) {
+      this.aliveSince = Number.NaN;
+      return { sign: this.sign, turned: false };
+    }
+    if (Number.isNaN(this.aliveSince)) {
+      // Fresh (re)spawn: head for the middle, and let the first leg start without a turn.
+      this.aliveSince = now;
+      this.sign = x < this.mapWidth / 2 ? 1 : -1;
+      this.turnAt = now + SETTLE_MS + this.leg();
+      return { sign: this.sign, turned: false };
+    }
+    if (now < this.turnAt) return { sign: this.sign, turned: false };
+    const next = -this.sign;
+    const end = x + next * LEG_ROOM;
+    // Walking into a wall would show no movement at all: keep going and try again next input.
+    if (end < 0 || end > this.mapWidth) return { sign: this.sign, turned: false };
+    this.sign = next;
+    this.turnAt = now + this.leg();
+    return { sign: next, turned: true };
+  }
+
+  private leg(): number {
+    return LEG_MS[0] + this.rng.next() * (LEG_MS[1] - LEG_MS[0]);
+  }
+}
+
+/**
+ * Matches the probe's turns with the moment the observer first sees the probe step that way.
+ * Turns are queued: under load the observer may see a turn only after the probe has made the
+ * next one, and each turn still gets its own latency, in order.
+ */
+export class TurnWatch {
+  private pending: { at: number; sign: number }[] = [];
+
+  constructor(private readonly tally: Tally) {}
+
+  /** The probe turned to `sign` at `at` (ms, same clock as the observer's). */
+  turned(at: number, sign: number): void {
+    this.pending.push({ at, sign });
+  }
+
+  /** The observer saw the probe step by `dx` at `now`. */
+  saw(now: number, dx: number): void {
+    this.expire(now);
+    const head = this.pending[0];
+    if (head !== undefined && dx * head.sign > MIN_STEP) {
+      this.tally.observed.add(now - head.at);
+      this.pending.shift();
+    }
+  }
+
+  /**
+   * Turns pending for longer than the wait are counted at the wait's length: a lower bound, so a
+   * server too slow to show them raises the percentiles instead of vanishing from them.
+   */
+  expire(now: number): void {
+    while (this.pending.length > 0 && now - this.pending[0]!.at > MAX_WAIT_MS) {
+      this.pending.shift();
+      this.tally.observed.add(MAX_WAIT_MS);
+      this.tally.expiredTurns++;
+    }
+  }
+
+  /** The probe died or jumped: turns still pending can no longer be seen. */
+  forget(): void {
+    this.tally.lostTurns += this.pending.length;
+    this.pending = [];
+  }
+}

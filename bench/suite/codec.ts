@@ -1,0 +1,97 @@
+// Section 1b: the wire codec alone — encode and decode time and bytes per entity of state messages,
+// built as the server's broadcaster builds them (header, records, removed ids, hits, kills).
+import { performance } from 'node:perf_hooks';
+import { ByteWriter, decodeState, Field, writeHeader, writeIds, writePairs, writeRecord, type EntityRecord } from '../../net';
+import { Dead, getStore, hasComponent, Health, Input, NetId, Position, Score, step, type BattleWorld } from '../../engine';
+import { quantile } from '../lib/stats';
+import { populatedWorld } from './engine';
+
+/** Codec figures for one message shape. */
+export interface CodecShape {
+  /** Bytes of the whole message, and per entity. */
+  bytes: number;
+  bytesPerEntity: number;
+  /** Time to encode one message for all entities (fill records from the stores, write), µs p50, and ns per entity. */
+  encodeUs: number;
+  encodeNsPerEntity: number;
+  /** Time to decode one message, µs p50, and ns per entity. */
+  decodeUs: number;
+  decodeNsPerEntity: number;
+}
+
+/** Codec figures at one entity count: a delta where every entity turned, and a full snapshot. */
+export interface CodecResult {
+  entities: number;
+  reps: number;
+  /** Every entity changed direction this tick (a direction record each: the common wander change). */
+  turn: CodecShape;
+  /** Every entity entering view (what a joining client gets). */
+  full: CodecShape;
+}
+
+function time(reps: number, fn: () => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const started = performance.now();
+    fn();
+    times.push(performance.now() - started);
+  }
+  return quantile(Float64Array.from(times).sort(), 0.5);
+}
+
+function shape(world: BattleWorld, entities: number, mask: number, reps: number): CodecShape {
+  const w = new ByteWriter();
+  const pos = getStore(world, Position);
+  const input = getStore(world, Input);
+  const health = getStore(world, Health);
+  const score = getStore(world, Score);
+  const netIds = getStore(world, NetId);
+  const dead = getStore(world, Dead);
+  const full = (mask & Field.enter) !== 0;
+  const prev = { tick: world.time.tick - 1, ack: 0 };
+  // One reused record, filled from the stores per entity, as the server's broadcaster does.
+  const record: Required<EntityRecord> = {
+    id: 0, mask, mx: 0, my: 0, x: 0, y: 0, hp: 0, max: 0, kills: 0, deaths: 0, dead: false, offline: false,
+  };
+  let message: Uint8Array = new Uint8Array(0);
+  const encode = (): void => {
+    w.reset();
+    writeHeader(w, full, world.time.tick, 1, prev);
+    w.varint(entities);
+    for (let eid = 1; eid <= entities; eid++) {
+      record.id = netIds.id[eid]!;
+      record.mx = input.mx[eid]!;
+      record.my = input.my[eid]!;
+      record.x = pos.x[eid]!;
+      record.y = pos.y[eid]!;
+      record.hp = health.hp[eid]!;
+      record.max = health.max[eid]!;
+      record.kills = score.kills[eid]!;
+      record.deaths = score.deaths[eid]!;
+      record.dead = hasComponent(world, eid, dead);
+      writeRecord(w, record);
+    }
+    writeIds(w, []);
+    writePairs(w, []);
+    writePairs(w, []);
+    message = w.finish();
+  };
+  encode();
+  const encodeMs = time(reps, encode);
+  const decodeMs = time(reps, () => void decodeState(message, prev));
+  return {
+    bytes: message.byteLength,
+    bytesPerEntity: message.byteLength / entities,
+    encodeUs: encodeMs * 1000,
+    encodeNsPerEntity: (encodeMs * 1e6) / entities,
+    decodeUs: decodeMs * 1000,
+    decodeNsPerEntity: (decodeMs * 1e6) / entities,
+  };
+}
+
+/** Times encoding and decoding state for `entities` players, `reps` times each (median reported). */
+export function benchCodec(entities: number, reps: number): CodecResult {
+  const world = populatedWorld(entities);
+  step(world);
+  return { entities, reps, turn: shape(world, entities, Field.direction, reps), full: shape(world, entities, Field.enter, reps) };
+}

@@ -1,0 +1,129 @@
+// Bench results as markdown: one table per section, ours ÷ baseline for every server figure.
+import { MAX_WAIT_MS } from '../bots/probe';
+import { fmt, fmtRatio, markdownTable } from '../lib/table';
+import type { BenchResults, ServerComparison } from './results';
+import type { ScenarioResult } from './scenario';
+
+function engineTable(r: BenchResults): string {
+  return markdownTable(
+    ['entities', 'map', 'tick p50 ms', 'tick p99 ms', 'ticks timed'],
+    r.engine.map((e) => [e.entities.toLocaleString('en-US'), `${e.mapSize}²`, fmt(e.p50Ms, 2), fmt(e.p99Ms, 2), String(e.ticks)]),
+  );
+}
+
+function codecTable(r: BenchResults): string {
+  return markdownTable(
+    ['entities', 'turn B/entity', 'turn encode ns/entity', 'turn decode ns/entity', 'full B/entity', 'full encode ns/entity', 'full decode ns/entity'],
+    r.codec.map((c) => [
+      c.entities.toLocaleString('en-US'), fmt(c.turn.bytesPerEntity, 1), fmt(c.turn.encodeNsPerEntity, 0), fmt(c.turn.decodeNsPerEntity, 0),
+      fmt(c.full.bytesPerEntity, 1), fmt(c.full.encodeNsPerEntity, 0), fmt(c.full.decodeNsPerEntity, 0),
+    ]),
+  );
+}
+
+// † marks a figure read from /proc because the server did not answer /metrics in time.
+const mark = (text: string, source: string | null): string => (source === 'proc' && text !== '–' ? `${text}†` : text);
+
+function lagCell(s: ScenarioResult): string {
+  return s.lagP99Ms === null && s.lagAtLeastMs !== null ? `> ${fmt(s.lagAtLeastMs, 0)}` : fmt(s.lagP99Ms, 1);
+}
+
+// A turn not seen within 10 s is counted as 10 s: at that value the figure is a lower bound.
+const observed = (ms: number | null): string => (ms !== null && ms >= MAX_WAIT_MS ? `≥ ${fmt(MAX_WAIT_MS, 0)}` : fmt(ms, 1));
+
+function serverRow(players: string, who: string, s: ScenarioResult): string[] {
+  const connected = s.playersSeen === null ? '–' : `${s.playersSeen}/${s.players}`;
+  // The probe turned, but the observer saw none of it before the run ended.
+  const unseen = s.bots !== null && s.observedN === 0 && s.windowS !== null ? `none in ${fmt(s.windowS, 0)} s` : undefined;
+  return [
+    players, who, connected, mark(fmt(s.cpuPct, 0), s.cpuSource), fmt(s.tickP99Ms, 2), lagCell(s),
+    mark(fmt(s.downBytesPerClientPerSec, 0), s.wireSource), mark(fmt(s.upBytesPerClientPerSec, 0), s.wireSource),
+    fmt(s.bots?.updatesPerSec, 1), unseen ?? observed(s.observedP50Ms), unseen ?? observed(s.observedP99Ms), fmt(s.heapPerConnKiB, 1),
+  ];
+}
+
+function ratioRow(c: ServerComparison): string[] {
+  const q = c.ratio;
+  // Against a lower bound of the baseline's lag, ours ÷ baseline is an upper bound.
+  const lag = c.baseline.lagP99Ms === null && c.baseline.lagAtLeastMs !== null && c.ours.lagP99Ms !== null
+    ? `< ${fmtRatio(c.ours.lagP99Ms / c.baseline.lagAtLeastMs)}`
+    : fmtRatio(q.lagP99Ms);
+  // Against a baseline figure that is itself a lower bound (≥ 10 s), the ratio is an upper bound.
+  const bound = (r: number | null, base: number | null): string => (base !== null && base >= MAX_WAIT_MS && r !== null ? `< ${fmtRatio(r)}` : fmtRatio(r));
+  return [
+    '', 'ours ÷ baseline', '', fmtRatio(q.cpuPct), '', lag, fmtRatio(q.downBytesPerClientPerSec),
+    fmtRatio(q.upBytesPerClientPerSec), fmtRatio(q.updatesPerSec),
+    bound(q.observedP50Ms, c.baseline.observedP50Ms), bound(q.observedP99Ms, c.baseline.observedP99Ms),
+    fmtRatio(q.heapPerConnKiB),
+  ];
+}
+
+function serverTable(r: BenchResults): string {
+  const rows: string[][] = [];
+  for (const c of r.servers) {
+    rows.push(serverRow(String(c.players), 'ours', c.ours), serverRow('', 'baseline', c.baseline), ratioRow(c));
+  }
+  return markdownTable(
+    ['players', 'server', 'connected', 'CPU %', 'tick p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s', 'updates/s/client',
+      'input→observed p50 ms', 'p99 ms', 'heap KiB/conn'],
+    rows,
+  );
+}
+
+function profileText(r: BenchResults): string {
+  const p = r.profile;
+  if (p === undefined) return '';
+  const list = (costs: { name: string; pct: number }[]): string => costs.map((c) => `  ${c.pct.toFixed(1).padStart(5)}%  ${c.name}`).join('\n');
+  return [
+    `\nCPU profile of our server under 200 bots (${p.busyMs} ms busy, ${p.idleMs} ms idle): ${p.file}`,
+    'by area (self time):', list(p.areas.slice(0, 8)),
+    'by function (self time):', list(p.self.slice(0, 10)),
+    'by function (inclusive):', list(p.inclusive.slice(0, 10)),
+  ].join('\n');
+}
+
+/** Other processes' CPU (% of one core) above which a measurement is flagged. */
+const BUSY_PCT = 15;
+
+/** A warning naming the scenarios something else on the machine competed with, if any. */
+function busyWarning(r: BenchResults): string {
+  const busy = r.servers.flatMap((c) => [c.ours, c.baseline]).filter((s) => (s.otherCpuPct ?? 0) > BUSY_PCT);
+  if (busy.length === 0) return '';
+  const list = busy.map((s) => `${s.server === 'engine' ? 'ours' : 'baseline'} ${s.players} (${fmt(s.otherCpuPct, 0)} %)`).join(', ');
+  return `\n**Warning:** other processes used CPU during ${list}; those rows are not clean measurements.`;
+}
+
+
+/** The whole report as markdown (what `npm run bench` prints). */
+export function renderReport(r: BenchResults): string {
+  const m = r.machine;
+  const maps = r.servers.map((c) => `${c.players} → ${c.ours.mapSize}²`).join(', ');
+  const window = r.servers[0]?.ours.windowS;
+  return [
+    `## Skirmish bench (${r.mode}) — ${m.date.slice(0, 10)}`,
+    '',
+    `\`${r.command}\` on ${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, ${m.os}, Node ${m.node}; ${Math.round(r.elapsedS)} s.`,
+    '',
+    '### 1. Engine alone: one full tick (input → movement → combat → respawn → sync), wander inputs every tick',
+    '',
+    engineTable(r),
+    '',
+    '### 1b. Codec: state messages (turn: every entity changed direction; full: every entity entering view), median of repeated runs',
+    '',
+    codecTable(r),
+    '',
+    `### 2–3. Whole server on loopback vs the classic baseline (wander bots, 20 inputs/s, server and bots in separate processes, ~${fmt(window, 0)} s measured)`,
+    '',
+    serverTable(r),
+    '',
+    `Maps keep the default density (50 players on 100²): ${maps}. CPU % of one core, from process_cpu_seconds_total. ` +
+      'Bytes are TCP bytes the server wrote/read (framing included) per client. Tick p99 from the skirmish_tick_seconds ' +
+      'histogram (the baseline has no tick). Loop lag p99 is prom-client\'s, which includes its 10 ms sampling timer. ' +
+      'Input→observed: a probe bot turns, an observer bot next to it sees it (a turn not seen within 10 s counts as 10 s). Heap after a forced GC, loaded minus idle, per player. ' +
+      'Updates are state messages (ours) or player_moved events (baseline) a client receives. ' +
+      '† read from /proc (CPU; bytes of all read/write system calls) because /metrics did not answer within 3 s; ' +
+      '"> 3,000" lag: the event loop was at least that far behind.',
+    busyWarning(r),
+    profileText(r),
+  ].join('\n');
+}

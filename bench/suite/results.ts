@@ -1,0 +1,33 @@
+// The shape of a bench run's results (printed as tables, written as JSON).
+import type { MachineInfo } from '../lib/machine';
+import type { CodecResult } from './codec';
+import type { EngineResult } from './engine';
+import type { ProfileSummary } from './profile';
+import type { ScenarioResult } from './scenario';
+
+/** Figures compared between our server and the baseline. */
+export const FIGURES = [
+  'cpuPct', 'lagP99Ms', 'downBytesPerClientPerSec', 'upBytesPerClientPerSec', 'observedP50Ms', 'observedP99Ms', 'heapPerConnKiB',
+] as const;
+/** One compared figure. */
+export type Figure = (typeof FIGURES)[number];
+
+/** Ours and the baseline at one player count, and ours ÷ baseline per figure. */
+export interface ServerComparison {
+  players: number;
+  ours: ScenarioResult;
+  baseline: ScenarioResult;
+  ratio: Record<Figure | 'updatesPerSec', number | null>;
+}
+
+/** Everything one `npm run bench` measured. */
+export interface BenchResults {
+  mode: 'quick' | 'full';
+  command: string;
+  machine: MachineInfo;
+  engine: EngineResult[];
+  codec: CodecResult[];
+  servers: ServerComparison[];
+  profile?: ProfileSummary;
+  elapsedS: number;
+}

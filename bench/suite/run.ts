@@ -1,0 +1,100 @@
+// `npm run bench [-- --quick] [--profile]`: engine, codec, then our server and the classic baseline
+// under the same bots, side by side. Prints a markdown table, writes JSON to bench/results/.
+// Benchmarks report; they never fail for being slow.
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { machineInfo } from '../lib/machine';
+import { ratio } from '../lib/table';
+import { benchCodec } from './codec';
+import { benchEngine, mapSizeFor } from './engine';
+import { RESULTS_DIR, ROOT } from './paths';
+import { summarizeProfile } from './profile';
+import { renderReport } from './report';
+import { FIGURES, type BenchResults, type ServerComparison } from './results';
+import { runScenario, type ScenarioPlan } from './scenario';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    players: { type: 'string' },
+    window: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(`Usage: npm run bench -- [--quick] [--profile] [--players 50,200,500] [--window S]
+  --quick     50 and 200 players, ~6 s each, smaller engine runs: under a minute
+  --profile   also run our server under 200 bots with node --cpu-prof and summarize the profile`);
+  process.exit(0);
+}
+
+const quick = values.quick;
+const players = values.players ? values.players.split(',').map(Number).filter((n) => n > 0) : quick ? [50, 200] : [50, 200, 500];
+const windowS = values.window ? Number(values.window) : quick ? 5 : 20;
+const engineRuns: [number, number][] = quick ? [[1_000, 150], [10_000, 60], [50_000, 20]] : [[1_000, 600], [10_000, 300], [50_000, 100]];
+const started = performance.now();
+const log = (line: string): void => void process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
+
+// Everything is bounded: a wedged run ends itself (child processes die with it).
+const watchdog = setTimeout(() => {
+  log('bench: watchdog fired, giving up');
+  process.exit(1);
+}, (quick ? 180 : 1200) * 1000 + players.length * 2 * (windowS + 60) * 1000);
+watchdog.unref();
+
+const machine = machineInfo();
+const results: BenchResults = {
+  mode: quick ? 'quick' : 'full',
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  machine,
+  engine: [],
+  codec: [],
+  servers: [],
+  elapsedS: 0,
+};
+
+for (const [entities, ticks] of engineRuns) {
+  log(`bench: engine, ${entities} entities, ${ticks} ticks`);
+  results.engine.push(benchEngine(entities, ticks));
+  results.codec.push(benchCodec(entities, Math.max(5, Math.round((quick ? 2e5 : 1e6) / entities))));
+}
+
+const plan = (server: ScenarioPlan['server'], n: number): ScenarioPlan => ({
+  server, players: n, mapSize: mapSizeFor(n), windowS, settleS: quick ? 0.5 : 2, rampPerSec: 200, admitS: quick ? 4 : 15,
+});
+for (const n of players) {
+  log(`bench: our server, ${n} players`);
+  const ours = await runScenario(plan('engine', n), log);
+  log(`bench: baseline, ${n} players`);
+  const baseline = await runScenario(plan('baseline', n), log);
+  const r = {} as ServerComparison['ratio'];
+  for (const f of FIGURES) r[f] = ratio(ours[f], baseline[f]);
+  r.updatesPerSec = ratio(ours.bots?.updatesPerSec, baseline.bots?.updatesPerSec);
+  results.servers.push({ players: n, ours, baseline, ratio: r });
+}
+
+const stamp = machine.date.replace(/[:.]/g, '-');
+mkdirSync(RESULTS_DIR, { recursive: true });
+if (values.profile) {
+  const dir = join(RESULTS_DIR, `profile-${stamp}`);
+  log(`bench: our server, 200 players, under node --cpu-prof (${dir})`);
+  await runScenario({ ...plan('engine', 200), serverFlags: ['--cpu-prof', '--cpu-prof-dir', dir] }, log);
+  // Files are CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the server's main
+  // thread (tsx's module loader runs in a thread of its own and writes a profile too).
+  const profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  const main = profiles.find((f) => f.split('.')[4] === '0') ?? profiles.sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
+  const file = main === undefined ? undefined : join(dir, main);
+  if (file === undefined) log('bench: the server wrote no profile');
+  else results.profile = summarizeProfile(file, ROOT);
+}
+
+results.elapsedS = (performance.now() - started) / 1000;
+const out = join(RESULTS_DIR, `${stamp}.json`);
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(renderReport(results));
+console.log(`\nJSON: ${out}`);
+process.exit(0);
