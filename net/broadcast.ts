@@ -9,7 +9,7 @@ import {
 import { ByteWriter } from './bytes';
 import { Field, writeHeader, writeIds, writePairs, writeRecord, type EntityRecord } from './codec';
 import { ClassicEvents, EngineEvents, type ClassicPosition } from './protocol';
-import type { GameNamespace, Session } from './session';
+import type { GameNamespace, GameSocket, Session } from './session';
 
 /** Room of engine clients. */
 export const ENGINE_ROOM = 'engine';
@@ -38,8 +38,14 @@ export const defaultInterest: Readonly<InterestOptions> = Object.freeze({ viewRa
 
 /** Sends the results of a tick. */
 export interface Broadcaster {
-  /** Sends state and events of the tick just run to every connected session. */
+  /** Builds every engine client's message for the tick just run and sends the classic events. */
   send(sessions: Iterable<Session>): void;
+  /**
+   * Writes the built messages to their sockets. Separate from `send` so the server can time the
+   * simulation-and-encoding part of a tick apart from the socket writes (on loopback each write
+   * is a system call that runs the whole TCP path, receiver included).
+   */
+  flush(): void;
   /** The classic view of a player. */
   classicPosition(eid: number): ClassicPosition;
 }
@@ -81,6 +87,7 @@ export function createBroadcaster(
   const enterAt = new Map<number, [number, number]>();
   const fieldMask = new Uint8Array(world.capacity);
   const msg = new ByteWriter();
+  const outbox: (GameSocket | Uint8Array)[] = [];
   const classicX = new Float32Array(world.capacity);
   const classicY = new Float32Array(world.capacity);
   const classicHp = new Float32Array(world.capacity);
@@ -128,7 +135,18 @@ export function createBroadcaster(
     msg.bytes(cache.buf, span[0], span[1]);
   };
 
-  function sendEngine(session: Session, dirty: number[], hits: [number, number][], kills: [number, number][], byNetId: Map<number, number>): void {
+  // Scratch reused by every session every tick: no per-client allocation in the hot path.
+  const entering: number[] = [];
+  const removed: number[] = [];
+  const myHits: [number, number][] = [];
+  const myKills: [number, number][] = [];
+  const dirtyMark = new Uint8Array(world.capacity);
+  const visible = (out: [number, number][], pairs: [number, number][], seen: Set<number>): void => {
+    out.length = 0;
+    for (const pair of pairs) if (seen.has(pair[0]) || seen.has(pair[1])) out.push(pair);
+  };
+
+  function sendEngine(session: Session, hits: [number, number][], kills: [number, number][], byNetId: Map<number, number>): void {
     const socket = session.socket!;
     const rep = session.replication;
     const me = session.eid;
@@ -136,8 +154,8 @@ export function createBroadcaster(
     if (full) rep.seen.clear();
     const cx = pos.x[me]!;
     const cy = pos.y[me]!;
-    const entering: number[] = [];
-    const removed: number[] = [];
+    entering.length = 0;
+    removed.length = 0;
     // Leaving: gone from the world, or beyond the hysteresis band.
     for (const id of rep.seen) {
       const eid = byNetId.get(id);
@@ -159,23 +177,23 @@ export function createBroadcaster(
     const countAt = msg.at;
     msg.u8(0); // patched below: records rarely exceed 127 per message, else rewritten
     let count = 0;
-    for (const eid of entering) {
-      enterRecord(eid);
-      count++;
-    }
-    for (const eid of entering) rep.seen.add(netIds.id[eid]!);
+    // Changes of entities already seen (entering records carry everything about this tick).
     if (!full) {
-      const fresh = new Set(entering);
-      for (const eid of dirty) {
-        // Entering records already carry everything about this tick.
-        if (fresh.has(eid) || !rep.seen.has(netIds.id[eid]!)) continue;
-        changeRecord(eid);
-        count++;
+      for (const id of rep.seen) {
+        const eid = byNetId.get(id)!;
+        if (dirtyMark[eid] === 1) {
+          changeRecord(eid);
+          count++;
+        }
       }
     }
-    const visiblePairs = (pairs: [number, number][]) => pairs.filter(([a, v]) => rep.seen.has(a) || rep.seen.has(v));
-    const myHits = visiblePairs(hits);
-    const myKills = visiblePairs(kills);
+    for (const eid of entering) {
+      enterRecord(eid);
+      rep.seen.add(netIds.id[eid]!);
+      count++;
+    }
+    visible(myHits, hits, rep.seen);
+    visible(myKills, kills, rep.seen);
     const quiet = count === 0 && removed.length === 0 && myHits.length === 0 && myKills.length === 0 && ack === rep.sent.ack;
     if (!full && quiet && world.time.tick - rep.sent.tick < interest.heartbeatTicks) return;
     writeIds(msg, full ? [] : removed);
@@ -196,8 +214,9 @@ export function createBroadcaster(
       bytes = w.finish();
     }
     session.needsFull = false;
-    rep.sent = { tick: world.time.tick, ack };
-    socket.emit(EngineEvents.state, bytes);
+    rep.sent.tick = world.time.tick;
+    rep.sent.ack = ack;
+    outbox.push(socket, bytes);
     stats.stateBytes += bytes.byteLength;
     stats.stateMessages++;
   }
@@ -271,8 +290,18 @@ export function createBroadcaster(
       }
       const players = query(world, [player, pos]);
       rebuild(grid, players, pos.x, pos.y);
-      for (const s of live) sendEngine(s, dirty, hits, kills, sync.byNetId);
-      for (const eid of dirty) fieldMask[eid] = 0;
+      for (const eid of dirty) dirtyMark[eid] = 1;
+      for (const s of live) sendEngine(s, hits, kills, sync.byNetId);
+      for (const eid of dirty) {
+        fieldMask[eid] = 0;
+        dirtyMark[eid] = 0;
+      }
+    },
+    flush() {
+      for (let i = 0; i < outbox.length; i += 2) {
+        (outbox[i] as GameSocket).emit(EngineEvents.state, outbox[i + 1] as Uint8Array);
+      }
+      outbox.length = 0;
     },
     classicPosition,
   };

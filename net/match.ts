@@ -72,6 +72,10 @@ export interface Match {
   remove(session: Session): void;
   /** Runs one tick and sends its results. */
   tick(): void;
+  /** Runs one tick and builds its messages (first half of `tick`). */
+  simulate(): void;
+  /** Writes the messages `simulate` built (second half of `tick`). */
+  flush(): void;
   /** Server clock in ms on the same time line as ticks (tick × dt × 1000). */
   now(): number;
   /** Cancels grace timers (the server is closing). */
@@ -209,16 +213,25 @@ export function createMatch(options: MatchOptions): Match {
     return world.time.elapsed * 1000 + (performance.now() - lastTickAt);
   }
 
-  function tick(): void {
+  function simulate(): void {
     step(world);
     lastTickAt = performance.now();
     stats.ticks++;
     broadcaster.send(players.values());
   }
 
+  function flush(): void {
+    broadcaster.flush();
+  }
+
+  function tick(): void {
+    simulate();
+    flush();
+  }
+
   function close(): void {
     for (const s of players.values()) clearTimeout(s.graceTimer);
   }
 
-  return { world, sessions, players, stats, join, drop, remove, tick, now, close };
+  return { world, sessions, players, stats, join, drop, remove, tick, simulate, flush, now, close };
 }

@@ -6,8 +6,11 @@ import type { Match } from './match';
 /** The server's Prometheus metrics and the hooks that feed them. */
 export interface ServerMetrics {
   readonly registry: Registry;
-  /** Records how long one tick took (simulation and sending), in seconds. */
-  observeTick(seconds: number): void;
+  /**
+   * Records one tick, in seconds: simulating and building every client's message, then writing
+   * them to the sockets.
+   */
+  observeTick(simulate: number, write: number): void;
   /** The Prometheus text exposition, as served at `/metrics`. */
   text(): Promise<string>;
   /** Stops background collection. */
@@ -53,9 +56,12 @@ export function createMetrics(http: HttpServer, match: Match): ServerMetrics {
       this.set({ protocol: 'classic' }, classic);
     },
   });
+  const buckets = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
   const tick = new Histogram({
-    name: 'skirmish_tick_seconds', help: 'Time to run one tick and send its results.', registers: [registry],
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1],
+    name: 'skirmish_tick_seconds', help: 'Time to simulate one tick and build every client\'s message.', registers: [registry], buckets,
+  });
+  const write = new Histogram({
+    name: 'skirmish_tick_write_seconds', help: 'Time to write one tick\'s messages to the sockets.', registers: [registry], buckets,
   });
   new Counter({
     name: 'skirmish_wire_sent_bytes_total', help: 'Bytes the server wrote to TCP sockets.', registers: [registry],
@@ -92,7 +98,10 @@ export function createMetrics(http: HttpServer, match: Match): ServerMetrics {
 
   return {
     registry,
-    observeTick: (seconds) => tick.observe(seconds),
+    observeTick(simulate, written) {
+      tick.observe(simulate);
+      write.observe(written);
+    },
     text: () => registry.metrics(),
     stop: () => registry.clear(),
   };

@@ -194,8 +194,10 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     now: () => performance.now(),
     tick: () => {
       const started = performance.now();
-      match.tick();
-      metrics.observeTick((performance.now() - started) / 1000);
+      match.simulate();
+      const built = performance.now();
+      match.flush();
+      metrics.observeTick((built - started) / 1000, (performance.now() - built) / 1000);
     },
   });
   const loop = (): void => {

@@ -36,7 +36,7 @@ function serverRow(players: string, who: string, s: ScenarioResult): string[] {
   // The probe turned, but the observer saw none of it before the run ended.
   const unseen = s.bots !== null && s.observedN === 0 && s.windowS !== null ? `none in ${fmt(s.windowS, 0)} s` : undefined;
   return [
-    players, who, connected, mark(fmt(s.cpuPct, 0), s.cpuSource), fmt(s.tickP99Ms, 2), lagCell(s),
+    players, who, connected, mark(fmt(s.cpuPct, 0), s.cpuSource), fmt(s.tickP99Ms, 2), fmt(s.writeP99Ms, 2), lagCell(s),
     mark(fmt(s.downBytesPerClientPerSec, 0), s.wireSource), mark(fmt(s.upBytesPerClientPerSec, 0), s.wireSource),
     fmt(s.bots?.updatesPerSec, 1), unseen ?? observed(s.observedP50Ms), unseen ?? observed(s.observedP99Ms), fmt(s.heapPerConnKiB, 1),
   ];
@@ -51,7 +51,7 @@ function ratioRow(c: ServerComparison): string[] {
   // Against a baseline figure that is itself a lower bound (≥ 10 s), the ratio is an upper bound.
   const bound = (r: number | null, base: number | null): string => (base !== null && base >= MAX_WAIT_MS && r !== null ? `< ${fmtRatio(r)}` : fmtRatio(r));
   return [
-    '', 'ours ÷ baseline', '', fmtRatio(q.cpuPct), '', lag, fmtRatio(q.downBytesPerClientPerSec),
+    '', 'ours ÷ baseline', '', fmtRatio(q.cpuPct), '', '', lag, fmtRatio(q.downBytesPerClientPerSec),
     fmtRatio(q.upBytesPerClientPerSec), fmtRatio(q.updatesPerSec),
     bound(q.observedP50Ms, c.baseline.observedP50Ms), bound(q.observedP99Ms, c.baseline.observedP99Ms),
     fmtRatio(q.heapPerConnKiB),
@@ -64,7 +64,7 @@ function serverTable(r: BenchResults): string {
     rows.push(serverRow(String(c.players), 'ours', c.ours), serverRow('', 'baseline', c.baseline), ratioRow(c));
   }
   return markdownTable(
-    ['players', 'server', 'connected', 'CPU %', 'tick p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s', 'updates/s/client',
+    ['players', 'server', 'connected', 'CPU %', 'tick p99 ms', 'write p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s', 'updates/s/client',
       'input→observed p50 ms', 'p99 ms', 'heap KiB/conn'],
     rows,
   );
@@ -87,12 +87,26 @@ const BUSY_PCT = 15;
 
 /** A warning naming the scenarios something else on the machine competed with, if any. */
 function busyWarning(r: BenchResults): string {
-  const busy = r.servers.flatMap((c) => [c.ours, c.baseline]).filter((s) => (s.otherCpuPct ?? 0) > BUSY_PCT);
+  const busy = [...r.servers.flatMap((c) => [c.ours, c.baseline]), ...(r.large ? [r.large] : [])].filter((s) => (s.otherCpuPct ?? 0) > BUSY_PCT);
   if (busy.length === 0) return '';
   const list = busy.map((s) => `${s.server === 'engine' ? 'ours' : 'baseline'} ${s.players} (${fmt(s.otherCpuPct, 0)} %)`).join(', ');
   return `\n**Warning:** other processes used CPU during ${list}; those rows are not clean measurements.`;
 }
 
+
+function largeText(r: BenchResults): string {
+  if (r.large === undefined) return '';
+  return [
+    '',
+    '### 4. Our server, 500 players on a 1000 × 1000 map (each client sees a 200 × 200 square around itself)',
+    '',
+    markdownTable(
+      ['players', 'server', 'connected', 'CPU %', 'tick p99 ms', 'write p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s', 'updates/s/client',
+        'input→observed p50 ms', 'p99 ms', 'heap KiB/conn'],
+      [serverRow('500', 'ours', r.large)],
+    ),
+  ].join('\n');
+}
 
 /** The whole report as markdown (what `npm run bench` prints). */
 export function renderReport(r: BenchResults): string {
@@ -117,12 +131,14 @@ export function renderReport(r: BenchResults): string {
     serverTable(r),
     '',
     `Maps keep the default density (50 players on 100²): ${maps}. CPU % of one core, from process_cpu_seconds_total. ` +
-      'Bytes are TCP bytes the server wrote/read (framing included) per client. Tick p99 from the skirmish_tick_seconds ' +
+      'Bytes are TCP bytes the server wrote/read (framing included) per client. Tick p99 (simulate + build every message) from the skirmish_tick_seconds ' +
+      'histogram; write p99 (handing those messages to the sockets: on loopback each write runs the whole TCP path, receiver included) from skirmish_tick_write_seconds ' +
       'histogram (the baseline has no tick). Loop lag p99 is prom-client\'s, which includes its 10 ms sampling timer. ' +
       'Input→observed: a probe bot turns, an observer bot next to it sees it (a turn not seen within 10 s counts as 10 s). Heap after a forced GC, loaded minus idle, per player. ' +
       'Updates are state messages (ours) or player_moved events (baseline) a client receives. ' +
       '† read from /proc (CPU; bytes of all read/write system calls) because /metrics did not answer within 3 s; ' +
       '"> 3,000" lag: the event loop was at least that far behind.',
+    largeText(r),
     busyWarning(r),
     profileText(r),
   ].join('\n');

@@ -13,6 +13,9 @@ export const FIGURES = [
 export type Figure = (typeof FIGURES)[number];
 
 /** Ours and the baseline at one player count, and ours ÷ baseline per figure. */
+/** Our server alone on the large map (500 players on 1000 × 1000). */
+export type LargeScenario = ScenarioResult;
+
 export interface ServerComparison {
   players: number;
   ours: ScenarioResult;
@@ -29,5 +32,7 @@ export interface BenchResults {
   codec: CodecResult[];
   servers: ServerComparison[];
   profile?: ProfileSummary;
+  /** Our server with 500 players on a 1000 × 1000 map (interest management's target). */
+  large?: LargeScenario;
   elapsedS: number;
 }

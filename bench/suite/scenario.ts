@@ -34,6 +34,8 @@ export interface ScenarioResult {
   cpuPct: number | null;
   cpuSource: Source;
   tickP99Ms: number | null;
+  /** p99 of writing a tick's messages to the sockets (ours only). */
+  writeP99Ms: number | null;
   ticksPerSec: number | null;
   /** Event-loop delay p99 as prom-client reports it (it includes its 10 ms sampling timer). */
   lagP99Ms: number | null;
@@ -103,7 +105,7 @@ function otherCpu(seconds: number, machine: [MachineCpu?, MachineCpu?], server: 
 function emptyResult(plan: ScenarioPlan): ScenarioResult {
   return {
     server: plan.server, players: plan.players, mapSize: plan.mapSize, playersSeen: null, windowS: null, cpuPct: null,
-    cpuSource: null, tickP99Ms: null, ticksPerSec: null, lagP99Ms: null, lagAtLeastMs: null, metricsLatencyMs: null,
+    cpuSource: null, tickP99Ms: null, writeP99Ms: null, ticksPerSec: null, lagP99Ms: null, lagAtLeastMs: null, metricsLatencyMs: null,
     downBytesPerClientPerSec: null, upBytesPerClientPerSec: null, wireSource: null, heapPerConnKiB: null,
     observedP50Ms: null, observedP99Ms: null, observedN: 0, lostTurns: 0, bots: null, otherCpuPct: null,
     interruptCpuPct: null,
@@ -155,7 +157,7 @@ export async function runScenario(plan: ScenarioPlan, log: (line: string) => voi
     const heapLoaded = w.cpuSource === 'metrics' ? await server.heapUsed() : undefined;
     const clients = Math.max(1, w.players ?? seen);
     Object.assign(result, {
-      playersSeen: w.players ?? seen, windowS: w.seconds, cpuPct: w.cpuPct, cpuSource: w.cpuSource, tickP99Ms: w.tickP99Ms,
+      playersSeen: w.players ?? seen, windowS: w.seconds, cpuPct: w.cpuPct, cpuSource: w.cpuSource, tickP99Ms: w.tickP99Ms, writeP99Ms: w.writeP99Ms,
       ticksPerSec: w.ticksPerSec, lagP99Ms: w.lagP99Ms, lagAtLeastMs: w.lagAtLeastMs, metricsLatencyMs: w.metricsLatencyMs,
       downBytesPerClientPerSec: w.sentPerSec === null ? null : w.sentPerSec / clients,
       upBytesPerClientPerSec: w.receivedPerSec === null ? null : w.receivedPerSec / clients,

@@ -32,6 +32,8 @@ export interface WindowFigures {
   /** When /metrics did not answer: the event loop was stalled at least this long. */
   lagAtLeastMs: number | null;
   tickP99Ms: number | null;
+  /** p99 of writing a tick's messages to the sockets (ours only). */
+  writeP99Ms: number | null;
   ticksPerSec: number | null;
   /** Slowest /metrics answer at the window's ends, ms. */
   metricsLatencyMs: number;
@@ -72,7 +74,7 @@ export function windowFigures(a: Reading, b: Reading, prefix: string, timeoutMs:
   const out: WindowFigures = {
     seconds: both ? metricsS : procS, players: playersIn(b, prefix) ?? null,
     cpuPct: null, cpuSource: null, sentPerSec: null, receivedPerSec: null, wireSource: null,
-    lagP99Ms: null, lagAtLeastMs: null, tickP99Ms: null, ticksPerSec: null,
+    lagP99Ms: null, lagAtLeastMs: null, tickP99Ms: null, writeP99Ms: null, ticksPerSec: null,
     metricsLatencyMs: Math.max(a.latencyMs, b.latencyMs),
   };
   const cpu = delta(`${prefix}process_cpu_seconds_total`);
@@ -96,6 +98,9 @@ export function windowFigures(a: Reading, b: Reading, prefix: string, timeoutMs:
     const ticks = bucketDelta(histogramBuckets(a.samples!, 'skirmish_tick_seconds'), histogramBuckets(b.samples!, 'skirmish_tick_seconds'));
     const p99 = histogramQuantile(ticks, 0.99);
     out.tickP99Ms = Number.isNaN(p99) ? null : p99 * 1000;
+    const writes = bucketDelta(histogramBuckets(a.samples!, 'skirmish_tick_write_seconds'), histogramBuckets(b.samples!, 'skirmish_tick_write_seconds'));
+    const w99 = histogramQuantile(writes, 0.99);
+    out.writeP99Ms = Number.isNaN(w99) ? null : w99 * 1000;
     const ticked = delta('skirmish_tick');
     out.ticksPerSec = ticked === undefined ? null : ticked / metricsS;
   }

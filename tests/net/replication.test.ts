@@ -40,6 +40,7 @@ function pipe(r: BattleRules = rules, viewRadius = defaultInterest.viewRadius): 
     tick() {
       step(world);
       broadcaster.send([p.session]);
+      broadcaster.flush();
     },
   };
   mirror.localId = 1;
