@@ -239,7 +239,15 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       io.disconnectSockets(true);
       metrics.stop();
       http.closeAllConnections?.();
-      await Promise.race([new Promise<void>((r) => io.close(() => r())), new Promise((r) => setTimeout(r, 3000))]);
+      // io.close() also closes the HTTP server; never wait on it for more than a few seconds.
+      let fallback: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((r) => io.close(() => r())),
+        new Promise<void>((r) => {
+          fallback = setTimeout(r, 3000);
+        }),
+      ]);
+      clearTimeout(fallback);
     },
   };
 }
