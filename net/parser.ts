@@ -86,6 +86,7 @@ export class Decoder extends DefaultDecoder {
       }
       if (this.awaiting > 0) {
         // An attachment of a default-format packet: socket.io-parser keeps the buffer as is.
+        if (toBytes(obj) === undefined) throw new ParserError(`attachment must be binary, got ${describe(obj)}`);
         this.awaiting--;
         super.add(obj);
         return;
@@ -96,7 +97,9 @@ export class Decoder extends DefaultDecoder {
       this.emitReserved('decoded', packet);
     } catch (error) {
       this.destroy();
-      throw error;
+      // One error type for every malformed input, whatever layer noticed it (socket.io-parser's
+      // own errors, or a RangeError from its recursion over absurdly nested placeholders).
+      throw error instanceof ParserError ? error : new ParserError(`malformed packet: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

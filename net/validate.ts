@@ -10,7 +10,6 @@ const MAX_COORD = 1e6;
 const coord = z.number().min(-MAX_COORD).max(MAX_COORD);
 
 const moveSchema = z.strictObject({ x: coord, y: coord });
-const attackSchema = z.union([z.undefined(), z.null(), z.strictObject({})]);
 const timeSchema = z.number().min(0).max(1e15);
 
 function fromZod<T>(result: z.ZodSafeParseResult<T>): Checked<T> {
@@ -25,9 +24,17 @@ export function checkMove(payload: unknown): Checked<{ x: number; y: number }> {
   return fromZod(moveSchema.safeParse(payload));
 }
 
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /** Checks a classic `attack` payload: nothing, or `{}`. */
 export function checkAttack(payload: unknown): Checked<null> {
-  if (attackSchema.safeParse(payload).success) return { ok: true, value: null };
+  // A plain empty object only: zod's strictObject({}) would also take an ArrayBuffer, a Map or a
+  // Date (objects without enumerable keys), which are not what the protocol says.
+  const empty = typeof payload === 'object' && payload !== null && isPlainObject(payload) && Object.keys(payload).length === 0;
+  if (payload === undefined || payload === null || empty) return { ok: true, value: null };
   return { ok: false, message: 'attack takes no payload, or {}' };
 }
 
