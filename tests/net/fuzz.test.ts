@@ -275,13 +275,16 @@ Fuzz('socket.io parser: random and mutated frames (text, one-frame binary, place
     } else if (roll === 8) {
       messages = [chance(rng, 0.5) ? Uint8Array.of(0xb0 | rng.int(16), ...randomBytes(rng, size(rng, 64))) : randomBytes(rng, size(rng, 64))];
     } else {
-      // Deep nesting up to what a 16 KiB message holds (but see the skipped test below for
-      // placeholders); JSON junk of every packet type; things that are not messages at all.
+      // Deep nesting up to what a 16 KiB message holds, placeholders too; JSON junk of every packet
+      // type; things that are not messages at all.
       const depth = 1 + rng.int(8000);
       messages = [pick(rng, [
         '2["x",' + '['.repeat(depth) + ']'.repeat(depth) + ']', `2["x",${'{"x":'.repeat(depth >> 2)}1${'}'.repeat(depth >> 2)}]`,
+        `51-["x",${'['.repeat(depth)}{"_placeholder":true,"num":0}${']'.repeat(depth)}]`,
         String(rng.int(10)) + JSON.stringify(randomValue(rng, { maxBinary: 0, maxDepth: 3, json: true }) ?? null), 42, { a: 1 }, [1],
       ])];
+      const first = messages[0];
+      if (typeof first === 'string' && first.startsWith('51-')) messages.push(randomBytes(rng, 4));
     }
     decoded.length = 0;
     const started = performance.now();
@@ -687,11 +690,11 @@ Fuzz('in all, at least 100,000 cases', () => {
   assert.ok(total >= 100_000, `${total} cases: ${JSON.stringify(cases)}`);
 });
 
-// Found by this fuzz, fixed (net/parser.ts Decoder.add, default-format attachments): a placeholder nested a few
-// thousand levels deep (~12 KB, under maxHttpBufferSize) makes socket.io-parser's recursive
-// reconstructPacket overflow the stack, and the Decoder rethrows that RangeError instead of a
-// ParserError. Over a socket the connection is closed (Socket.IO catches decoder errors), so it is
-// not a crash; but it broke the Decoder's error contract.
+// Found by this fuzz, fixed (net/parser.ts Decoder.add, default-format attachments): a placeholder
+// nested a few thousand levels deep (~12 KB, under maxHttpBufferSize) made socket.io-parser's
+// recursive reconstructPacket overflow the stack, and the Decoder rethrew that RangeError instead of
+// a ParserError. Over a socket the connection was closed (Socket.IO catches decoder errors), so not
+// a crash; but it broke the Decoder's error contract.
 Fuzz('socket.io parser: a deeply nested placeholder is refused with ParserError, not a stack overflow', () => {
   for (const depth of [1000, 3000, 5000, 6000, 7000, 8000]) {
     const decoder = new Decoder();
@@ -705,12 +708,11 @@ Fuzz('socket.io parser: a deeply nested placeholder is refused with ParserError,
   }
 });
 
-// Found by the socket fuzz, fixed (net/validate.ts checkAttack): `attack` must carry nothing or `{}`, but an
-// empty binary payload from a client on our parser is accepted: it arrives as a Uint8Array(0), and
-// zod's strictObject({}) takes any object without enumerable keys (an ArrayBuffer, a Date, a Map
-// too) for `{}`. A Buffer(0) from the default parser is refused only because Buffer.prototype has
-// enumerable methods. Harmless in effect (an attack like any other), but a shape outside the schema
-// got past the edge.
+// Found by the socket fuzz, fixed (net/validate.ts checkAttack): `attack` must carry nothing or `{}`,
+// but an empty binary payload from a client on our parser was accepted: it arrives as a
+// Uint8Array(0), and zod's strictObject({}) took any object without enumerable keys (an
+// ArrayBuffer, a Date, a Map too) for `{}`. Harmless in effect, but a shape outside the schema got
+// past the edge.
 Fuzz('attack with an empty binary payload is refused', async ({ h }) => {
   await h.start();
   const bad = await h.classic({ parser });

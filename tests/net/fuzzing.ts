@@ -354,19 +354,9 @@ export function shouldAccept(name: unknown, args: readonly unknown[]): boolean {
     case 'move':
       return isPlainObject(first) && Object.keys(first).length === 2 && coordOk(first.x) && coordOk(first.y);
     default:
-      return first === undefined || first === null || typeof first === 'function' || (isPlainObject(first) && Object.keys(first).length === 0)
-        || (KNOWN_BUGS && first instanceof Uint8Array && !Buffer.isBuffer(first) && first.byteLength === 0);
+      return first === undefined || first === null || typeof first === 'function' || (isPlainObject(first) && Object.keys(first).length === 0);
   }
 }
-
-/**
- * Known server bugs the oracle tolerates, so the fuzz stays green while they wait for a fix (each
- * has its own skipped test in fuzz.test.ts). Set to false once fixed:
- * - `attack` with an empty binary payload is accepted when it arrives as a Uint8Array (our parser
- *   delivers binary so; the default one delivers a Buffer, refused): zod's strictObject({}) in
- *   net/validate.ts takes any object without enumerable keys for `{}`.
- */
-const KNOWN_BUGS = false;
 
 // ---------------------------------------------------------------------------------------------
 // A fuzzing client over a real socket.
