@@ -2,47 +2,12 @@
 // rebuild-each-tick vs an incrementally maintained grid (the measurement behind choosing rebuild).
 // Run: node --import tsx bench/engine-grid.ts [players…]   (UPKEEP_ONLY=1: only the grid comparison)
 import {
-  createBattleWorld, spawnPlayer, queueInput, step, getStore, query, Not, emit, addComponent, createRng, createSpatialGrid,
-  rebuild, queryRadius, queryRect, battleSystems, combatSystem, spatialSystem, Position, Health, Input, Cooldown, Score, Dead,
-  type BattleWorld, type BattleRules, type System, type SpatialGrid,
+  createBattleWorld, spawnPlayer, queueInput, step, createRng, createSpatialGrid,
+  rebuild, queryRadius, queryRect, battleSystems, combatSystem, spatialSystem,
+  type BattleWorld, type BattleRules, type SpatialGrid,
 } from '../engine';
+import { allPairsCombat } from '../tests/engine/all-pairs-combat';
 
-/** The combat system before the grid: every attacker against every living player. */
-const allPairsCombat: System<BattleWorld> = (world) => {
-  const { attack, respawnDelay } = world.rules;
-  const now = world.time.elapsed;
-  const pos = getStore(world, Position);
-  const health = getStore(world, Health);
-  const input = getStore(world, Input);
-  const cooldown = getStore(world, Cooldown);
-  const score = getStore(world, Score);
-  const dead = getStore(world, Dead);
-  const rangeSq = attack.range * attack.range;
-  const living = query(world, [pos, health, Not(dead)]);
-  for (const eid of query(world, [pos, health, input, cooldown, Not(dead)])) {
-    if (input.attack[eid] !== 1 || health.hp[eid]! <= 0) continue;
-    if (now + 1e-9 < cooldown.readyAt[eid]!) continue;
-    cooldown.readyAt[eid] = now + attack.cooldown;
-    emit(world, { type: 'attack', eid });
-    for (let i = 0; i < living.length; i++) {
-      const victim = living[i]!;
-      if (victim === eid || health.hp[victim]! <= 0) continue;
-      const dx = pos.x[victim]! - pos.x[eid]!;
-      const dy = pos.y[victim]! - pos.y[eid]!;
-      if (dx * dx + dy * dy > rangeSq) continue;
-      const hp = Math.max(0, health.hp[victim]! - attack.damage);
-      health.hp[victim] = hp;
-      emit(world, { type: 'hit', attacker: eid, victim, damage: attack.damage, hp });
-      if (hp <= 0) {
-        addComponent(world, victim, dead);
-        dead.respawnAt[victim] = now + respawnDelay;
-        score.deaths[victim]!++;
-        score.kills[eid]!++;
-        emit(world, { type: 'kill', attacker: eid, victim });
-      }
-    }
-  }
-};
 
 const DENSITY = 500 / (1000 * 1000); // the target: 500 players on 1000 × 1000
 

@@ -2,12 +2,13 @@
 // changed among the entities they can see (interest management); classic clients get the old
 // game's JSON events.
 import {
-  createSpatialGrid, getStore, hasComponent, query, queryRect, rebuild,
-  Dead, Health, Input, NetId, Offline, Player, Position, Score,
+  createSpatialGrid, getStore, query, queryRect, rebuild,
+  Health, Input, NetId, Player, Position,
   Changed, type BattleEvent, type BattleWorld, type SpatialGrid,
 } from '../engine';
 import { ByteWriter } from './bytes';
-import { Field, writeHeader, writeIds, writePairs, writeRecord, type EntityRecord } from './codec';
+import { Field, writeHeader, writeIds, writePairs, writeRecord } from './codec';
+import { createRecordReader } from './records';
 import { ClassicEvents, EngineEvents, type ClassicPosition } from './protocol';
 import type { GameNamespace, GameSocket, Session } from './session';
 
@@ -72,10 +73,7 @@ export function createBroadcaster(
   const { map } = world.rules;
   const pos = getStore(world, Position);
   const health = getStore(world, Health);
-  const score = getStore(world, Score);
   const netIds = getStore(world, NetId);
-  const dead = getStore(world, Dead);
-  const offline = getStore(world, Offline);
   const input = getStore(world, Input);
   const player = getStore(world, Player);
   const view = interest.viewRadius;
@@ -83,54 +81,27 @@ export function createBroadcaster(
   const grid: SpatialGrid = createSpatialGrid(map, Math.max(8, view / 2), world.capacity);
   const found: number[] = [];
   const cache = new ByteWriter();
-  const changeAt = new Map<number, number>(); // eid → start in cache (end is the next start)
+  // eid → [start, end) of its record in `cache`, per kind of record, for the current tick.
+  const changeAt = new Map<number, [number, number]>();
   const enterAt = new Map<number, [number, number]>();
+  // Record fields of this tick per entity; nonzero exactly for the entities that changed.
   const fieldMask = new Uint8Array(world.capacity);
   const msg = new ByteWriter();
   const outbox: (GameSocket | Uint8Array)[] = [];
   const classicX = new Float32Array(world.capacity);
   const classicY = new Float32Array(world.capacity);
   const classicHp = new Float32Array(world.capacity);
-  const record: Required<EntityRecord> = {
-    id: 0, mask: 0, mx: 0, my: 0, x: 0, y: 0, hp: 0, max: 0, kills: 0, deaths: 0, dead: false, offline: false,
-  };
-
-  const fill = (eid: number, mask: number): Required<EntityRecord> => {
-    record.id = netIds.id[eid]!;
-    record.mask = mask;
-    record.mx = input.mx[eid]!;
-    record.my = input.my[eid]!;
-    record.x = pos.x[eid]!;
-    record.y = pos.y[eid]!;
-    record.hp = health.hp[eid]!;
-    record.max = health.max[eid]!;
-    record.kills = score.kills[eid]!;
-    record.deaths = score.deaths[eid]!;
-    record.dead = hasComponent(world, eid, dead);
-    record.offline = hasComponent(world, eid, offline);
-    return record;
-  };
+  const fill = createRecordReader(world);
   const classicPosition = (eid: number): ClassicPosition => ({ x: pos.x[eid]!, y: pos.y[eid]!, hp: health.hp[eid]! });
 
   // Records are encoded once per tick and copied into every message that needs them.
-  const changeRecord = (eid: number): void => {
-    let start = changeAt.get(eid);
-    if (start === undefined) {
-      start = cache.at;
-      writeRecord(cache, fill(eid, fieldMask[eid]!));
-      changeAt.set(eid, start);
-      changeEnd.set(eid, cache.at);
-    }
-    msg.bytes(cache.buf, start, changeEnd.get(eid)!);
-  };
-  const changeEnd = new Map<number, number>();
-  const enterRecord = (eid: number): void => {
-    let span = enterAt.get(eid);
+  const copyRecord = (spans: Map<number, [number, number]>, eid: number, mask: number): void => {
+    let span = spans.get(eid);
     if (span === undefined) {
       const start = cache.at;
-      writeRecord(cache, fill(eid, Field.enter | (fieldMask[eid]! & Field.attack)));
+      writeRecord(cache, fill(eid, mask));
       span = [start, cache.at];
-      enterAt.set(eid, span);
+      spans.set(eid, span);
     }
     msg.bytes(cache.buf, span[0], span[1]);
   };
@@ -140,7 +111,6 @@ export function createBroadcaster(
   const removed: number[] = [];
   const myHits: [number, number][] = [];
   const myKills: [number, number][] = [];
-  const dirtyMark = new Uint8Array(world.capacity);
   const visible = (out: [number, number][], pairs: [number, number][], seen: Set<number>): void => {
     out.length = 0;
     for (const pair of pairs) if (seen.has(pair[0]) || seen.has(pair[1])) out.push(pair);
@@ -156,39 +126,34 @@ export function createBroadcaster(
     const cy = pos.y[me]!;
     entering.length = 0;
     removed.length = 0;
-    // Leaving: gone from the world, or beyond the hysteresis band.
-    for (const id of rep.seen) {
-      const eid = byNetId.get(id);
-      if (eid === undefined || (eid !== me && (Math.abs(pos.x[eid]! - cx) > keep || Math.abs(pos.y[eid]! - cy) > keep))) {
-        rep.seen.delete(id);
-        removed.push(id);
-      }
-    }
-    // Entering: inside the view square and not yet seen (always including oneself).
-    const n = queryRect(grid, cx - view, cy - view, cx + view, cy + view, found);
-    if (!rep.seen.has(netIds.id[me]!)) entering.push(me);
-    for (let i = 0; i < n; i++) {
-      const eid = found[i]!;
-      if (eid !== me && !rep.seen.has(netIds.id[eid]!)) entering.push(eid);
-    }
     msg.reset();
     const ack = input.seq[me]!;
     writeHeader(msg, full, world.time.tick, ack, rep.sent);
     const countAt = msg.at;
     msg.u8(0); // patched below: records rarely exceed 127 per message, else rewritten
     let count = 0;
-    // Changes of entities already seen (entering records carry everything about this tick).
-    if (!full) {
-      for (const id of rep.seen) {
-        const eid = byNetId.get(id)!;
-        if (dirtyMark[eid] === 1) {
-          changeRecord(eid);
-          count++;
-        }
+    // One pass over what the client sees: what left (gone from the world, or beyond the
+    // hysteresis band) is removed, what stayed and changed this tick gets its change record.
+    for (const id of rep.seen) {
+      const eid = byNetId.get(id);
+      if (eid === undefined || (eid !== me && (Math.abs(pos.x[eid]! - cx) > keep || Math.abs(pos.y[eid]! - cy) > keep))) {
+        rep.seen.delete(id);
+        removed.push(id);
+      } else if (fieldMask[eid] !== 0) {
+        copyRecord(changeAt, eid, fieldMask[eid]!);
+        count++;
       }
     }
+    // Entering: inside the view square and not yet seen (always including oneself); their records
+    // carry everything about this tick.
+    const n = queryRect(grid, cx - view, cy - view, cx + view, cy + view, found);
+    if (!rep.seen.has(netIds.id[me]!)) entering.push(me);
+    for (let i = 0; i < n; i++) {
+      const eid = found[i]!;
+      if (eid !== me && !rep.seen.has(netIds.id[eid]!)) entering.push(eid);
+    }
     for (const eid of entering) {
-      enterRecord(eid);
+      copyRecord(enterAt, eid, Field.enter | (fieldMask[eid]! & Field.attack));
       rep.seen.add(netIds.id[eid]!);
       count++;
     }
@@ -267,35 +232,25 @@ export function createBroadcaster(
 
       cache.reset();
       changeAt.clear();
-      changeEnd.clear();
       enterAt.clear();
       const dirty: number[] = [];
       for (const eid of sync.changed) {
         fieldMask[eid] = fieldsOf(sync.mask[eid]!);
         dirty.push(eid);
       }
-      const isDirty = new Set(dirty);
       const hits: [number, number][] = [];
       const kills: [number, number][] = [];
       for (const e of events) {
         if (e.type === 'attack') {
-          if (!isDirty.has(e.eid)) {
-            isDirty.add(e.eid);
-            dirty.push(e.eid);
-            fieldMask[e.eid] = 0;
-          }
+          if (fieldMask[e.eid] === 0) dirty.push(e.eid);
           fieldMask[e.eid]! |= Field.attack;
         } else if (e.type === 'hit') hits.push([netIds.id[e.attacker]!, netIds.id[e.victim]!]);
         else if (e.type === 'kill') kills.push([netIds.id[e.attacker]!, netIds.id[e.victim]!]);
       }
       const players = query(world, [player, pos]);
       rebuild(grid, players, pos.x, pos.y);
-      for (const eid of dirty) dirtyMark[eid] = 1;
       for (const s of live) sendEngine(s, hits, kills, sync.byNetId);
-      for (const eid of dirty) {
-        fieldMask[eid] = 0;
-        dirtyMark[eid] = 0;
-      }
+      for (const eid of dirty) fieldMask[eid] = 0;
     },
     flush() {
       for (let i = 0; i < outbox.length; i += 2) {

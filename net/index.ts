@@ -16,6 +16,7 @@ export type { Logger } from './logger';
 export { createStaticHandler } from './static';
 export { createMetrics } from './metrics';
 export { createBroadcaster, defaultInterest } from './broadcast';
+export { createRecordReader } from './records';
 export type { InterestOptions, Broadcaster } from './broadcast';
 export { defaultLimits, createGuard, TokenBucket } from './limits';
 export type { RateLimits, Guard } from './limits';

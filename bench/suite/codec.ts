@@ -1,8 +1,8 @@
 // Section 1b: the wire codec alone — encode and decode time and bytes per entity of state messages,
 // built as the server's broadcaster builds them (header, records, removed ids, hits, kills).
 import { performance } from 'node:perf_hooks';
-import { ByteWriter, decodeState, Field, writeHeader, writeIds, writePairs, writeRecord, type EntityRecord } from '../../net';
-import { Dead, getStore, hasComponent, Health, Input, NetId, Position, Score, step, type BattleWorld } from '../../engine';
+import { ByteWriter, createRecordReader, decodeState, Field, writeHeader, writeIds, writePairs, writeRecord } from '../../net';
+import { step, type BattleWorld } from '../../engine';
 import { quantile } from '../lib/stats';
 import { populatedWorld } from './engine';
 
@@ -41,35 +41,17 @@ function time(reps: number, fn: () => void): number {
 
 function shape(world: BattleWorld, entities: number, mask: number, reps: number): CodecShape {
   const w = new ByteWriter();
-  const pos = getStore(world, Position);
-  const input = getStore(world, Input);
-  const health = getStore(world, Health);
-  const score = getStore(world, Score);
-  const netIds = getStore(world, NetId);
-  const dead = getStore(world, Dead);
+  const read = createRecordReader(world);
   const full = (mask & Field.enter) !== 0;
   const prev = { tick: world.time.tick - 1, ack: 0 };
-  // One reused record, filled from the stores per entity, as the server's broadcaster does.
-  const record: Required<EntityRecord> = {
-    id: 0, mask, mx: 0, my: 0, x: 0, y: 0, hp: 0, max: 0, kills: 0, deaths: 0, dead: false, offline: false,
-  };
   let message: Uint8Array = new Uint8Array(0);
   const encode = (): void => {
     w.reset();
     writeHeader(w, full, world.time.tick, 1, prev);
     w.varint(entities);
     for (let eid = 1; eid <= entities; eid++) {
-      record.id = netIds.id[eid]!;
-      record.mx = input.mx[eid]!;
-      record.my = input.my[eid]!;
-      record.x = pos.x[eid]!;
-      record.y = pos.y[eid]!;
-      record.hp = health.hp[eid]!;
-      record.max = health.max[eid]!;
-      record.kills = score.kills[eid]!;
-      record.deaths = score.deaths[eid]!;
-      record.dead = hasComponent(world, eid, dead);
-      writeRecord(w, record);
+      // Filled from the stores per entity, as the server's broadcaster does.
+      writeRecord(w, read(eid, mask));
     }
     writeIds(w, []);
     writePairs(w, []);

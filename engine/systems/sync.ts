@@ -111,8 +111,9 @@ export function syncSystem(world: BattleWorld): void {
   for (const eid of query(world, [getStore(world, Player), pos, health, score])) {
     const isDead = hasComponent(world, eid, dead) ? 1 : 0;
     const isOffline = hasComponent(world, eid, offline) ? 1 : 0;
-    const mx = hasComponent(world, eid, input) ? input.mx[eid]! : 0;
-    const my = hasComponent(world, eid, input) ? input.my[eid]! : 0;
+    const steered = hasComponent(world, eid, input);
+    const mx = steered ? input.mx[eid]! : 0;
+    const my = steered ? input.my[eid]! : 0;
     let mask = 0;
     if (pub.dead[eid] === 255) {
       mask = ALL_CHANGED;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
 import { startGameServer } from '../../game';
-import { createClient, createLogger, entityOf, type GameClient, type GameServer } from '../../net';
+import { createClient, createLogger, type GameClient, type GameServer } from '../../net';
 import { getStore, Health, Position } from '../../engine';
 import { defaultStyle as S } from '../../render';
 import { sleep, waitFor, within } from '../helpers';

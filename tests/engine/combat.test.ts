@@ -231,48 +231,10 @@ Combat('a victim killed by one attacker is not hit again by a later attacker in 
 Combat.run();
 
 // --- through the spatial grid: the same hits as the original all-pairs loop -----------------------
-import {
-  createRng, query, Not, emit, Position, Input, movementSystem, spatialSystem, respawnSystem,
-  type System, type KillEvent, type HitEvent, type AttackEvent,
-} from '../../engine';
+import { createRng, Position, movementSystem, spatialSystem, respawnSystem } from '../../engine';
 import { rules } from '../rules';
+import { allPairsCombat } from './all-pairs-combat';
 
-/** The combat system as it was before the grid: every attacker against every living player. */
-const bruteForceCombat: System<BattleWorld> = (world) => {
-  const { attack: a, respawnDelay } = world.rules;
-  const now = world.time.elapsed;
-  const pos = getStore(world, Position);
-  const health = getStore(world, Health);
-  const input = getStore(world, Input);
-  const cooldown = getStore(world, Cooldown);
-  const score = getStore(world, Score);
-  const dead = getStore(world, Dead);
-  const rangeSq = a.range * a.range;
-  const living = query(world, [pos, health, Not(dead)]);
-  for (const eid of query(world, [pos, health, input, cooldown, Not(dead)])) {
-    if (input.attack[eid] !== 1 || health.hp[eid]! <= 0) continue;
-    if (now + 1e-9 < cooldown.readyAt[eid]!) continue;
-    cooldown.readyAt[eid] = now + a.cooldown;
-    emit<AttackEvent>(world, { type: 'attack', eid });
-    for (let i = 0; i < living.length; i++) {
-      const victim = living[i]!;
-      if (victim === eid || health.hp[victim]! <= 0) continue;
-      const dx = pos.x[victim]! - pos.x[eid]!;
-      const dy = pos.y[victim]! - pos.y[eid]!;
-      if (dx * dx + dy * dy > rangeSq) continue;
-      const left = Math.max(0, health.hp[victim]! - a.damage);
-      health.hp[victim] = left;
-      emit<HitEvent>(world, { type: 'hit', attacker: eid, victim, damage: a.damage, hp: left });
-      if (left <= 0) {
-        addComponent(world, victim, dead);
-        dead.respawnAt[victim] = now + respawnDelay;
-        score.deaths[victim]!++;
-        score.kills[eid]!++;
-        emit<KillEvent>(world, { type: 'kill', attacker: eid, victim });
-      }
-    }
-  }
-};
 
 const Equivalence = suite('combat: grid vs all pairs');
 
@@ -295,7 +257,7 @@ Equivalence('seeded matches: the grid-based combat gives the same hp, scores, de
       gridCellSize: [1, 5, 10, 16, 100][seed % 5]!,
     };
     const real = createBattleWorld({ rules: arena, dt, seed, capacity: 512, systems: [inputSystem, movementSystem, spatialSystem, combatSystem, respawnSystem] });
-    const ref = createBattleWorld({ rules: arena, dt, seed, capacity: 512, systems: [inputSystem, movementSystem, bruteForceCombat, respawnSystem] });
+    const ref = createBattleWorld({ rules: arena, dt, seed, capacity: 512, systems: [inputSystem, movementSystem, allPairsCombat, respawnSystem] });
     for (let i = 0; i < n; i++) {
       const at = lattice ? { at: { x: script.int(width + 1), y: script.int(height + 1) } } : {};
       spawnPlayer(real, at);

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import {
   createWorld, createBattleWorld, step, emit, defineComponent, defineTag, getStore, resetStore, query,
   addEntity, addComponent, hasComponent, Not, spawnPlayer, queueInput, battleSystems,
-  type EngineWorld, type BattleWorld, type BattleRules, type BattleEvent, type System,
+  type EngineWorld, type BattleWorld, type BattleEvent, type System,
 } from '../../engine';
 import { rules } from '../rules';
 

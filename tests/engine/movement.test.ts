@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   createBattleWorld, spawnPlayer, queueInput, inputSystem, movementSystem, getStore, Position, Dead,
-  addComponent, type BattleWorld, type BattleRules,
+  addComponent, type BattleWorld,
 } from '../../engine';
 import { rules } from '../rules';
 

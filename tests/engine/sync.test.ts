@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import {
   createBattleWorld, spawnPlayer, despawnPlayer, queueInput, step, getStore, addComponent, removeComponent,
   syncSystem, battleSystems, Changed, Position, Health, Score, Dead, NetId,
-  type BattleWorld, type BattleRules,
+  type BattleWorld,
 } from '../../engine';
 import { rules } from '../rules';
 

@@ -1,7 +1,7 @@
 // Real servers on 127.0.0.1:0 and real socket.io-client clients, closed after each test.
 import { io as connect, type Socket } from 'socket.io-client';
 import { createClient, createLogger, createServer, type GameClient, type GameServer, type ServerOptions } from '../../net';
-import { getStore, Position, type BattleRules } from '../../engine';
+import { getStore, Position } from '../../engine';
 import { waitFor, within } from '../helpers';
 import { rules } from '../rules';
 export { rules };
