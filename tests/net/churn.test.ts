@@ -366,7 +366,7 @@ Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECON
     churn.start();
     await sleep(soakMs / 2);
     await churn.pause();
-    await waitFor(() => churn.settled() && server.match.players.size === churn.live(), GRACE_MS + 5000, 'mid-point settle');
+    await waitFor(() => churn.settled() && server.match.players.size === churn.live(), GRACE_MS + 15_000, 'mid-point settle');
     const live = churn.live();
     assertPopulation(server, live, 'mid-point');
     assert.ok(live >= 5, `a crowd at mid-point: ${live}`);
