@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { createRng, getStore, Health, type Rng } from '../engine';
 import { createClient, encodeInput, entityOf, positionAt, PROTOCOL_VERSION, type GameClient } from '../net';
-import * as parser from '../net/parser';
+import { parser } from '../net';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,5 +1,5 @@
 // Browser entry (bundled by build.mjs into dist/client.js): connect, draw, read the keyboard.
-import { createClient, type GameClient } from '../net/browser';
+import { createClient, type GameClient } from '../net/client';
 import { createRenderer, type Renderer } from '../render';
 import { createHud } from './hud';
 import { createKeyboard, type KeyIntent } from './keyboard';

@@ -1,5 +1,6 @@
 import { getStore, hasComponent, query, Dead, Health, NetId, Player, Score } from '../engine';
-import type { ConnectionStatus, GameClient, WireEvent } from '../net/browser';
+import type { ConnectionStatus, GameClient } from '../net/client';
+import type { WireEvent } from '../net/wire';
 
 const STATUS_TEXT: Record<ConnectionStatus, string> = {
   connecting: 'connecting…',

@@ -1,6 +1,6 @@
 import type { BattleRules } from '../engine';
 
-/** The battle's rules as data (DESIGN.md): change them here, not in systems. */
+/** The battle's rules as data (the README's rules table): change them here, not in systems. */
 export const defaultRules: BattleRules = {
   map: { width: 100, height: 100 },
   speed: 25,

@@ -1,23 +1,10 @@
-// Skirmish net: everything that crosses the wire. Server (authoritative, Socket.IO), client
-// (mirror world, clock, interpolation), the binary codec and the classic JSON protocol.
-// Browser code imports './browser' (the same exports minus the Node-only server).
+// Skirmish net: everything that crosses the network, in three layers.
+//   wire/   every byte: the binary codec, the Socket.IO parser, protocol constants (browser-safe)
+//   client/ connection, clock, mirror world, prediction, interpolation (browser-safe)
+//   server/ the authoritative server, matches, sessions, replication (Node only)
+// A browser bundle imports 'skirmish/net/client' and 'skirmish/net/wire' paths through
+// net/client and net/wire, never this file, so no server code reaches the page.
 
-export * from './browser';
-
-export { createServer } from './server';
-export type { ServerOptions, GameServer } from './server';
-
-export { createMatch } from './match';
-export type { Match, MatchOptions, MatchStats } from './match';
-export type { Session, SessionKind, GameSocket, GameNamespace } from './session';
-
-export { createLogger } from './logger';
-export type { Logger } from './logger';
-export { createStaticHandler } from './static';
-export { createMetrics } from './metrics';
-export { createBroadcaster, defaultInterest } from './broadcast';
-export { createRecordReader } from './records';
-export type { InterestOptions, Broadcaster } from './broadcast';
-export { defaultLimits, createGuard, TokenBucket } from './limits';
-export type { RateLimits, Guard } from './limits';
-export type { ServerMetrics } from './metrics';
+export * from './wire';
+export * from './client';
+export * from './server';

@@ -1,6 +1,6 @@
 // The baseline: a battle server written the classic way, as small .io games are. Every `move` is
 // re-broadcast at once, as JSON `player_moved`, to every player: no tick, no filtering, no binary.
-// It speaks exactly the classic protocol of DESIGN.md, so the same classic bots can load it.
+// It speaks exactly the classic protocol (docs/protocol.md), so the same classic bots can load it.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -8,7 +8,7 @@ import { Server } from 'socket.io';
 import { createBaselineMetrics } from './metrics';
 import { countWire } from './wire';
 
-/** Options of the baseline server; the rules default to the game's (DESIGN.md). */
+/** Options of the baseline server; the rules default to the game's. */
 export interface BaselineOptions {
   /** TCP port; 0 picks a free one. Default 5001. */
   port?: number;

@@ -1,6 +1,6 @@
 // A bot on the engine protocol: the very client and mirror world the browser uses, minus a screen.
 import { performance } from 'node:perf_hooks';
-import { createClient, entityOf, type GameClient } from '../../net/browser';
+import { createClient, entityOf, type GameClient } from '../../net/client';
 import { Dead, getStore, hasComponent } from '../../engine';
 import { createBrain, type BotView, type Intent } from './behavior';
 import { every, socketOptions, type Bot, type BotContext } from './bot';

@@ -15,8 +15,8 @@ import {
   writeHeader, writeIds, writePairs, writeRecord,
   type EntityRecord, type GameClient, type GameServer, type Logger, type RateLimits, type StateMessage, type StreamPosition,
 } from '../../net';
-import * as parser from '../../net/parser';
-import { Decoder, Encoder, ParserError } from '../../net/parser';
+import * as parser from '../../net/wire/parser';
+import { Decoder, Encoder, ParserError } from '../../net/wire/parser';
 import { Harness, rules } from './harness';
 import { sleep, waitFor } from '../helpers';
 import {
@@ -690,7 +690,7 @@ Fuzz('in all, at least 100,000 cases', () => {
   assert.ok(total >= 100_000, `${total} cases: ${JSON.stringify(cases)}`);
 });
 
-// Found by this fuzz, fixed (net/parser.ts Decoder.add, default-format attachments): a placeholder
+// Found by this fuzz, fixed (net/wire/parser.ts Decoder.add, default-format attachments): a placeholder
 // nested a few thousand levels deep (~12 KB, under maxHttpBufferSize) made socket.io-parser's
 // recursive reconstructPacket overflow the stack, and the Decoder rethrew that RangeError instead of
 // a ParserError. Over a socket the connection was closed (Socket.IO catches decoder errors), so not
@@ -708,7 +708,7 @@ Fuzz('socket.io parser: a deeply nested placeholder is refused with ParserError,
   }
 });
 
-// Found by the socket fuzz, fixed (net/validate.ts checkAttack): `attack` must carry nothing or `{}`,
+// Found by the socket fuzz, fixed (net/server/validate.ts checkAttack): `attack` must carry nothing or `{}`,
 // but an empty binary payload from a client on our parser was accepted: it arrives as a
 // Uint8Array(0), and zod's strictObject({}) took any object without enumerable keys (an
 // ArrayBuffer, a Date, a Map too) for `{}`. Harmless in effect, but a shape outside the schema got
@@ -729,7 +729,7 @@ Fuzz('attack with an empty binary payload is refused', async ({ h }) => {
 // Not reachable from the network (engine.io hands the decoder only strings and binary), but the
 // Decoder's contract: while a default-format packet awaits attachments, a non-binary value is
 // handed to socket.io-parser, which reads `obj.base64` and throws TypeError on null/undefined.
-// net/parser.ts Decoder.add, the `this.awaiting > 0` branch (fixed).
+// net/wire/parser.ts Decoder.add, the `this.awaiting > 0` branch (fixed).
 Fuzz('socket.io parser: null while awaiting an attachment is refused with ParserError', () => {
   const decoder = new Decoder();
   decoder.add('51-["x",{"_placeholder":true,"num":0}]');

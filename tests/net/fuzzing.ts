@@ -1,12 +1,12 @@
 // Seeded junk for the fuzz test: random values of every shape Socket.IO can carry (JSON, binary,
 // nesting, extra arguments), mutations of valid bytes and text, an oracle that says whether the
-// server must accept a message (written apart from net/validate.ts), and a fuzzing client.
+// server must accept a message (written apart from net/server/validate.ts), and a fuzzing client.
 import { io as connect, type Socket } from 'socket.io-client';
 import { PacketType } from 'socket.io-parser';
 import type { Rng } from '../../engine';
 import { encodeInput, INPUT_BYTES, PROTOCOL_VERSION } from '../../net';
-import * as parser from '../../net/parser';
-import { Encoder } from '../../net/parser';
+import * as parser from '../../net/wire/parser';
+import { Encoder } from '../../net/wire/parser';
 import { sleep, within } from '../helpers';
 
 /** One of `items`, uniformly. */

@@ -6,8 +6,8 @@ import { Server, type Socket as ServerSocket } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { Encoder as DefaultEncoder, PacketType, type Packet } from 'socket.io-parser';
 import { createRng } from '../../engine';
-import * as parser from '../../net/parser';
-import { Decoder, Encoder, FRAME_MAGIC, ParserError } from '../../net/parser';
+import * as parser from '../../net/wire/parser';
+import { Decoder, Encoder, FRAME_MAGIC, ParserError } from '../../net/wire/parser';
 import { waitFor, within } from '../helpers';
 
 /** Encodes with our encoder and decodes every message with a fresh decoder. */

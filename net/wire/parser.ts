@@ -10,9 +10,9 @@ import {
   Decoder as DefaultDecoder, Encoder as DefaultEncoder, PacketType, protocol as defaultProtocol,
   type DecoderOptions, type Packet,
 } from 'socket.io-parser';
-import { decodeFrame, encodeFrame, isBinaryArg, ParserError } from './parser-frame';
+import { decodeFrame, encodeFrame, isBinaryArg, ParserError } from './frame';
 
-export { ParserError, FRAME_MAGIC } from './parser-frame';
+export { ParserError, FRAME_MAGIC } from './frame';
 export type { Packet } from 'socket.io-parser';
 
 /** Socket.IO protocol version spoken: the same as socket.io-parser's, whose packets we read and write. */

@@ -1,7 +1,7 @@
 import type { Namespace, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from './protocol';
+import type { ClientToServerEvents, ServerToClientEvents } from '../wire';
 import type { Guard } from './limits';
-import type { StreamPosition } from './codec';
+import type { StreamPosition } from '../wire';
 
 /** What one connection has been told: the entities it sees and where its stream stands. */
 export interface Replication {

@@ -1,5 +1,5 @@
-import { getStore, hasComponent, Dead, Health, Input, NetId, Offline, Position, Score, type BattleWorld } from '../engine';
-import type { EntityRecord } from './codec';
+import { getStore, hasComponent, Dead, Health, Input, NetId, Offline, Position, Score, type BattleWorld } from '../../engine';
+import type { EntityRecord } from '../wire';
 
 /**
  * Creates a reader that fills one reused record with an entity's replicated fields from the

@@ -5,11 +5,11 @@ import {
   createSpatialGrid, getStore, query, queryRect, rebuild,
   Health, Input, NetId, Player, Position,
   Changed, type BattleEvent, type BattleWorld, type SpatialGrid,
-} from '../engine';
-import { ByteWriter } from './bytes';
-import { Field, writeHeader, writeIds, writePairs, writeRecord } from './codec';
+} from '../../engine';
+import { ByteWriter } from '../wire';
+import { Field, writeHeader, writeIds, writePairs, writeRecord } from '../wire';
 import { createRecordReader } from './records';
-import { ClassicEvents, EngineEvents, type ClassicPosition } from './protocol';
+import { ClassicEvents, EngineEvents, type ClassicPosition } from '../wire';
 import type { GameNamespace, GameSocket, Session } from './session';
 
 /** Room of engine clients. */

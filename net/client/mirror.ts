@@ -5,8 +5,8 @@ import {
   addComponent, addEntity, createWorld, getStore, hasComponent, removeComponent, removeEntity, resetStore, stepMotion,
   Dead, Health, LastAttack, LocalPlayer, NetId, Offline, Player, Position, Score,
   type BattleRules, type EngineWorld,
-} from '../engine';
-import { Field, type StateMessage, type StreamPosition } from './codec';
+} from '../../engine';
+import { Field, type StateMessage, type StreamPosition } from '../wire';
 
 /** Ticks of position history kept per entity (about 2 s at 30 Hz). */
 export const HISTORY_TICKS = 64;

@@ -1,7 +1,7 @@
 // Who may connect: origin (CORS for WebSocket too), connections per address, players per match,
 // protocol version. Refusals carry a code the client can show.
 import type { IncomingMessage } from 'node:http';
-import { ErrorCodes, PROTOCOL_VERSION, type ErrorCode } from './protocol';
+import { ErrorCodes, PROTOCOL_VERSION, type ErrorCode } from '../wire';
 
 /** Admission settings. */
 export interface AdmissionOptions {

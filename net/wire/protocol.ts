@@ -1,4 +1,4 @@
-import type { BattleRules } from '../engine';
+import type { BattleRules } from '../../engine';
 
 /** Version of the engine protocol; a client with another version is refused at connect. */
 export const PROTOCOL_VERSION = 2;
@@ -17,7 +17,7 @@ export const EngineEvents = {
   shutdown: 'shutdown',
 } as const;
 
-/** Event names of the classic JSON protocol (see DESIGN.md), spoken by any plain Socket.IO client. */
+/** Event names of the classic JSON protocol (docs/protocol.md), spoken by any plain Socket.IO client. */
 export const ClassicEvents = {
   newPlayer: 'new_player',
   playerMoved: 'player_moved',

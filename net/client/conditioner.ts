@@ -13,7 +13,7 @@
 //   (it still used its share of bandwidth; retransmissions, for simplicity, use none).
 // - order: TCP delivers in order, so a message never arrives before the one sent ahead of it;
 //   one retransmission holds up everything behind it (head-of-line blocking).
-import { createRng } from '../engine';
+import { createRng } from '../../engine';
 import type { Packet } from 'socket.io-parser';
 
 /** One-way conditions of a link. */

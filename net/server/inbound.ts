@@ -1,7 +1,7 @@
 // The edge: every message a client sends enters here, is rate-limited and validated, and only
 // then becomes an input command for the next tick. Nothing here throws past the dispatcher.
-import { queueInput, type BattleWorld } from '../engine';
-import { ClassicEvents, EngineEvents, ErrorCodes, type ErrorCode } from './protocol';
+import { queueInput, type BattleWorld } from '../../engine';
+import { ClassicEvents, EngineEvents, ErrorCodes, type ErrorCode } from '../wire';
 import type { Session } from './session';
 import { checkAttack, checkInput, checkMove, checkTime } from './validate';
 import type { Logger } from './logger';

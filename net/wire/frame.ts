@@ -1,4 +1,4 @@
-// The one-frame binary packet of net/parser.ts: a compact header, the JSON of the non-binary
+// The one-frame binary packet of net/wire/parser.ts: a compact header, the JSON of the non-binary
 // arguments, then the binary arguments' bytes, all in one engine.io message.
 //
 //   u8      FRAME_MAGIC | type         type: 2 EVENT or 3 ACK (the only packets that carry data)

@@ -3,11 +3,11 @@ import {
   addComponent, createBattleWorld, despawnPlayer, getStore, queueInput, removeComponent, spawnPlayer, step,
   NetId, Offline,
   type BattleRules, type BattleWorld, type System,
-} from '../engine';
+} from '../../engine';
 import { CLASSIC_ROOM, createBroadcaster, defaultInterest, ENGINE_ROOM, type InterestOptions } from './broadcast';
 import { attachInbound, type InboundContext } from './inbound';
 import { createGuard, defaultLimits, type RateLimits } from './limits';
-import { ClassicEvents, EngineEvents, ErrorCodes, PROTOCOL_VERSION } from './protocol';
+import { ClassicEvents, EngineEvents, ErrorCodes, PROTOCOL_VERSION } from '../wire';
 import type { GameNamespace, GameSocket, Session, SessionKind } from './session';
 import type { Logger } from './logger';
 

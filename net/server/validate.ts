@@ -1,6 +1,6 @@
 // The edge: every payload a client sends is checked here before anything else sees it.
 import { z } from 'zod';
-import { CodecError, decodeInput, type WireInput } from './codec';
+import { CodecError, decodeInput, type WireInput } from '../wire';
 
 /** The result of checking one payload: the value, or why it was refused. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };

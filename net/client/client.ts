@@ -1,16 +1,16 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { getStore, LastAttack, Health, Position, quantizeAxis, stepMotion, type BattleRules } from '../engine';
-import { decodeState, encodeInput, INPUT_BYTES, type StateMessage, type WireInput } from './codec';
+import { getStore, LastAttack, Health, Position, quantizeAxis, stepMotion, type BattleRules } from '../../engine';
+import { decodeState, encodeInput, INPUT_BYTES, type StateMessage, type WireInput } from '../wire';
 import { createClockSync, type ClockSync } from './clock';
 import { applyState, clearMirror, createMirrorWorld, entityOf, positionAt, type MirrorWorld } from './mirror';
-import * as parser from './parser';
+import { parser } from '../wire';
 import { conditionParser, createConditioner, parseConditions, type Conditioner, type LinkConditions } from './conditioner';
 import { createSmoother, type Smoother } from './smoothing';
 import { createDelayEstimator } from './delay';
 import {
   EngineEvents, PROTOCOL_VERSION,
   type ClientToServerEvents, type ErrorPayload, type ServerToClientEvents, type Welcome, type WireEvent,
-} from './protocol';
+} from '../wire';
 
 /** Connection state as a player should see it. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';

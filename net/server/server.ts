@@ -2,15 +2,15 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { Server } from 'socket.io';
-import { createScheduler, type BattleRules, type BattleWorld, type System } from '../engine';
+import { createScheduler, type BattleRules, type BattleWorld, type System } from '../../engine';
 import { createMatch, type Match } from './match';
-import { EngineEvents, ErrorCodes, type ClientToServerEvents, type ServerToClientEvents } from './protocol';
+import { EngineEvents, ErrorCodes, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
 import { createStaticHandler } from './static';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type ServerMetrics } from './metrics';
 import type { RateLimits } from './limits';
 import type { InterestOptions } from './broadcast';
-import * as parser from './parser';
+import { parser } from '../wire';
 import { AddressCounter, handshakeProtocol, isLoopback, originAllowed, protocolProblem, refusal } from './admission';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
