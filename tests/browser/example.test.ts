@@ -143,6 +143,7 @@ browserSuite<Ctx>('example: King of the Hill in the browser', (test) => {
     place(ctx.server, (await self(page)).sid, hill.x, hill.y);
     place(ctx.server, rival.welcome!.sid, hill.x + 4, hill.y);
     await page.waitForFunction(() => document.querySelector('[data-hud="king"]')?.textContent === 'contested', null, { timeout: 5000 });
+    await sleep(300); // past the interpolation delay and any glide, so both bodies are where they were placed
     const held = await hudPoints(page);
     const me = await self(page);
     const pixels = await screenshotPixels(page);
