@@ -479,12 +479,15 @@ export class RedisRegistry implements Registry {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const ended = this.redis.status === 'end' ? Promise.resolve() : new Promise<void>((resolve) => this.redis.once('end', () => resolve()));
     try {
       await this.redis.quit();
     } catch {
       // Redis is down: nothing to say goodbye to.
     }
     this.redis.disconnect();
+    // Resolve only once the socket is closed, so a caller that exits next leaves nothing open.
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 
   /** Runs a call, turning every ioredis failure into RegistryError 'unavailable'. */
