@@ -177,15 +177,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
     return refreshing;
   };
-  const findWorker = async (id: string): Promise<WorkerView | undefined> => {
+  /** A live worker by id; `fromRegistry` when the id came from a placement rather than from a client. */
+  const findWorker = async (id: string, fromRegistry = false): Promise<WorkerView | undefined> => {
     const known = workers.get(id);
     const age = Date.now() - fetchedAt;
     if (known) {
       if (age > cacheMs) void refresh();
       return known;
     }
-    // A worker we have not heard of may be new; ask, but at most every 200 ms whatever clients send.
-    if (age > 200 || refreshing) await refresh();
+    // A worker we have not heard of may be new: ask, but for ids clients make up at most every
+    // 200 ms, so junk paths cannot turn into a flood of registry reads.
+    if (fromRegistry || age > 200 || refreshing) await refresh();
     return workers.get(id);
   };
 
@@ -270,7 +272,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const e = error as RegistryError;
       return { status: STATUS[e.code] ?? 503, body: { error: e.code, message: e.message } };
     }
-    const worker = await findWorker(placed.match.worker);
+    const worker = await findWorker(placed.match.worker, true);
     if (!worker) return { status: 503, body: { error: 'unavailable', message: 'the chosen match server is not reachable' } };
     url.searchParams.set('seat', placed.seat.token);
     url.searchParams.set('match', placed.seat.matchId);

@@ -11,9 +11,11 @@ import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { pino } from 'pino';
 import { createGateway, type Gateway } from '../../net/cluster/gateway';
 import { MemoryRegistry } from '../../net/cluster/memory-registry';
+import { RedisRegistry } from '../../net/cluster/redis-registry';
 import { RegistryError, type MatchInfo, type Registry } from '../../net/cluster/registry';
 import { admitSeat, readSeat, startHeartbeat, type Heartbeat, type PresentedSeat } from '../../net/cluster/worker';
 import { sleep, waitFor, within } from '../helpers';
+import { freePort, haveRedis, RedisServer, reportRedisSkipped } from './redis-server';
 
 const silent = pino({ level: 'silent' });
 const TYPES = { classic: { capacity: 16 }, duel: { capacity: 1 } };
@@ -48,13 +50,19 @@ async function startWorker(id: string, host: string, registry: Registry): Promis
   http.on('request', (req) => count(req.url));
   http.on('upgrade', (req) => count(req.url));
   const hosted = new Map<string, MatchInfo>();
-  let claiming = 0;
+  // Claims in flight count as players in heartbeats, so a beat racing a claim cannot undo it.
+  const claiming = new Map<string, number>();
+  const bump = (matchId: string, by: number): void => {
+    const n = (claiming.get(matchId) ?? 0) + by;
+    if (n === 0) claiming.delete(matchId);
+    else claiming.set(matchId, n);
+  };
   io.use(async (socket, next) => {
     const seat = readSeat(socket.handshake);
     seats.push(seat);
-    claiming++;
+    if (seat) bump(seat.matchId, 1);
     const admission = await admitSeat(registry, id, seat);
-    claiming--;
+    if (seat) bump(seat.matchId, -1);
     if (!admission.ok) return next(Object.assign(new Error(admission.message), { data: { code: admission.code } }));
     const match = hosted.get(admission.match.id) ?? { ...admission.match, players: 0, reserved: undefined };
     match.players++;
@@ -79,9 +87,9 @@ async function startWorker(id: string, host: string, registry: Registry): Promis
   const beat: Heartbeat = startHeartbeat({
     registry, intervalMs: 200, logger: silent,
     report: () => {
-      const matches = [...hosted.values()];
+      const matches = [...hosted.values()].map((m) => ({ ...m, players: m.players + (claiming.get(m.id) ?? 0) }));
       const players = matches.reduce((s, m) => s + m.players, 0);
-      return { worker: { id, pid: process.pid, host, url, matches: matches.length, players: players + claiming }, matches };
+      return { worker: { id, pid: process.pid, host, url, matches: matches.length, players }, matches };
     },
   });
   await beat.beat();
@@ -332,3 +340,94 @@ G('an admin token guards /workers, /metrics and /dashboard; /matches stays open'
 });
 
 G.run();
+
+if (!haveRedis()) {
+  reportRedisSkipped();
+} else {
+  const R = suite<{ server: RedisServer; open: { close(): Promise<unknown> }[]; clients: ClientSocket[] }>('cluster gateway over Redis');
+  R.before(async (ctx) => {
+    ctx.server = new RedisServer(await freePort());
+    await ctx.server.start();
+  });
+  R.after(async (ctx) => {
+    await ctx.server.stop();
+  });
+  R.before.each((ctx) => {
+    ctx.open = [];
+    ctx.clients = [];
+  });
+  R.after.each(async (ctx) => {
+    for (const c of ctx.clients) c.disconnect();
+    for (const o of ctx.open.reverse()) await o.close();
+    await sleep(20);
+  });
+
+  R('while Redis is down players keep playing through the gateway and matchmaking answers 503; then it all comes back', async (ctx) => {
+    const prefix = `gw:${Date.now()}:`;
+    // One registry client per process-to-be: two workers and the gateway.
+    const registry = async () => {
+      const r = new RedisRegistry({ url: ctx.server.url, prefix, logger: silent });
+      await r.ready();
+      return r;
+    };
+    const r1 = await registry();
+    const r2 = await registry();
+    const rg = await registry();
+    const w1 = await startWorker('w1', '127.0.0.2', r1);
+    const w2 = await startWorker('w2', '127.0.0.3', r2);
+    const gateway = await createGateway({ registry: rg, port: 0, host: '127.0.0.1', types: TYPES, logger: silent, adminToken: '' });
+    ctx.open.push(r1, r2, rg, w1, w2, gateway);
+    const join = (path: string | undefined, options: Parameters<typeof connect>[1]) => {
+      const socket = connect(gateway.url, { forceNew: true, reconnection: false, ...(path ? { path } : {}), ...options });
+      ctx.clients.push(socket);
+      return within(5000, new Promise<{ socket: ClientSocket; hello: Hello }>((resolve, reject) => {
+        socket.once('hello', (hello: Hello) => resolve({ socket, hello }));
+        socket.once('connect_error', reject);
+      }), 'client to be welcomed');
+    };
+    const made = await post(gateway, { type: 'classic' });
+    assert.is(made.status, 200);
+    const engine = await join(made.json.path as string, { transports: ['polling'], auth: { seat: made.json.seat, matchId: made.json.matchId } });
+    const classic = await join(undefined, { transports: ['polling'] });
+    assert.is(classic.hello.matchId, made.json.matchId, 'the classic client joins the fullest match');
+
+    await ctx.server.stop();
+    const started = Date.now();
+    const refused = await post(gateway, { type: 'classic' });
+    assert.is(refused.status, 503);
+    assert.is(refused.json.error, 'unavailable');
+    assert.ok(Date.now() - started < 2000, `503 after ${Date.now() - started} ms`);
+    assert.is((await fetch(`${gateway.url}/socket.io/?EIO=4&transport=polling`)).status, 503);
+    // Sessions already open go on: pinned sids and cached worker addresses need no Redis.
+    for (let n = 0; n < 10; n++) {
+      for (const c of [engine, classic]) {
+        const echo = (await within(2000, c.socket.emitWithAck('echo', n), 'echo while Redis is down')) as { worker: string };
+        assert.is(echo.worker, c.hello.worker);
+      }
+    }
+
+    await ctx.server.start();
+    // A new, empty Redis: the workers' heartbeats put their matches back, with their players.
+    const back = Date.now();
+    const again = await waitForAsync(async () => {
+      const res = await post(gateway, { type: 'classic' });
+      return res.status === 200 ? res : undefined;
+    }, 10_000, 'matchmaking to work again');
+    assert.is(again.json.matchId, made.json.matchId, 'placed in the re-registered match');
+    const match = await rg.match(made.json.matchId as string);
+    assert.is(match!.players, 2);
+    assert.ok(Date.now() - back < 10_000);
+  });
+
+  R.run();
+}
+
+async function waitForAsync<T>(check: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
