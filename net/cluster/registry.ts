@@ -187,8 +187,15 @@ export function checkPlaceRequest(request: PlaceRequest): void {
 
 /** Throws 'bad_request' for a heartbeat no implementation should store. */
 export function checkHeartbeat(worker: WorkerInfo, matches: MatchInfo[]): void {
+  const count = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n >= 0;
   if (!ID_PATTERN.test(worker.id)) throw new RegistryError('bad_request', 'worker id must be 1-64 letters, digits, _ or -');
+  if (!count(worker.pid) || !count(worker.matches) || !count(worker.players) || (worker.cpu !== undefined && !count(worker.cpu))) {
+    throw new RegistryError('bad_request', 'worker pid, matches, players and cpu must be non-negative numbers');
+  }
   for (const m of matches) {
     if (!ID_PATTERN.test(m.id) || !ID_PATTERN.test(m.type)) throw new RegistryError('bad_request', `bad match id or type: ${m.id}`);
+    if (!count(m.players) || !count(m.createdAt) || !Number.isInteger(m.capacity) || m.capacity < 1) {
+      throw new RegistryError('bad_request', `match ${m.id}: players and createdAt must be non-negative, capacity a positive integer`);
+    }
   }
 }

@@ -151,6 +151,15 @@ function behaviour(label: string, backend: Backend, extra?: (S: ReturnType<typeo
     await rejects(r.placeSeat({ type: 'classic', capacity: 0 }), 'bad_request');
   });
 
+  S('heartbeats with ids unsafe in a URL or counts that are not numbers are refused', async ({ make }) => {
+    const r = await make();
+    await rejects(r.heartbeat(worker('w/1'), []), 'bad_request');
+    await rejects(r.heartbeat(worker('w1', { players: Number.NaN }), []), 'bad_request');
+    await rejects(r.heartbeat(worker('w1'), [match('m 1', 'w1', 0)]), 'bad_request');
+    await rejects(r.heartbeat(worker('w1'), [match('m1', 'w1', 0, { capacity: 0 })]), 'bad_request');
+    assert.equal(await r.workers(), []);
+  });
+
   S('no live worker: no_workers', async ({ make }) => {
     const r = await make();
     await rejects(r.placeSeat({ type: 'classic', capacity: 4 }), 'no_workers');
