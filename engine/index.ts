@@ -5,7 +5,7 @@ export { createWorld, step, emit } from './world';
 export type { EngineWorld, EngineEvent, System, WorldOptions, WorldTime } from './world';
 
 export { defineComponent, defineTag, getStore, resetStore } from './component';
-export type { ComponentDef, AnyComponentDef, FieldType, Schema, Store } from './component';
+export type { ComponentDef, AnyComponentDef, FieldType, Schema, Store, StoreHost } from './component';
 
 export { createRng } from './rng';
 export type { Rng } from './rng';
@@ -18,8 +18,9 @@ export { Position, Velocity, Health, Input, Cooldown, Dead, Score, NetId, Player
 export { validateRules } from './rules';
 export type { BattleRules } from './rules';
 
-export { createBattleWorld } from './battle';
-export type { BattleWorld, BattleContext, BattleWorldOptions } from './battle';
+export { createBattleWorld } from './create-battle-world';
+export type { BattleWorldOptions } from './create-battle-world';
+export type { BattleWorld, BattleContext } from './battle';
 
 export { spawnPlayer, despawnPlayer, isAlive } from './player';
 export type { SpawnOptions } from './player';
@@ -36,7 +37,8 @@ export type { BattleEvent, SpawnEvent, DespawnEvent, HitEvent, KillEvent, Attack
 // The bitECS calls systems need, so an embedding game depends on one engine version, not two.
 export { query, addEntity, removeEntity, addComponent, removeComponent, hasComponent, entityExists, Not, Or, And } from 'bitecs';
 
-// Spatial index (shared by combat and interest management) and lag compensation.
+// Spatial index (combat's `world.grid`; the network layer builds its own from the same functions
+// for interest management) and lag compensation.
 export { createSpatialGrid, rebuild, queryRadius, queryRect, rebuildGrid, spatialSystem } from './spatial';
 export type { SpatialGrid } from './spatial';
 export { createPositionHistory, recordPosition, positionAt } from './history';

@@ -1,5 +1,3 @@
-import type { BattleWorld } from './battle';
-
 /**
  * One input command from a player, already validated by whoever received it.
  * Omitted fields keep the player's current movement; `attack` is a press for this command only.
@@ -29,7 +27,7 @@ export const MAX_QUEUED_INPUTS = 32;
  * Queues a command for `eid`, applied at the next tick by the input system.
  * Returns false (and queues nothing) when `eid` is not a player of this world.
  */
-export function queueInput(world: BattleWorld, eid: number, command: InputCommand): boolean {
+export function queueInput(world: { readonly inputs: InputQueues }, eid: number, command: InputCommand): boolean {
   const queue = world.inputs.get(eid);
   if (queue === undefined) return false;
   if (queue.length >= MAX_QUEUED_INPUTS) queue.shift();

@@ -1,7 +1,7 @@
 import { Not, query } from 'bitecs';
 import { getStore } from './component';
 import { Dead, Health, Position } from './components';
-import type { BattleWorld } from './battle';
+import type { EngineWorld } from './world';
 
 /**
  * A uniform grid over the map, rebuilt from scratch with a counting sort: entities sorted by cell
@@ -180,17 +180,18 @@ export function queryRect(grid: SpatialGrid, minX: number, minY: number, maxX: n
 }
 
 /** Rebuilds `world.grid` from the current positions of living players (Position, Health, no Dead). */
-export function rebuildGrid(world: BattleWorld): void {
+export function rebuildGrid(world: EngineWorld & { readonly grid: SpatialGrid }): void {
   const pos = getStore(world, Position);
   rebuild(world.grid, query(world, [pos, getStore(world, Health), Not(getStore(world, Dead))]), pos.x, pos.y);
   world.grid.builtAt = world.time.tick;
 }
 
 /**
- * Rebuilds the world's spatial grid; runs right after movement, so combat and, after the tick, the
- * network layer query end-of-movement positions. Players respawned later in the tick enter the
- * grid at the next tick; players killed during the tick stay in it until then (check health).
+ * Rebuilds the world's spatial grid; runs right after movement, so combat (and anyone reading
+ * `world.grid` after the tick) queries end-of-movement positions. Players respawned later in the
+ * tick enter the grid at the next tick; players killed during the tick stay in it until then
+ * (check health).
  */
-export function spatialSystem(world: BattleWorld): void {
+export function spatialSystem(world: EngineWorld & { readonly grid: SpatialGrid }): void {
   rebuildGrid(world);
 }

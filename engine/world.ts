@@ -1,5 +1,5 @@
 import { createWorld as createBitWorld } from 'bitecs';
-import type { AnyComponentDef } from './component';
+import type { StoreHost } from './component';
 import { createRng, type Rng } from './rng';
 
 /** A system: a plain function over the world, run once per tick. */
@@ -18,13 +18,9 @@ export interface WorldTime {
 }
 
 /** The context every Skirmish world carries; it is also a bitECS world. */
-export interface EngineWorld {
+export interface EngineWorld extends StoreHost {
   readonly time: WorldTime;
   readonly rng: Rng;
-  /** Highest entity id + 1 that component stores can hold. */
-  readonly capacity: number;
-  /** Component stores of this world, one per definition (see `getStore`). */
-  readonly stores: Map<AnyComponentDef, unknown>;
   /** The systems `step` runs, in order. */
   systems: System<any>[];
   /**
