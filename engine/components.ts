@@ -3,9 +3,6 @@ import { defineComponent, defineTag } from './component';
 /** Where an entity stands, in map units. */
 export const Position = defineComponent('Position', { x: Float32Array, y: Float32Array });
 
-/** Units per second the entity moved during the last tick. */
-export const Velocity = defineComponent('Velocity', { x: Float32Array, y: Float32Array });
-
 /** Hit points: `hp` now, `max` on (re)spawn. */
 export const Health = defineComponent('Health', { hp: Float32Array, max: Float32Array });
 

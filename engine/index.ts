@@ -13,7 +13,7 @@ export type { Rng } from './rng';
 export { createScheduler } from './scheduler';
 export type { Scheduler, SchedulerOptions } from './scheduler';
 
-export { Position, Velocity, Health, Input, Cooldown, Dead, Score, NetId, Player, Offline, LocalPlayer, LastAttack } from './components';
+export { Position, Health, Input, Cooldown, Dead, Score, NetId, Player, Offline, LocalPlayer, LastAttack } from './components';
 
 export { validateRules } from './rules';
 export type { BattleRules } from './rules';
