@@ -27,6 +27,8 @@ export type { SpawnOptions } from './player';
 
 export { queueInput, MAX_QUEUED_INPUTS } from './input';
 export type { InputCommand, InputQueues } from './input';
+// The one shape of "what a player wants now" that keyboards, bots and clients produce.
+export type { InputIntent } from './intent';
 
 export { battleSystems, inputSystem, movementSystem, combatSystem, respawnSystem, syncSystem } from './systems';
 export { Changed } from './systems/sync';
