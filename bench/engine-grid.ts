@@ -6,7 +6,8 @@ import {
   rebuild, queryRadius, queryRect, battleSystems, combatSystem, spatialSystem,
   type BattleWorld, type BattleRules, type SpatialGrid,
 } from '../engine';
-import { allPairsCombat } from '../tests/engine/all-pairs-combat';
+import { allPairsCombat } from './lib/all-pairs-combat';
+import { quantile } from './lib/stats';
 
 
 const DENSITY = 500 / (1000 * 1000); // the target: 500 players on 1000 × 1000
@@ -53,11 +54,11 @@ function tickTimes(players: number, variant: Variant, ticks: number, side?: numb
     for (const e of world.events) if (e.type === 'hit') hits++;
   }
   for (const [k, v] of perSystem) perSystem.set(k, v / times.length);
-  const sorted = [...times].sort((a, b) => a - b);
+  const sorted = Float64Array.from(times).sort();
   return {
     mean: times.reduce((a, b) => a + b, 0) / times.length,
-    median: sorted[Math.floor(sorted.length / 2)]!,
-    p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!,
+    median: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
     hits,
     perSystem,
   };
