@@ -46,7 +46,7 @@ function tickTimes(players: number, variant: Variant, ticks: number, side?: numb
     for (const eid of eids) {
       // Wander: a new heading now and then; attack presses at random, so the cooldowns are not in step.
       if (rng.next() < 0.05) queueInput(world, eid, { move: { x: rng.range(-1, 1), y: rng.range(-1, 1) } });
-      if (rng.next() < 0.1) queueInput(world, eid, { attack: true, viewTime: world.time.elapsed + 1 / 30 - 0.15 });
+      if (rng.next() < 0.1) queueInput(world, eid, { attack: true, viewTimeS: world.time.elapsed + 1 / 30 - 0.15 });
     }
     const t0 = performance.now();
     step(world);

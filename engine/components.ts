@@ -8,8 +8,9 @@ export const Health = defineComponent('Health', { hp: Float32Array, max: Float32
 
 /**
  * What the player asks for this tick. `mx, my` is a direction (length ≤ 1); when `seek` is 1 the
- * player walks toward `tx, ty` instead. `seq` is the last input command applied. `viewTime` is the
- * simulation time at which the player saw the world when pressing this tick's attack (0 = none).
+ * player walks toward `tx, ty` instead. `seq` is the last input command applied. `viewTimeS` is the
+ * simulation time, in seconds, at which the player saw the world when pressing this tick's attack
+ * (0 = none).
  */
 export const Input = defineComponent('Input', {
   mx: Float32Array,
@@ -19,7 +20,7 @@ export const Input = defineComponent('Input', {
   ty: Float32Array,
   attack: Uint8Array,
   seq: Uint32Array,
-  viewTime: Float64Array,
+  viewTimeS: Float64Array,
 });
 
 /** Simulation time (seconds) at which the next attack is allowed. */

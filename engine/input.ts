@@ -9,11 +9,15 @@ export interface InputCommand {
   move?: { x: number; y: number };
   /** Walk toward this point at the speed limit (the classic protocol's `move`). */
   target?: { x: number; y: number };
+  /** Attack with this command (a press: it does not repeat on later ticks). */
   attack?: boolean;
   /**
-   * With `attack`: the simulation time (seconds) of the world the player saw when pressing it
+   * With `attack`: the simulation time, in seconds, of the world the player saw when pressing it
    * (server time − latency − interpolation delay). Used for lag compensation; ignored otherwise.
+   * Suffixed because the wire carries the same moment in milliseconds.
    */
+  viewTimeS?: number;
+  /** @deprecated Old name of `viewTimeS` (seconds), read only when `viewTimeS` is absent; goes once no caller uses it. */
   viewTime?: number;
 }
 

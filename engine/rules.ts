@@ -18,8 +18,8 @@ export interface BattleRules {
   /** Cell side of the spatial grid in units; default `attack.range` (16 when the range is 0). */
   gridCellSize?: number;
   /**
-   * Lag compensation: attacks carrying a `viewTime` are resolved against where targets were then.
-   * Absent: no position history is kept and `viewTime` is ignored.
+   * Lag compensation: attacks carrying a `viewTimeS` are resolved against where targets were then.
+   * Absent: no position history is kept and `viewTimeS` is ignored.
    */
   lagCompensation?: {
     /** Most seconds an attack may be rewound; older view times are clamped to it. Default 0.25. */
