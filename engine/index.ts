@@ -37,7 +37,7 @@ export type { SyncState } from './systems/sync';
 export type { BattleEvent, SpawnEvent, DespawnEvent, HitEvent, KillEvent, AttackEvent, RespawnEvent } from './events';
 
 // The bitECS calls systems need, so an embedding game depends on one engine version, not two.
-export { query, addEntity, removeEntity, addComponent, removeComponent, hasComponent, entityExists, Not, Or, And } from 'bitecs';
+export { query, addEntity, removeEntity, addComponent, removeComponent, hasComponent, entityExists, Not, Or, And } from './ecs';
 
 // Spatial index (combat's `world.grid`; the network layer builds its own from the same functions
 // for interest management) and lag compensation.
