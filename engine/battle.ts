@@ -10,6 +10,7 @@ import type { SyncState } from './systems/sync';
 
 /** Context a battle world carries on top of the engine's. */
 export interface BattleContext {
+  /** The rules this battle plays by, validated at creation. */
   readonly rules: BattleRules;
   /** Commands waiting for the next tick, per player entity. */
   readonly inputs: InputQueues;

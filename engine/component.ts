@@ -17,7 +17,9 @@ export type Store<S extends Schema> = { [K in keyof S]: InstanceType<S[K]> };
 
 /** A component definition: a name and a schema. Stores are created per world, so definitions are safe to share. */
 export interface ComponentDef<S extends Schema = Schema> {
+  /** Its name, for messages and debugging. */
   readonly name: string;
+  /** Its fields and their storage types. */
   readonly schema: S;
 }
 

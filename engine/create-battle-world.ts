@@ -9,6 +9,7 @@ import type { BattleContext, BattleWorld } from './battle';
 
 /** Options of `createBattleWorld`. */
 export interface BattleWorldOptions extends WorldOptions<BattleWorld> {
+  /** The battle's rules. */
   rules: BattleRules;
 }
 

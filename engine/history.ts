@@ -14,13 +14,19 @@ export interface PositionHistory {
   readonly dt: number;
   /** Ticks kept: ceil(seconds / dt) + 1. */
   readonly size: number;
+  /** Entity ids recorded must be below this. */
   readonly capacity: number;
+  /** x of every entry. */
   readonly xs: Float32Array;
+  /** y of every entry. */
   readonly ys: Float32Array;
+  /** 1 where the entity was alive at the entry's tick. */
   readonly alive: Uint8Array;
+  /** The tick each entry holds, -1 for none. */
   readonly stamp: Int32Array;
-  /** Per entity: the NetId last recorded under this entity id, and the first tick recorded for it. */
+  /** Per entity id: the NetId last recorded under it, so records of a recycled id are not mixed up. */
   readonly owner: Uint32Array;
+  /** Per entity id: the first tick recorded for its current owner. */
   readonly since: Int32Array;
   /** Newest tick recorded, -1 before the first. */
   newest: number;

@@ -11,7 +11,9 @@ import type { EngineWorld } from './world';
 export interface SpatialGrid {
   /** Cell side in units; may be larger than asked for (see `createSpatialGrid`). */
   readonly cellSize: number;
+  /** Cells across the map's width. */
   readonly cols: number;
+  /** Cells across the map's height. */
   readonly rows: number;
   /** Entity ids must be below this (as in component stores), so it also bounds the count. */
   readonly capacity: number;
@@ -19,8 +21,9 @@ export interface SpatialGrid {
   readonly cellStart: Int32Array;
   /** Entity ids sorted by cell. */
   readonly items: Int32Array;
-  /** Positions of `items`, same order, as of the last rebuild. */
+  /** x of `items`, same order, as of the last rebuild. */
   readonly xs: Float32Array;
+  /** y of `items`, same order, as of the last rebuild. */
   readonly ys: Float32Array;
   /**
    * Per entity id: its index in the `eids` of the last rebuild (valid only for those), so callers
@@ -31,8 +34,9 @@ export interface SpatialGrid {
   count: number;
   /** World tick of the last rebuild by `rebuildGrid`, -1 before the first. */
   builtAt: number;
-  // Scratch: the cell of each input entity, so the scatter pass does not recompute it.
+  /** Scratch of `rebuild`: the cell of each input entity, so the scatter pass does not recompute it. */
   readonly cellOf: Int32Array;
+  /** 1 / cellSize, so finding a cell multiplies instead of dividing. */
   readonly invCell: number;
 }
 

@@ -7,19 +7,25 @@ export type System<W extends EngineWorld = EngineWorld> = (world: W) => void;
 
 /** Something that happened during a tick (a hit, a kill, a spawn…): read after `step`, cleared at the next. */
 export interface EngineEvent {
+  /** What kind of event it is (e.g. 'hit'): narrows a union of event types. */
   readonly type: string;
 }
 
 /** Simulation time. `elapsed` is always `tick * dt`, so it never drifts. */
 export interface WorldTime {
+  /** Ticks run so far. */
   tick: number;
+  /** Seconds per tick. */
   readonly dt: number;
+  /** Seconds simulated so far. */
   elapsed: number;
 }
 
 /** The context every Skirmish world carries; it is also a bitECS world. */
 export interface EngineWorld extends StoreHost {
+  /** Simulation time, advanced only by `step`. */
   readonly time: WorldTime;
+  /** The world's seeded randomness: the only kind systems may use, so a match replays. */
   readonly rng: Rng;
   /** The systems `step` runs, in order. */
   systems: System<any>[];
@@ -44,6 +50,7 @@ export interface WorldOptions<W extends EngineWorld = EngineWorld> {
   capacity?: number;
   /** Systems run by `step`, in order. */
   systems?: System<W>[];
+  /** Called when a system throws (see `EngineWorld.onError`). Default: rethrow. */
   onError?: (error: unknown, system: System<any>) => void;
 }
 
@@ -75,7 +82,10 @@ export function createWorld<X extends object = {}>(options: WorldOptions<EngineW
   return createBitWorld(context) as unknown as EngineWorld & X;
 }
 
-/** Advances the world by one fixed tick: drops the events already published, then runs every system in order. */
+/**
+ * Advances the world by one fixed tick: drops the events already published, then runs every system in order.
+ * @throws what a system throws, when the world's `onError` rethrows it (the default).
+ */
 export function step(world: EngineWorld): void {
   world.time.tick++;
   world.time.elapsed = world.time.tick * world.time.dt;

@@ -16,6 +16,7 @@ export interface Keyboard {
   intent(): InputIntent;
   /** Releases every key (the window lost focus: no key-up will come). */
   releaseAll(): void;
+  /** Stops listening to `target`. */
   dispose(): void;
 }
 
