@@ -183,7 +183,10 @@ export function queryRect(grid: SpatialGrid, minX: number, minY: number, maxX: n
   return n;
 }
 
-/** Rebuilds `world.grid` from the current positions of living players (Position, Health, no Dead). */
+/**
+ * Rebuilds `world.grid` from the current positions of living players (Position, Health, no Dead).
+ * @throws like `rebuild`, if such an entity's id is not below the grid's capacity.
+ */
 export function rebuildGrid(world: EngineWorld & { readonly grid: SpatialGrid }): void {
   const pos = getStore(world, Position);
   rebuild(world.grid, query(world, [pos, getStore(world, Health), Not(getStore(world, Dead))]), pos.x, pos.y);
@@ -195,6 +198,7 @@ export function rebuildGrid(world: EngineWorld & { readonly grid: SpatialGrid })
  * `world.grid` after the tick) queries end-of-movement positions. Players respawned later in the
  * tick enter the grid at the next tick; players killed during the tick stay in it until then
  * (check health).
+ * @throws like `rebuildGrid`.
  */
 export function spatialSystem(world: EngineWorld & { readonly grid: SpatialGrid }): void {
   rebuildGrid(world);

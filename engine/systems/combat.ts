@@ -27,6 +27,7 @@ let keys = new Float64Array(64);
  * not hit. Victims are found in the grid within range + the distance they can have run since
  * (`rules.speed` × rewind), so a player who died and respawned within the rewind (possible only
  * when `respawnDelay` < `maxRewind`) is not found at its old spot.
+ * @throws like `rebuildGrid`, when it has to rebuild a grid no `spatialSystem` rebuilt this tick.
  */
 export function combatSystem(world: BattleWorld): void {
   const { attack, respawnDelay, speed, map } = world.rules;
