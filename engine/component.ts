@@ -1,5 +1,3 @@
-import type { EngineWorld } from './world';
-
 /** A typed-array constructor a component field can be stored in. */
 export type FieldType =
   | Float32ArrayConstructor
@@ -19,12 +17,25 @@ export type Store<S extends Schema> = { [K in keyof S]: InstanceType<S[K]> };
 
 /** A component definition: a name and a schema. Stores are created per world, so definitions are safe to share. */
 export interface ComponentDef<S extends Schema = Schema> {
+  /** Its name, for messages and debugging. */
   readonly name: string;
+  /** Its fields and their storage types. */
   readonly schema: S;
 }
 
 /** Any component definition, whatever its schema. */
 export type AnyComponentDef = ComponentDef<any>;
+
+/**
+ * What holds component stores: every `EngineWorld`. Stores need only this, so components know
+ * nothing of worlds and a world can be built on them.
+ */
+export interface StoreHost {
+  /** Highest entity id + 1 that component stores can hold. */
+  readonly capacity: number;
+  /** Component stores, one per definition (see `getStore`). */
+  readonly stores: Map<AnyComponentDef, unknown>;
+}
 
 /** Defines a component. Nothing is allocated until a world first uses it. */
 export function defineComponent<S extends Schema>(name: string, schema: S): ComponentDef<S> {
@@ -40,7 +51,7 @@ export function defineTag(name: string): ComponentDef<{}> {
  * The store of `def` in `world`, allocated on first use with the world's capacity.
  * The store object is also the bitECS component: pass it to `query`, `addComponent`, `hasComponent`.
  */
-export function getStore<S extends Schema>(world: EngineWorld, def: ComponentDef<S>): Store<S> {
+export function getStore<S extends Schema>(world: StoreHost, def: ComponentDef<S>): Store<S> {
   let store = world.stores.get(def) as Store<S> | undefined;
   if (store === undefined) {
     const fresh: Record<string, unknown> = {};
@@ -52,7 +63,7 @@ export function getStore<S extends Schema>(world: EngineWorld, def: ComponentDef
 }
 
 /** Sets every field of `def` for `eid` to 0 (bitECS never clears data of recycled ids). */
-export function resetStore<S extends Schema>(world: EngineWorld, eid: number, def: ComponentDef<S>): Store<S> {
+export function resetStore<S extends Schema>(world: StoreHost, eid: number, def: ComponentDef<S>): Store<S> {
   const store = getStore(world, def);
   for (const key in store) (store[key] as { [i: number]: number })[eid] = 0;
   return store;

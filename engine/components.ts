@@ -3,26 +3,27 @@ import { defineComponent, defineTag } from './component';
 /** Where an entity stands, in map units. */
 export const Position = defineComponent('Position', { x: Float32Array, y: Float32Array });
 
-/** Units per second the entity moved during the last tick. */
-export const Velocity = defineComponent('Velocity', { x: Float32Array, y: Float32Array });
-
 /** Hit points: `hp` now, `max` on (re)spawn. */
 export const Health = defineComponent('Health', { hp: Float32Array, max: Float32Array });
 
-/**
- * What the player asks for this tick. `mx, my` is a direction (length ≤ 1); when `seek` is 1 the
- * player walks toward `tx, ty` instead. `seq` is the last input command applied. `viewTime` is the
- * simulation time at which the player saw the world when pressing this tick's attack (0 = none).
- */
+/** What the player asks for this tick, as the input system leaves it for movement and combat. */
 export const Input = defineComponent('Input', {
+  /** Walk direction along x (the direction's length is at most 1). */
   mx: Float32Array,
+  /** Walk direction along y. */
   my: Float32Array,
+  /** 1 while walking toward (tx, ty) instead of along (mx, my). */
   seek: Uint8Array,
+  /** Seek target x, in map units. */
   tx: Float32Array,
+  /** Seek target y, in map units. */
   ty: Float32Array,
+  /** 1 when this tick's input asks to attack. */
   attack: Uint8Array,
+  /** Sequence number of the last input command applied. */
   seq: Uint32Array,
-  viewTime: Float64Array,
+  /** Simulation time, in seconds, the player saw when pressing this tick's attack (0 = none). */
+  viewTimeS: Float64Array,
 });
 
 /** Simulation time (seconds) at which the next attack is allowed. */

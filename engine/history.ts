@@ -1,7 +1,7 @@
 import { entityExists, hasComponent } from 'bitecs';
 import { getStore } from './component';
 import { Dead, NetId, Position } from './components';
-import type { BattleWorld } from './battle';
+import type { EngineWorld } from './world';
 
 /**
  * A ring buffer of the last `size` ticks of every player's position and alive flag, for lag
@@ -14,13 +14,19 @@ export interface PositionHistory {
   readonly dt: number;
   /** Ticks kept: ceil(seconds / dt) + 1. */
   readonly size: number;
+  /** Entity ids recorded must be below this. */
   readonly capacity: number;
+  /** x of every entry. */
   readonly xs: Float32Array;
+  /** y of every entry. */
   readonly ys: Float32Array;
+  /** 1 where the entity was alive at the entry's tick. */
   readonly alive: Uint8Array;
+  /** The tick each entry holds, -1 for none. */
   readonly stamp: Int32Array;
-  /** Per entity: the NetId last recorded under this entity id, and the first tick recorded for it. */
+  /** Per entity id: the NetId last recorded under it, so records of a recycled id are not mixed up. */
   readonly owner: Uint32Array;
+  /** Per entity id: the first tick recorded for its current owner. */
   readonly since: Int32Array;
   /** Newest tick recorded, -1 before the first. */
   newest: number;
@@ -79,7 +85,7 @@ function recorded(history: PositionHistory, eid: number, tick: number, out: { x:
 
 // The sample of `eid` at `tick`: recorded, or for the tick being run (not recorded yet), the live
 // position of a living entity. `mine` is false when the records belong to an earlier owner of the id.
-function sample(world: BattleWorld, history: PositionHistory, eid: number, tick: number, mine: boolean, out: { x: number; y: number }): boolean {
+function sample(world: EngineWorld, history: PositionHistory, eid: number, tick: number, mine: boolean, out: { x: number; y: number }): boolean {
   if (tick === world.time.tick && tick > history.newest) {
     if (!entityExists(world, eid) || hasComponent(world, eid, getStore(world, Dead))) return false;
     const pos = getStore(world, Position);
@@ -100,7 +106,7 @@ const scratch = { x: 0, y: 0 };
  * (leaving `out` alone) when the world keeps no history, or either tick is outside the history,
  * not recorded for this player, or the player was dead then.
  */
-export function positionAt(world: BattleWorld, eid: number, time: number, out: { x: number; y: number }): boolean {
+export function positionAt(world: EngineWorld & { readonly history: PositionHistory | null }, eid: number, time: number, out: { x: number; y: number }): boolean {
   const history = world.history;
   if (history === null || !(eid >= 0 && eid < history.capacity)) return false;
   const mine = !entityExists(world, eid) || getStore(world, NetId).id[eid] === history.owner[eid];

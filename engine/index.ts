@@ -5,7 +5,7 @@ export { createWorld, step, emit } from './world';
 export type { EngineWorld, EngineEvent, System, WorldOptions, WorldTime } from './world';
 
 export { defineComponent, defineTag, getStore, resetStore } from './component';
-export type { ComponentDef, AnyComponentDef, FieldType, Schema, Store } from './component';
+export type { ComponentDef, AnyComponentDef, FieldType, Schema, Store, StoreHost } from './component';
 
 export { createRng } from './rng';
 export type { Rng } from './rng';
@@ -13,19 +13,22 @@ export type { Rng } from './rng';
 export { createScheduler } from './scheduler';
 export type { Scheduler, SchedulerOptions } from './scheduler';
 
-export { Position, Velocity, Health, Input, Cooldown, Dead, Score, NetId, Player, Offline, LocalPlayer, LastAttack } from './components';
+export { Position, Health, Input, Cooldown, Dead, Score, NetId, Player, Offline, LocalPlayer, LastAttack } from './components';
 
 export { validateRules } from './rules';
 export type { BattleRules } from './rules';
 
-export { createBattleWorld } from './battle';
-export type { BattleWorld, BattleContext, BattleWorldOptions } from './battle';
+export { createBattleWorld } from './create-battle-world';
+export type { BattleWorldOptions } from './create-battle-world';
+export type { BattleWorld, BattleContext } from './battle';
 
 export { spawnPlayer, despawnPlayer, isAlive } from './player';
 export type { SpawnOptions } from './player';
 
 export { queueInput, MAX_QUEUED_INPUTS } from './input';
 export type { InputCommand, InputQueues } from './input';
+// The one shape of "what a player wants now" that keyboards, bots and clients produce.
+export type { InputIntent } from './intent';
 
 export { battleSystems, inputSystem, movementSystem, combatSystem, respawnSystem, syncSystem } from './systems';
 export { Changed } from './systems/sync';
@@ -34,9 +37,10 @@ export type { SyncState } from './systems/sync';
 export type { BattleEvent, SpawnEvent, DespawnEvent, HitEvent, KillEvent, AttackEvent, RespawnEvent } from './events';
 
 // The bitECS calls systems need, so an embedding game depends on one engine version, not two.
-export { query, addEntity, removeEntity, addComponent, removeComponent, hasComponent, entityExists, Not, Or, And } from 'bitecs';
+export { query, addEntity, removeEntity, addComponent, removeComponent, hasComponent, entityExists, Not, Or, And } from './ecs';
 
-// Spatial index (shared by combat and interest management) and lag compensation.
+// Spatial index (combat's `world.grid`; the network layer builds its own from the same functions
+// for interest management) and lag compensation.
 export { createSpatialGrid, rebuild, queryRadius, queryRect, rebuildGrid, spatialSystem } from './spatial';
 export type { SpatialGrid } from './spatial';
 export { createPositionHistory, recordPosition, positionAt } from './history';

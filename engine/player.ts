@@ -1,6 +1,6 @@
 import { addComponent, addEntity, entityExists, hasComponent, removeEntity } from 'bitecs';
 import { getStore, resetStore } from './component';
-import { Cooldown, Dead, Health, Input, NetId, Player, Position, Score, Velocity } from './components';
+import { Cooldown, Dead, Health, Input, NetId, Player, Position, Score } from './components';
 import type { BattleWorld } from './battle';
 import { emit } from './world';
 import type { DespawnEvent, SpawnEvent } from './events';
@@ -23,7 +23,7 @@ export function spawnPlayer(world: BattleWorld, options: SpawnOptions = {}): num
     throw new Error(`Skirmish: world is full (capacity ${world.capacity}), cannot spawn entity ${eid}`);
   }
   const { rules } = world;
-  for (const def of [Position, Velocity, Health, Input, Cooldown, Score, NetId, Player]) {
+  for (const def of [Position, Health, Input, Cooldown, Score, NetId, Player]) {
     resetStore(world, eid, def);
     addComponent(world, eid, getStore(world, def));
   }

@@ -1,14 +1,21 @@
 /** The rules of a battle. The engine takes them as data; the game picks the values. */
 export interface BattleRules {
   /** Map size in units; positions are clamped to [0, width] × [0, height]. */
-  map: { width: number; height: number };
+  map: {
+    /** Extent along x. */
+    width: number;
+    /** Extent along y. */
+    height: number;
+  };
   /** Movement speed in units per second; diagonals are not faster. */
   speed: number;
   /** Health at spawn and respawn. */
   health: number;
+  /** The one attack every player has. */
   attack: {
     /** Hits every other living player at distance ≤ range (inclusive). */
     range: number;
+    /** Hit points each victim loses. */
     damage: number;
     /** Seconds between attacks. */
     cooldown: number;
@@ -18,8 +25,8 @@ export interface BattleRules {
   /** Cell side of the spatial grid in units; default `attack.range` (16 when the range is 0). */
   gridCellSize?: number;
   /**
-   * Lag compensation: attacks carrying a `viewTime` are resolved against where targets were then.
-   * Absent: no position history is kept and `viewTime` is ignored.
+   * Lag compensation: attacks carrying a `viewTimeS` are resolved against where targets were then.
+   * Absent: no position history is kept and `viewTimeS` is ignored.
    */
   lagCompensation?: {
     /** Most seconds an attack may be rewound; older view times are clamped to it. Default 0.25. */

@@ -16,8 +16,6 @@ export interface Scheduler {
   advance(): number;
   /** Milliseconds until the next tick is due (≥ 0). */
   untilNext(): number;
-  /** Fraction of a tick accumulated but not yet run, in [0, 1): for render interpolation. */
-  alpha(): number;
   /** Ticks dropped because the loop fell too far behind. */
   readonly dropped: number;
 }
@@ -55,7 +53,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return ran;
     },
     untilNext: () => Math.max(0, stepMs - acc - (options.now() - last)),
-    alpha: () => acc / stepMs,
     get dropped() {
       return dropped;
     },

@@ -1,7 +1,7 @@
 import { Not, query } from 'bitecs';
 import { getStore } from './component';
 import { Dead, Health, Position } from './components';
-import type { BattleWorld } from './battle';
+import type { EngineWorld } from './world';
 
 /**
  * A uniform grid over the map, rebuilt from scratch with a counting sort: entities sorted by cell
@@ -11,7 +11,9 @@ import type { BattleWorld } from './battle';
 export interface SpatialGrid {
   /** Cell side in units; may be larger than asked for (see `createSpatialGrid`). */
   readonly cellSize: number;
+  /** Cells across the map's width. */
   readonly cols: number;
+  /** Cells across the map's height. */
   readonly rows: number;
   /** Entity ids must be below this (as in component stores), so it also bounds the count. */
   readonly capacity: number;
@@ -19,8 +21,9 @@ export interface SpatialGrid {
   readonly cellStart: Int32Array;
   /** Entity ids sorted by cell. */
   readonly items: Int32Array;
-  /** Positions of `items`, same order, as of the last rebuild. */
+  /** x of `items`, same order, as of the last rebuild. */
   readonly xs: Float32Array;
+  /** y of `items`, same order, as of the last rebuild. */
   readonly ys: Float32Array;
   /**
    * Per entity id: its index in the `eids` of the last rebuild (valid only for those), so callers
@@ -31,8 +34,9 @@ export interface SpatialGrid {
   count: number;
   /** World tick of the last rebuild by `rebuildGrid`, -1 before the first. */
   builtAt: number;
-  // Scratch: the cell of each input entity, so the scatter pass does not recompute it.
+  /** Scratch of `rebuild`: the cell of each input entity, so the scatter pass does not recompute it. */
   readonly cellOf: Int32Array;
+  /** 1 / cellSize, so finding a cell multiplies instead of dividing. */
   readonly invCell: number;
 }
 
@@ -179,18 +183,23 @@ export function queryRect(grid: SpatialGrid, minX: number, minY: number, maxX: n
   return n;
 }
 
-/** Rebuilds `world.grid` from the current positions of living players (Position, Health, no Dead). */
-export function rebuildGrid(world: BattleWorld): void {
+/**
+ * Rebuilds `world.grid` from the current positions of living players (Position, Health, no Dead).
+ * @throws like `rebuild`, if such an entity's id is not below the grid's capacity.
+ */
+export function rebuildGrid(world: EngineWorld & { readonly grid: SpatialGrid }): void {
   const pos = getStore(world, Position);
   rebuild(world.grid, query(world, [pos, getStore(world, Health), Not(getStore(world, Dead))]), pos.x, pos.y);
   world.grid.builtAt = world.time.tick;
 }
 
 /**
- * Rebuilds the world's spatial grid; runs right after movement, so combat and, after the tick, the
- * network layer query end-of-movement positions. Players respawned later in the tick enter the
- * grid at the next tick; players killed during the tick stay in it until then (check health).
+ * Rebuilds the world's spatial grid; runs right after movement, so combat (and anyone reading
+ * `world.grid` after the tick) queries end-of-movement positions. Players respawned later in the
+ * tick enter the grid at the next tick; players killed during the tick stay in it until then
+ * (check health).
+ * @throws like `rebuildGrid`.
  */
-export function spatialSystem(world: BattleWorld): void {
+export function spatialSystem(world: EngineWorld & { readonly grid: SpatialGrid }): void {
   rebuildGrid(world);
 }

@@ -1,5 +1,5 @@
 import { createWorld as createBitWorld } from 'bitecs';
-import type { AnyComponentDef } from './component';
+import type { StoreHost } from './component';
 import { createRng, type Rng } from './rng';
 
 /** A system: a plain function over the world, run once per tick. */
@@ -7,24 +7,26 @@ export type System<W extends EngineWorld = EngineWorld> = (world: W) => void;
 
 /** Something that happened during a tick (a hit, a kill, a spawn…): read after `step`, cleared at the next. */
 export interface EngineEvent {
+  /** What kind of event it is (e.g. 'hit'): narrows a union of event types. */
   readonly type: string;
 }
 
 /** Simulation time. `elapsed` is always `tick * dt`, so it never drifts. */
 export interface WorldTime {
+  /** Ticks run so far. */
   tick: number;
+  /** Seconds per tick. */
   readonly dt: number;
+  /** Seconds simulated so far. */
   elapsed: number;
 }
 
 /** The context every Skirmish world carries; it is also a bitECS world. */
-export interface EngineWorld {
+export interface EngineWorld extends StoreHost {
+  /** Simulation time, advanced only by `step`. */
   readonly time: WorldTime;
+  /** The world's seeded randomness: the only kind systems may use, so a match replays. */
   readonly rng: Rng;
-  /** Highest entity id + 1 that component stores can hold. */
-  readonly capacity: number;
-  /** Component stores of this world, one per definition (see `getStore`). */
-  readonly stores: Map<AnyComponentDef, unknown>;
   /** The systems `step` runs, in order. */
   systems: System<any>[];
   /**
@@ -48,6 +50,7 @@ export interface WorldOptions<W extends EngineWorld = EngineWorld> {
   capacity?: number;
   /** Systems run by `step`, in order. */
   systems?: System<W>[];
+  /** Called when a system throws (see `EngineWorld.onError`). Default: rethrow. */
   onError?: (error: unknown, system: System<any>) => void;
 }
 
@@ -79,7 +82,10 @@ export function createWorld<X extends object = {}>(options: WorldOptions<EngineW
   return createBitWorld(context) as unknown as EngineWorld & X;
 }
 
-/** Advances the world by one fixed tick: drops the events already published, then runs every system in order. */
+/**
+ * Advances the world by one fixed tick: drops the events already published, then runs every system in order.
+ * @throws what a system throws, when the world's `onError` rethrows it (the default).
+ */
 export function step(world: EngineWorld): void {
   world.time.tick++;
   world.time.elapsed = world.time.tick * world.time.dt;

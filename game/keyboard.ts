@@ -1,9 +1,7 @@
-/** What the keyboard asks for: a direction (each axis -1, 0 or 1) and whether Space is held. */
-export interface KeyIntent {
-  mx: number;
-  my: number;
-  attack: boolean;
-}
+import type { InputIntent } from '../engine';
+
+/** @deprecated Use the engine's `InputIntent`; kept only until game/browser.ts imports that instead. */
+export type KeyIntent = InputIntent;
 
 const UP = new Set(['ArrowUp', 'KeyW']);
 const DOWN = new Set(['ArrowDown', 'KeyS']);
@@ -14,9 +12,11 @@ const HANDLED = new Set([...UP, ...DOWN, ...LEFT, ...RIGHT, ...ATTACK]);
 
 /** Tracks held keys (arrows, WASD, Space) on `target`; `intent()` reads them. */
 export interface Keyboard {
-  intent(): KeyIntent;
+  /** The held keys as an intent: each axis −1, 0 or 1, `attack` while Space is held. */
+  intent(): InputIntent;
   /** Releases every key (the window lost focus: no key-up will come). */
   releaseAll(): void;
+  /** Stops listening to `target`. */
   dispose(): void;
 }
 

@@ -8,7 +8,9 @@ import type { MapSize } from './view';
 
 /** The drawn map: add `object` to the scene, call `dispose()` to free its GPU resources. */
 export interface Arena {
+  /** Floor, grid and border, to add to a scene. */
   readonly object: Group;
+  /** Frees the arena's geometries and materials. */
   dispose(): void;
 }
 

@@ -10,6 +10,7 @@ import type { RenderStyle } from './style';
 
 /** Options of `createPlayers`. */
 export interface PlayersOptions {
+  /** Colours and sizes to draw with. */
   style: RenderStyle;
   /** Radius of the attack ring, in map units. */
   attackRange: number;
@@ -23,6 +24,7 @@ export interface PlayersOptions {
 
 /** The drawn players: call `update(now)` before each frame. */
 export interface Players {
+  /** Every player layer, to add to a scene. */
   readonly object: Group;
   /** Rebuilds every instance from the world; `now` is the client clock in ms (compared with `LastAttack.at`). */
   update(now: number): void;
@@ -32,6 +34,7 @@ export interface Players {
   readonly count: number;
   /** Instances the body layer holds before it next grows. */
   readonly capacity: number;
+  /** Frees every layer's geometry and material. */
   dispose(): void;
 }
 

@@ -9,6 +9,7 @@ import { applyView, followTarget, frameMap, mapToScreen, type MapSize, type View
 
 /** Options of `createRenderer`. */
 export interface RendererOptions {
+  /** The canvas to draw on; the renderer takes its WebGL context. */
   canvas: HTMLCanvasElement;
   /** The client world to draw; only read, never written. */
   world: EngineWorld;
@@ -26,12 +27,13 @@ export interface RendererOptions {
   viewSize?: number;
   /** Units of background shown around the map's edges. Default 3. */
   margin?: number;
-  /** Initial size in CSS pixels; default the canvas's client size (or its width/height attributes). */
+  /** Initial width in CSS pixels; default the canvas's client width (or its width attribute). */
   width?: number;
+  /** Initial height in CSS pixels; default the canvas's client height (or its height attribute). */
   height?: number;
   /** Device pixel ratio. Default `devicePixelRatio` (1 outside a browser). */
   pixelRatio?: number;
-  /** Default true. */
+  /** Smooth edges (WebGL antialiasing). Default true. */
   antialias?: boolean;
   /** Keep the drawn frame readable after compositing (tests that read pixels back). Default false. */
   preserveDrawingBuffer?: boolean;
@@ -57,7 +59,10 @@ export interface Renderer {
   readonly three: { readonly renderer: WebGLRenderer; readonly scene: Scene; readonly camera: OrthographicCamera };
 }
 
-/** Creates a top-down renderer for `world` on `canvas`. */
+/**
+ * Creates a top-down renderer for `world` on `canvas`.
+ * @throws if the canvas gives no WebGL context (Three.js's WebGLRenderer cannot start).
+ */
 export function createRenderer(options: RendererOptions): Renderer {
   const { canvas, world, map } = options;
   const style: RenderStyle = { ...defaultStyle, ...options.style };

@@ -4,8 +4,11 @@
 export interface RenderStyle {
   /** Canvas colour outside the map (the letterbox). */
   background: number;
+  /** The map rectangle. */
   floor: number;
+  /** Grid lines over the floor. */
   grid: number;
+  /** Outline of the map. */
   border: number;
   /** Body of every other living player. */
   player: number;
@@ -17,15 +20,19 @@ export interface RenderStyle {
   offline: number;
   /** Body of a dead player, drawn at `deadOpacity`. */
   dead: number;
+  /** Opacity of a dead player's body, 0–1. */
   deadOpacity: number;
   /** Ring showing the reach of a recent attack. */
   attackRing: number;
+  /** Behind a health bar: the health lost. */
   barBackground: number;
   /** Body radius. */
   radius: number;
   /** Grid line spacing. */
   gridStep: number;
+  /** Health bar width at full health. */
   barWidth: number;
+  /** Health bar thickness. */
   barHeight: number;
 }
 

@@ -5,15 +5,21 @@ import type { OrthographicCamera } from 'three';
 
 /** The visible rectangle of the map: its centre and half extents, in map units. */
 export interface View {
+  /** Centre x. */
   cx: number;
+  /** Centre y. */
   cy: number;
+  /** Half the visible width. */
   halfW: number;
+  /** Half the visible height. */
   halfH: number;
 }
 
 /** Map size in units. */
 export interface MapSize {
+  /** Extent along x: the map spans [0, width]. */
   width: number;
+  /** Extent along y: the map spans [0, height]. */
   height: number;
 }
 

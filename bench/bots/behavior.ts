@@ -1,13 +1,6 @@
 // What a bot does with its keys: the load model. Times are ms on the bot's own clock.
-import type { Rng } from '../../engine';
+import type { InputIntent, Rng } from '../../engine';
 import type { Behavior } from './options';
-
-/** Where to walk (each axis −1, 0 or 1, or a unit vector) and whether to attack, for one input. */
-export interface Intent {
-  mx: number;
-  my: number;
-  attack: boolean;
-}
 
 /** What a bot can see of the world when deciding. */
 export interface BotView {
@@ -19,7 +12,7 @@ export interface BotView {
 
 /** Decides a bot's next input. */
 export interface Brain {
-  decide(now: number, view: BotView): Intent;
+  decide(now: number, view: BotView): InputIntent;
 }
 
 /** Stand still, or one of the 8 compass directions. */

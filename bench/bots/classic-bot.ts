@@ -1,7 +1,8 @@
 // A bot on the classic JSON protocol: a plain Socket.IO client, as any third-party client would be.
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
-import { createBrain, type BotView, type Intent } from './behavior';
+import type { InputIntent } from '../../engine';
+import { createBrain, type BotView } from './behavior';
 import { every, socketOptions, type Bot, type BotContext } from './bot';
 
 /** What a classic client knows of a player. */
@@ -15,7 +16,7 @@ export interface ClassicPlayer {
 /** Hooks that turn a plain classic bot into the probe or the observer. */
 export interface ClassicBotHooks {
   /** Replaces the behaviour: the input to send now, or undefined to send none. */
-  decide?: (now: number) => Intent | undefined;
+  decide?: (now: number) => InputIntent | undefined;
   /** A `player_moved` arrived (after the bot's own bookkeeping). */
   onMoved?: (now: number, id: string, previous: ClassicPlayer | undefined, next: ClassicPlayer) => void;
   /** A `player_killed` arrived. */

@@ -1,14 +1,14 @@
 // A bot on the engine protocol: the very client and mirror world the browser uses, minus a screen.
 import { performance } from 'node:perf_hooks';
 import { createClient, entityOf, type GameClient } from '../../net/client';
-import { Dead, getStore, hasComponent } from '../../engine';
-import { createBrain, type BotView, type Intent } from './behavior';
+import { Dead, getStore, hasComponent, type InputIntent } from '../../engine';
+import { createBrain, type BotView } from './behavior';
 import { every, socketOptions, type Bot, type BotContext } from './bot';
 
 /** Hooks that turn a plain bot into the probe or the observer. */
 export interface EngineBotHooks {
   /** Replaces the behaviour: the input to send now, or undefined to send none. */
-  decide?: (now: number) => Intent | undefined;
+  decide?: (now: number) => InputIntent | undefined;
   /** Called after each state message is applied to the mirror. */
   onState?: (now: number) => void;
 }

@@ -11,5 +11,5 @@ export type { TallyData } from './tally';
 export { CountingAgent } from './agent';
 export type { WireBytes } from './agent';
 export { createBrain, DIRECTIONS } from './behavior';
-export type { Brain, BotView, Intent } from './behavior';
+export type { Brain, BotView } from './behavior';
 export { ProbeWalk, TurnWatch, MAX_WAIT_MS, follow } from './probe';

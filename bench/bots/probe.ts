@@ -1,8 +1,7 @@
 // Input→observed latency: a probe walks left and right, turning at known times; an observer
 // reports each step of the probe it sees. The delay from a turn to the first step the observer
 // sees in the new direction is the latency a player feels when watching someone else react.
-import type { Rng } from '../../engine';
-import type { Intent } from './behavior';
+import type { InputIntent, Rng } from '../../engine';
 import type { Tally } from './tally';
 
 /** Time between turns, in ms: many turns per run, each leg several ticks long (≤ 12.5 units at 25 units/s). */
@@ -23,7 +22,7 @@ const NEAR = 8;
  * The observer's input: walk toward the probe until near it, then stand. A server that sends each
  * client only what it can see would otherwise never show the probe to a far-away observer.
  */
-export function follow(self: { x: number; y: number } | undefined, probe: { x: number; y: number } | undefined): Intent {
+export function follow(self: { x: number; y: number } | undefined, probe: { x: number; y: number } | undefined): InputIntent {
   if (self === undefined || probe === undefined) return { mx: 0, my: 0, attack: false };
   const dx = probe.x - self.x;
   const dy = probe.y - self.y;

@@ -118,7 +118,7 @@ export function renderReport(r: BenchResults): string {
     '',
     `\`${r.command}\` on ${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, ${m.os}, Node ${m.node}; ${Math.round(r.elapsedS)} s.`,
     '',
-    '### 1. Engine alone: one full tick (input → movement → combat → respawn → sync), wander inputs every tick',
+    '### 1. Engine alone: one full tick (every battle system: input → movement → spatial → combat → respawn → history → sync), wander inputs every tick',
     '',
     engineTable(r),
     '',

@@ -22,11 +22,12 @@ let keys = new Float64Array(64);
  * Resolves attacks: a living player whose input asks to attack and whose cooldown has passed hits
  * every *other living* player within `rules.attack.range` (inclusive), found through `world.grid`.
  * A victim at 0 hp dies (gets `Dead`) and its attacker is credited a kill. With
- * `rules.lagCompensation` and an attack `viewTime`, victims are tested where they were at that
+ * `rules.lagCompensation` and an attack `viewTimeS`, victims are tested where they were at that
  * time (clamped to `maxRewind`), from where the attacker is now; a victim dead then, or now, is
  * not hit. Victims are found in the grid within range + the distance they can have run since
  * (`rules.speed` × rewind), so a player who died and respawned within the rewind (possible only
  * when `respawnDelay` < `maxRewind`) is not found at its old spot.
+ * @throws like `rebuildGrid`, when it has to rebuild a grid no `spatialSystem` rebuilt this tick.
  */
 export function combatSystem(world: BattleWorld): void {
   const { attack, respawnDelay, speed, map } = world.rules;
@@ -50,12 +51,12 @@ export function combatSystem(world: BattleWorld): void {
     emit<AttackEvent>(world, { type: 'attack', eid });
     const ax = pos.x[eid]!;
     const ay = pos.y[eid]!;
-    const viewTime = input.viewTime[eid]!;
-    const rewinding = lag !== null && viewTime > 0;
+    const viewTimeS = input.viewTimeS[eid]!;
+    const rewinding = lag !== null && viewTimeS > 0;
     let found: number;
     let at = now;
     if (rewinding) {
-      at = Math.min(now, Math.max(now - lag.maxRewind, viewTime));
+      at = Math.min(now, Math.max(now - lag.maxRewind, viewTimeS));
       found = queryRadius(grid, ax, ay, range + reach(speed, now - at, world.time.dt, map), candidates);
     } else {
       // The grid filters by exact distance on the same Float32 positions: no second check needed.

@@ -10,7 +10,7 @@ import { syncSystem } from './sync';
 export const battleSystems = [
   inputSystem,
   movementSystem,
-  spatialSystem, // grid of end-of-movement positions, for combat and the network layer
+  spatialSystem, // world.grid of end-of-movement positions, for combat
   combatSystem,
   respawnSystem,
   historySystem, // after respawn: records where everyone ended the tick

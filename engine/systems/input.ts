@@ -13,7 +13,7 @@ export function inputSystem(world: BattleWorld): void {
   const input = getStore(world, Input);
   for (const eid of query(world, [input])) {
     input.attack[eid] = 0;
-    input.viewTime[eid] = 0;
+    input.viewTimeS[eid] = 0;
     const queue = world.inputs.get(eid);
     if (queue === undefined || queue.length === 0) continue;
     for (let i = 0; i < queue.length; i++) {
@@ -32,7 +32,8 @@ export function inputSystem(world: BattleWorld): void {
       }
       if (cmd.attack) {
         input.attack[eid] = 1;
-        if (cmd.viewTime !== undefined) input.viewTime[eid] = cmd.viewTime;
+        const viewTimeS = cmd.viewTimeS ?? cmd.viewTime;
+        if (viewTimeS !== undefined) input.viewTimeS[eid] = viewTimeS;
       }
     }
     queue.length = 0;

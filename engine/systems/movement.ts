@@ -1,6 +1,6 @@
 import { Not, query } from 'bitecs';
 import { getStore } from '../component';
-import { Dead, Input, Position, Velocity } from '../components';
+import { Dead, Input, Position } from '../components';
 import type { BattleWorld } from '../battle';
 import { stepMotion } from '../motion';
 
@@ -14,10 +14,9 @@ export function movementSystem(world: BattleWorld): void {
   const { speed, map } = world.rules;
   const dt = world.time.dt;
   const pos = getStore(world, Position);
-  const vel = getStore(world, Velocity);
   const input = getStore(world, Input);
   const maxStep = speed * dt;
-  for (const eid of query(world, [pos, vel, input, Not(getStore(world, Dead))])) {
+  for (const eid of query(world, [pos, input, Not(getStore(world, Dead))])) {
     const x0 = pos.x[eid]!;
     const y0 = pos.y[eid]!;
     if (input.seek[eid] === 1) {
@@ -38,7 +37,5 @@ export function movementSystem(world: BattleWorld): void {
       pos.x[eid] = out.x;
       pos.y[eid] = out.y;
     }
-    vel.x[eid] = (pos.x[eid]! - x0) / dt;
-    vel.y[eid] = (pos.y[eid]! - y0) / dt;
   }
 }

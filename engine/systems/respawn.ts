@@ -1,6 +1,6 @@
 import { query, removeComponent } from 'bitecs';
 import { getStore } from '../component';
-import { Dead, Health, Position, Velocity } from '../components';
+import { Dead, Health, Position } from '../components';
 import type { BattleWorld } from '../battle';
 import { emit } from '../world';
 import type { RespawnEvent } from '../events';
@@ -13,7 +13,6 @@ export function respawnSystem(world: BattleWorld): void {
   const now = world.time.elapsed;
   const dead = getStore(world, Dead);
   const pos = getStore(world, Position);
-  const vel = getStore(world, Velocity);
   const health = getStore(world, Health);
   for (const eid of query(world, [dead, health, pos])) {
     if (now + EPSILON < dead.respawnAt[eid]!) continue;
@@ -21,8 +20,6 @@ export function respawnSystem(world: BattleWorld): void {
     health.hp[eid] = health.max[eid]!;
     pos.x[eid] = world.rng.range(0, map.width);
     pos.y[eid] = world.rng.range(0, map.height);
-    vel.x[eid] = 0;
-    vel.y[eid] = 0;
     emit<RespawnEvent>(world, { type: 'respawn', eid });
   }
 }

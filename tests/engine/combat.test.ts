@@ -233,7 +233,7 @@ Combat.run();
 // --- through the spatial grid: the same hits as the original all-pairs loop -----------------------
 import { createRng, Position, movementSystem, spatialSystem, respawnSystem } from '../../engine';
 import { rules } from '../rules';
-import { allPairsCombat } from './all-pairs-combat';
+import { allPairsCombat } from '../../bench/lib/all-pairs-combat';
 
 
 const Equivalence = suite('combat: grid vs all pairs');

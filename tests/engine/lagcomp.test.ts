@@ -28,7 +28,7 @@ const until = (world: BattleWorld, tick: number): void => {
 
 /** Queues an attack by `eid` that saw the world as it was at `viewTick`, and runs one tick. */
 function attackSeenAt(world: BattleWorld, eid: number, viewTick: number): void {
-  queueInput(world, eid, { attack: true, viewTime: viewTick * dt });
+  queueInput(world, eid, { attack: true, viewTimeS: viewTick * dt });
   step(world);
 }
 
@@ -51,6 +51,14 @@ LagComp('a target that ran out of range after the attacker saw it is hit, within
   assert.is(hp(world, b), 90);
 });
 
+LagComp('the deprecated name viewTime still rewinds, as long as callers use it', ({ world }) => {
+  const { a, b } = chase(world);
+  until(world, 9);
+  queueInput(world, a, { attack: true, viewTime: 4 * dt });
+  step(world);
+  assert.is(hp(world, b), 90);
+});
+
 LagComp('a rewind beyond maxRewind is clamped to it', ({ world }) => {
   const { a, b } = chase(world);
   until(world, 19);
@@ -64,7 +72,7 @@ LagComp('a rewind beyond maxRewind is clamped to it', ({ world }) => {
   assert.is(hp(patient, p.b), 90, 'the same attack with a 0.6 s cap reaches back to tick 4');
 });
 
-LagComp('without rules.lagCompensation, viewTime is ignored: targets are where they are now', () => {
+LagComp('without rules.lagCompensation, viewTimeS is ignored: targets are where they are now', () => {
   const world = createBattleWorld({ rules: plain, dt, seed: 6 });
   const { a, b } = chase(world);
   until(world, 9);
@@ -136,19 +144,19 @@ LagComp('a target alive at the view time but dead now is not hit', ({ world }) =
 LagComp('a view time now or in the future resolves against current positions', ({ world }) => {
   const { a, b } = chase(world);
   until(world, 5);
-  queueInput(world, a, { attack: true, viewTime: 100 });
+  queueInput(world, a, { attack: true, viewTimeS: 100 });
   step(world); // tick 6: b at 60, exactly at range
   assert.is(hp(world, b), 90);
 });
 
-LagComp('a command without an attack does not leave its viewTime for a later attack', ({ world }) => {
+LagComp('a command without an attack does not leave its viewTimeS for a later attack', ({ world }) => {
   const { a, b } = chase(world);
   until(world, 9);
-  queueInput(world, a, { move: { x: 0, y: 0 }, viewTime: 4 * dt });
+  queueInput(world, a, { move: { x: 0, y: 0 }, viewTimeS: 4 * dt });
   step(world); // tick 10
   queueInput(world, a, { attack: true });
   step(world); // tick 11: no view time, so b is where it is now
-  assert.is(getStore(world, Input).viewTime[a], 0);
+  assert.is(getStore(world, Input).viewTimeS[a], 0);
   assert.is(hp(world, b), 100);
 });
 
@@ -172,7 +180,7 @@ const referenceCombat: System<BattleWorld> = (world) => {
     if (now + 1e-9 < cooldown.readyAt[eid]!) continue;
     cooldown.readyAt[eid] = now + attack.cooldown;
     emit(world, { type: 'attack', eid });
-    const view = input.viewTime[eid]!;
+    const view = input.viewTimeS[eid]!;
     const t = view > 0 ? Math.min(now, Math.max(now - lag.maxRewind, view)) : now;
     for (const victim of living) {
       if (victim === eid || health.hp[victim]! <= 0) continue;
@@ -218,7 +226,7 @@ LagComp('rewound attacks through the grid hit exactly whom a brute-force rewind 
         const view = real.time.elapsed + dt - script.range(-0.05, 0.45); // some beyond the cap, some ahead
         const cmd = roll < 0.3 ? { move: { x: script.range(-1, 1), y: script.range(-1, 1) } }
           : roll < 0.4 ? { target: { x: script.range(0, 40), y: script.range(0, 40) } }
-            : roll < 0.7 ? { attack: true, viewTime: view } : {};
+            : roll < 0.7 ? { attack: true, viewTimeS: view } : {};
         queueInput(real, eid, cmd);
         queueInput(ref, eid, cmd);
         queueInput(unrewound, eid, cmd);

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   createBattleWorld, spawnPlayer, queueInput, inputSystem, movementSystem, combatSystem, respawnSystem,
-  step, getStore, hasComponent, addComponent, isAlive, Health, Dead, Position, Velocity,
+  step, getStore, hasComponent, addComponent, isAlive, Health, Dead, Position,
   type BattleWorld, type BattleRules, type BattleEvent,
 } from '../../engine';
 
@@ -72,15 +72,11 @@ Respawn('respawns once: no second respawn event', ({ world }) => {
   assert.ok(isAlive(world, victim));
 });
 
-Respawn('comes back with full health and no velocity', ({ world }) => {
+Respawn('comes back with full health', ({ world }) => {
   const { victim } = kill(world);
   getStore(world, Health).max[victim] = 120; // the player's max, not a constant
-  getStore(world, Velocity).x[victim] = 25; // killed while running
-  getStore(world, Velocity).y[victim] = -25;
   for (let i = 0; i < 30; i++) step(world);
   assert.is(getStore(world, Health).hp[victim], 120);
-  const vel = getStore(world, Velocity);
-  assert.equal([vel.x[victim], vel.y[victim]], [0, 0]);
 });
 
 Respawn('comes back at a random spot inside the map', ({ world }) => {

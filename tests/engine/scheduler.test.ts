@@ -63,7 +63,7 @@ Scheduler('caps catch-up at maxCatchUp and counts the dropped ticks', (ctx) => {
   assert.is(s.advance(), 4);
   assert.is(ctx.ticks, 4);
   assert.is(s.dropped, 16);
-  assert.ok(Math.abs(s.alpha() - 0.2) < 1e-9, `the partial tick is kept: alpha ${s.alpha()}`);
+  assert.ok(Math.abs(s.untilNext() - 40) < 1e-6, `the partial tick is kept: next in ${s.untilNext()} ms`);
   ctx.clock.ms += 40; // 10 + 40 = 1 tick: the backlog is gone, not replayed
   assert.is(s.advance(), 1);
   ctx.clock.ms += 500;
@@ -78,20 +78,20 @@ Scheduler('maxCatchUp defaults to 5', (ctx) => {
   assert.is(s.dropped, 15);
 });
 
-Scheduler('alpha() is the fraction of a tick accumulated, in [0, 1)', (ctx) => {
+Scheduler('right after advance(), untilNext() is what is left of the tick, in (0, dt]', (ctx) => {
   const s = ctx.make();
-  assert.is(s.alpha(), 0);
+  assert.is(s.untilNext(), 50);
   ctx.clock.ms += 60;
   s.advance();
-  assert.ok(Math.abs(s.alpha() - 0.2) < 1e-9, `alpha ${s.alpha()}`);
+  assert.ok(Math.abs(s.untilNext() - 40) < 1e-6, `next in ${s.untilNext()} ms`);
   ctx.clock.ms += 40;
   s.advance();
-  assert.is(s.alpha(), 0);
+  assert.is(s.untilNext(), 50);
   for (let i = 0; i < 500; i++) {
     ctx.clock.ms += (i * 37) % 113;
     s.advance();
-    const a = s.alpha();
-    assert.ok(a >= 0 && a < 1, `alpha ${a} after step ${i}`);
+    const next = s.untilNext();
+    assert.ok(next > 0 && next <= 50, `next in ${next} ms after step ${i}`);
   }
 });
 
@@ -115,7 +115,7 @@ Scheduler('a clock that goes backwards runs no ticks and does not go negative', 
   s.advance();
   ctx.clock.ms -= 500;
   assert.is(s.advance(), 0);
-  assert.ok(s.alpha() >= 0 && s.alpha() < 1);
+  assert.ok(s.untilNext() > 0 && s.untilNext() <= 50, `next in ${s.untilNext()} ms`);
   ctx.clock.ms += 20; // 30 ms banked + 20
   assert.is(s.advance(), 1);
 });

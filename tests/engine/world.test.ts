@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   createWorld, createBattleWorld, createRng, step, emit, spawnPlayer, despawnPlayer, queueInput, getStore,
-  addEntity, addComponent, hasComponent, entityExists, Position, Velocity, Health, Input, Cooldown, Score,
+  addEntity, addComponent, hasComponent, entityExists, Position, Health, Input, Cooldown, Score,
   NetId, Dead, Player,
   type EngineWorld, type BattleWorld, type BattleRules, type System, type BattleEvent,
 } from '../../engine';
@@ -168,7 +168,7 @@ Players('spawnPlayer gives full health, a spot inside the map, and every player 
   const pos = getStore(world, Position);
   assert.ok(pos.x[eid]! >= 0 && pos.x[eid]! <= 100 && pos.y[eid]! >= 0 && pos.y[eid]! <= 100);
   assert.equal([getStore(world, Health).hp[eid], getStore(world, Health).max[eid]], [100, 100]);
-  for (const def of [Position, Velocity, Health, Input, Cooldown, Score, NetId, Player]) {
+  for (const def of [Position, Health, Input, Cooldown, Score, NetId, Player]) {
     assert.ok(hasComponent(world, eid, getStore(world, def)), def.name);
   }
   assert.not.ok(hasComponent(world, eid, getStore(world, Dead)));
@@ -177,7 +177,6 @@ Players('spawnPlayer gives full health, a spot inside the map, and every player 
 
 Players('spawnPlayer resets the data a recycled entity id left behind', ({ world }) => {
   const first = spawnPlayer(world, { at: { x: 10, y: 10 } });
-  getStore(world, Velocity).x[first] = 7;
   getStore(world, Health).max[first] = 500;
   getStore(world, Health).hp[first] = 3;
   const input = getStore(world, Input);
@@ -195,7 +194,6 @@ Players('spawnPlayer resets the data a recycled entity id left behind', ({ world
 
   const second = spawnPlayer(world, { at: { x: 20, y: 20 } });
   assert.is(second, first, 'bitECS recycled the id');
-  assert.is(getStore(world, Velocity).x[second], 0);
   assert.equal([getStore(world, Health).hp[second], getStore(world, Health).max[second]], [100, 100]);
   assert.equal([input.mx[second], input.seek[second], input.tx[second], input.attack[second], input.seq[second]], [0, 0, 0, 0, 0]);
   assert.is(getStore(world, Cooldown).readyAt[second], 0);
@@ -247,7 +245,7 @@ const Determinism = suite('world: determinism');
 // A small map so that players meet, fight, die and respawn within the match.
 const arena: BattleRules = { ...rules, map: { width: 30, height: 30 } };
 
-interface Match { pos: number[]; vel: number[]; health: number[]; score: number[]; dead: number[]; kills: number; respawns: number }
+interface Match { pos: number[]; health: number[]; score: number[]; dead: number[]; kills: number; respawns: number }
 
 /** Plays a scripted match: 6 players, inputs chosen by a script RNG independent of the world's seed. */
 function play(seed: number): Match {
@@ -270,13 +268,11 @@ function play(seed: number): Match {
     }
   }
   const pos = getStore(world, Position);
-  const vel = getStore(world, Velocity);
   const health = getStore(world, Health);
   const score = getStore(world, Score);
   const deadStore = getStore(world, Dead);
   return {
     pos: [...pos.x, ...pos.y],
-    vel: [...vel.x, ...vel.y],
     health: [...health.hp],
     score: [...score.kills, ...score.deaths],
     dead: players.map((e) => (hasComponent(world, e, deadStore) ? deadStore.respawnAt[e]! : -1)),
@@ -290,7 +286,6 @@ Determinism('the same seed and inputs give the same match', () => {
   const b = play(77);
   assert.ok(a.kills > 0 && a.respawns > 0, `the script must exercise combat and respawn (kills ${a.kills}, respawns ${a.respawns})`);
   assert.equal(a.pos, b.pos);
-  assert.equal(a.vel, b.vel);
   assert.equal(a.health, b.health);
   assert.equal(a.score, b.score);
   assert.equal(a.dead, b.dead);

@@ -1,5 +1,6 @@
 // The combat system as it was before the spatial grid: every attacker against every living player.
-// The reference the grid-based combat is checked against (tests) and timed against (bench).
+// The reference the grid-based combat is timed against (bench/engine-grid.ts) and checked against
+// (tests/engine/combat.test.ts); it lives here because nothing may import tests/.
 import {
   addComponent, Cooldown, Dead, emit, getStore, Health, Input, Not, Position, query, Score,
   type AttackEvent, type BattleWorld, type HitEvent, type KillEvent, type System,
