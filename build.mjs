@@ -16,7 +16,7 @@ const lib = join(root, 'lib');
 // half-written lib/ that the up-to-date check would take for a good one, nor files of deleted sources.
 const libPartial = join(root, 'lib.partial');
 const buildConfig = join(root, 'tsconfig.build.json');
-const sources = ['engine', 'net', 'render', 'game'].map((d) => join(root, d));
+const sources = ['engine', 'net', 'render', 'game', 'bench/bots', 'bench/lib'].map((d) => join(root, d));
 const statics = ['index.html', 'style.css'];
 const ifNeeded = process.argv.includes('--if-needed');
 
