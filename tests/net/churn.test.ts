@@ -15,6 +15,15 @@ import { sleep, waitFor, within } from '../helpers';
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 30);
 const SEED = Number(process.env.SOAK_SEED ?? 0xc4a2);
 const GRACE_MS = 500;
+/** The server's default heartbeat, given explicitly: a client that goes silent is noticed within their sum. */
+const PING_INTERVAL_MS = 5000;
+const PING_TIMEOUT_MS = 4000;
+/**
+ * engine.io keeps a polling transport closed by the server while no poll was pending (and a timer
+ * for it) until the client's next poll carries the close packet, or for 30 s (not configurable).
+ * A polling bot abandoned at that moment never polls again: its transport goes after 30 s.
+ */
+const POLLING_CLOSE_MS = 30_000;
 const ENGINE_BOTS = 14;
 const CLASSIC_BOTS = 5;
 /** Per-address limit, enforced for loopback here: only a leak-free counter admits this many at the end. */
@@ -98,12 +107,16 @@ class Churn {
   }
 
   /**
-   * Every slot's client is connected and known to the server as a connected player. Clients that
-   * will not come back by themselves (a cut classic client, an engine client told to go) are let go.
+   * What keeps the churn from being settled: every slot's client connected and known to the server
+   * as a connected player. Clients that will not come back by themselves are let go first: an
+   * engine client told to go, and any classic client no longer connected. Classic bots run without
+   * reconnection, so once cut they are gone for good; their `active` stays true all the same
+   * (socket.io-client clears it only on `disconnect()` or a refused handshake, not when the
+   * transport closes), so it cannot tell a dead classic bot from a live one. Empty when settled.
    */
-  settled(): boolean {
+  unsettled(): string[] {
     for (const s of this.slots) {
-      if (s.classic !== undefined && !s.classic.connected && !s.classic.active) {
+      if (s.classic !== undefined && !s.classic.connected) {
         s.classic.disconnect();
         s.classic = undefined;
       }
@@ -113,11 +126,20 @@ class Churn {
       }
     }
     const { sessions } = this.server.match;
-    return this.slots.every((s) => {
-      if (s.engine) return s.engine.status === 'connected' && s.engine.localEntity !== undefined && sessions.get(s.engine.socket.id ?? '')?.socket !== undefined;
-      if (s.classic) return s.classic.connected && sessions.has(s.classic.id ?? '');
-      return true;
+    const waiting: string[] = [];
+    this.slots.forEach((s, i) => {
+      if (s.engine) {
+        const e = s.engine;
+        const session = sessions.get(e.socket.id ?? '');
+        if (e.status !== 'connected' || e.localEntity === undefined || session?.socket === undefined) {
+          waiting.push(`slot ${i} engine: ${e.status}, own entity ${e.localEntity === undefined ? 'not yet mirrored' : 'mirrored'}, ${session ? 'has' : 'no'} server session`);
+        }
+      }
+      if (s.classic && !sessions.has(s.classic.id ?? '')) waiting.push(`slot ${i} classic: no server session`);
     });
+    const players = this.server.match.players.size;
+    if (players !== this.live()) waiting.push(`${players} players on the server, ${this.live()} clients`);
+    return waiting;
   }
 
   /** Closes every client (leaving on purpose). */
@@ -322,12 +344,28 @@ function assertPopulation(server: GameServer, live: number, when: string): void 
   assert.equal(counts, expected, `${when}: everything counts the ${live} connected players`);
 }
 
-/** Waits until the server holds no player and no connection (grace windows run out). */
+/**
+ * Waits until the server holds no player and no connection: grace windows run out, and a polling
+ * bot closed while its handshake was in flight (engine.io-client then never sends the close
+ * packet) is found out by the heartbeat.
+ */
 async function drained(server: GameServer): Promise<void> {
   await waitFor(() => server.match.players.size === 0 && server.io.of('/').sockets.size === 0
-    && (server.io.engine as unknown as { clientsCount: number }).clientsCount === 0, GRACE_MS + 5000, 'server drained');
+    && (server.io.engine as unknown as { clientsCount: number }).clientsCount === 0,
+  GRACE_MS + PING_INTERVAL_MS + PING_TIMEOUT_MS + 2000, 'server drained');
   // Let closing handshakes and timers of the last connections finish.
   await sleep(300);
+}
+
+/**
+ * Waits (at most POLLING_CLOSE_MS) until the process holds no more timers than the server did
+ * before its first client: engine.io lets go of a closed polling transport only when its close
+ * timer fires. Bounded, so not a leak, but the timer and the transport would count as one; a
+ * real leak never comes back down and still fails the comparison that follows.
+ */
+async function pollingTransportsReleased(server: GameServer, idleTimers: number): Promise<void> {
+  await waitFor(() => fixtures(server).timers! <= idleTimers, POLLING_CLOSE_MS + 2000, 'closed polling transports released')
+    .catch(() => undefined);
 }
 
 const heapMB = (): number => {
@@ -344,10 +382,13 @@ Soak.after.each(async (ctx) => {
 });
 
 Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECONDS} s: entities = players, bounded heap, no leaks`, async ({ h }) => {
-  const server = await h.start({ graceMs: GRACE_MS, exemptLoopback: false, maxConnectionsPerAddress: PER_ADDRESS });
+  const server = await h.start({
+    graceMs: GRACE_MS, exemptLoopback: false, maxConnectionsPerAddress: PER_ADDRESS, pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS,
+  });
   const rng = createRng(SEED);
   const churn = new Churn(server, rng);
   const survivors = trackConnections(server);
+  const idleTimers = fixtures(server).timers!;
   try {
     // Warm-up: a few seconds of the same churn, so that code, caches and pools exist before the
     // baseline; then everyone leaves and the empty server is measured.
@@ -357,6 +398,7 @@ Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECON
     await churn.pause();
     churn.closeAll();
     await drained(server);
+    await pollingTransportsReleased(server, idleTimers);
     const baseline = fixtures(server);
     const heap0 = heapMB();
 
@@ -366,7 +408,9 @@ Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECON
     churn.start();
     await sleep(soakMs / 2);
     await churn.pause();
-    await waitFor(() => churn.settled() && server.match.players.size === churn.live(), GRACE_MS + 15_000, 'mid-point settle');
+    let waiting: string[] = [];
+    await waitFor(() => (waiting = churn.unsettled()).length === 0, GRACE_MS + 15_000, 'mid-point settle')
+      .catch((error: Error) => assert.unreachable(`${error.message}: ${waiting.join('; ')}`));
     const live = churn.live();
     assertPopulation(server, live, 'mid-point');
     assert.ok(live >= 5, `a crowd at mid-point: ${live}`);
@@ -382,6 +426,7 @@ Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECON
     // The end: nothing left, nothing leaked.
     assertPopulation(server, 0, 'end');
     assert.equal(tally.problems.slice(0, 5), [], 'bots saw no inconsistency');
+    await pollingTransportsReleased(server, idleTimers);
     assert.equal(fixtures(server), baseline, 'listeners, connections, rooms and timers back to the warmed-up baseline');
     const heap1 = heapMB();
     const alive = await survivors();
