@@ -4,14 +4,14 @@ import { randomInt } from 'node:crypto';
 import { Server } from 'socket.io';
 import { createScheduler, type BattleRules, type BattleWorld, type System } from '../../engine';
 import { createMatch, type Match } from './match';
-import { EngineEvents, ErrorCodes, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
+import { EngineEvents, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
 import { createStaticHandler } from './static';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type ServerMetrics } from './metrics';
 import type { RateLimits } from './limits';
 import type { InterestOptions } from './broadcast';
 import { parser } from '../wire';
-import { AddressCounter, handshakeProtocol, isLoopback, originAllowed, protocolProblem, refusal } from './admission';
+import { createAdmission, handshakeProtocol, originAllowed } from './admission';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
 export interface ServerOptions {
@@ -86,9 +86,6 @@ export interface GameServer {
 export async function createServer(options: ServerOptions): Promise<GameServer> {
   const logger = options.logger ?? createLogger();
   const tickRate = options.tickRate ?? 30;
-  const maxPlayers = options.maxPlayers ?? 1000;
-  const perAddress = options.maxConnectionsPerAddress ?? 32;
-  const exemptLoopback = options.exemptLoopback ?? true;
   const corsOrigins = options.corsOrigins ?? [];
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
   const serveMetrics = options.metrics !== false;
@@ -141,27 +138,13 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     interest: options.interest,
   });
   const metrics = createMetrics(http, match);
-  const addresses = new AddressCounter();
-
-  io.use((socket, next) => {
-    const { kind, version, token } = handshakeProtocol(socket.handshake.auth);
-    if (kind === 'engine') {
-      const problem = protocolProblem(version);
-      if (problem) return next(problem);
-    }
-    const resuming = token !== undefined && match.players.get(token)?.socket === null;
-    if (!resuming && match.players.size >= maxPlayers) {
-      return next(refusal(ErrorCodes.serverFull, `server full (${maxPlayers} players)`));
-    }
-    const address = socket.handshake.address;
-    if (!(exemptLoopback && isLoopback(address))) {
-      if (!addresses.acquire(address, perAddress)) {
-        return next(refusal(ErrorCodes.tooManyConnections, `too many connections from ${address} (limit ${perAddress})`));
-      }
-      socket.once('disconnect', () => addresses.release(address));
-    }
-    next();
-  });
+  io.use(createAdmission({
+    maxPlayers: options.maxPlayers ?? 1000,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 32,
+    exemptLoopback: options.exemptLoopback ?? true,
+    players: () => match.players.size,
+    resumable: (token) => match.players.get(token)?.socket === null,
+  }));
   io.on('connection', (socket) => {
     const { kind, token } = handshakeProtocol(socket.handshake.auth);
     try {

@@ -104,6 +104,23 @@ Abuse('connections per address are capped (loopback exemption off)', async ({ h 
   for (const r of [b, c, d]) r.socket.disconnect();
 });
 
+Abuse('a connection closed before admission does not keep its address slot', async ({ h }) => {
+  const server = await h.start({ maxConnectionsPerAddress: 2, exemptLoopback: false });
+  // One polling request carrying a CONNECT and a ping (clients may not ping): engine.io closes the
+  // connection while decoding it, before Socket.IO runs the admission middleware on the CONNECT.
+  const polling = `${server.url}/socket.io/?EIO=4&transport=polling`;
+  for (let i = 0; i < 3; i++) {
+    const open = await (await fetch(polling)).text();
+    const { sid } = JSON.parse(open.slice(1)) as { sid: string };
+    await fetch(`${polling}&sid=${sid}`, { method: 'POST', body: '40\x1e2', headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+  }
+  const a = await attempt(server.url, {});
+  const b = await attempt(server.url, {});
+  a.socket.disconnect();
+  b.socket.disconnect();
+  assert.equal([a.ok, b.ok], [true, true], 'both slots still free');
+});
+
 Abuse('500 connections from loopback are fine with the defaults', async ({ h }) => {
   const server = await h.start();
   const sockets: Socket[] = [];
