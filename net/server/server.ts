@@ -1,8 +1,10 @@
+// The server an embedder starts: HTTP (the built client, /metrics), Socket.IO for both protocols,
+// admission, and the match's tick loop, wired together; and its graceful shutdown.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { Server } from 'socket.io';
-import { createScheduler, type BattleRules, type BattleWorld, type System } from '../../engine';
+import type { BattleRules, BattleWorld, System } from '../../engine';
 import { createMatch, type Match } from './match';
 import { EngineEvents, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
 import { createStaticHandler } from './static';
@@ -12,9 +14,11 @@ import type { RateLimits } from './limits';
 import type { InterestOptions } from './broadcast';
 import { parser } from '../wire';
 import { createAdmission, handshakeProtocol, originAllowed } from './admission';
+import { createTickLoop } from './loop';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
 export interface ServerOptions {
+  /** The game's rules (map, speed, damage…), also sent to every engine client in its welcome. */
   rules: BattleRules;
   /** TCP port; 0 picks a free one. Default 5000. */
   port?: number;
@@ -45,7 +49,7 @@ export interface ServerOptions {
   maxHttpBufferSize?: number;
   /** How long a dropped player is kept for its client to come back (ms). Default 15 000. */
   graceMs?: number;
-  /** Per-connection rate limits (see `defaultLimits`). */
+  /** Per-connection rate limits; each one left out keeps its default (see `RateLimits`). */
   limits?: Partial<RateLimits>;
   /** Interest management: view square around each player, hysteresis, heartbeat (see `defaultInterest`). */
   interest?: Partial<InterestOptions>;
@@ -63,13 +67,17 @@ export interface ServerOptions {
 export interface GameServer {
   /** `http://host:port` as reachable from this machine. */
   readonly url: string;
+  /** The TCP port listened on (the one picked when `port` was 0). */
   readonly port: number;
+  /** The HTTP server Socket.IO, the static client and /metrics share. */
   readonly http: HttpServer;
+  /** The Socket.IO server. */
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  /** The one match played on this server: its world, players and counters. */
   readonly match: Match;
   /** Prometheus metrics (also served at `/metrics` unless disabled). */
   readonly metrics: ServerMetrics;
-  /** Starts the fixed-rate tick loop (if not running). */
+  /** Starts the fixed-rate tick loop (if not running, and not closing). */
   start(): void;
   /**
    * Shuts down gracefully: refuses new connections, tells every client (`shutdown`), disconnects
@@ -81,7 +89,7 @@ export interface GameServer {
 /**
  * Creates and starts a game server: HTTP (serving the client and /metrics), Socket.IO (both
  * protocols) and the match's tick loop.
- * @throws if the port cannot be bound.
+ * @throws if the port cannot be bound, or the rules, tick rate or capacity are invalid.
  */
 export async function createServer(options: ServerOptions): Promise<GameServer> {
   const logger = options.logger ?? createLogger();
@@ -142,13 +150,13 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     maxPlayers: options.maxPlayers ?? 1000,
     maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 32,
     exemptLoopback: options.exemptLoopback ?? true,
-    players: () => match.players.size,
-    resumable: (token) => match.players.get(token)?.socket === null,
+    players: () => match.sessions.byToken.size,
+    resumable: (token) => match.sessions.byToken.get(token)?.socket === null,
   }));
   io.on('connection', (socket) => {
     const { kind, token } = handshakeProtocol(socket.handshake.auth);
     try {
-      match.join(socket, kind, token);
+      match.sessions.join(socket, kind, token);
     } catch (error) {
       logger.error({ err: error, sid: socket.id }, 'join failed');
       socket.disconnect(true);
@@ -156,7 +164,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     }
     socket.on('disconnect', (reason) => {
       logger.debug({ sid: socket.id, reason }, 'disconnect');
-      match.drop(socket, reason);
+      match.sessions.drop(socket, reason);
     });
   });
 
@@ -170,33 +178,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   const port = (http.address() as AddressInfo).port;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
 
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  const scheduler = createScheduler({
-    dt: 1 / tickRate,
-    now: () => performance.now(),
-    tick: () => {
-      const started = performance.now();
-      match.simulate();
-      const built = performance.now();
-      match.flush();
-      metrics.observeTick((built - started) / 1000, (performance.now() - built) / 1000);
-    },
-  });
-  const loop = (): void => {
-    if (!running) return;
-    try {
-      scheduler.advance();
-    } catch (error) {
-      logger.error({ err: error }, 'tick failed');
-    }
-    timer = setTimeout(loop, scheduler.untilNext());
-  };
+  const loop = createTickLoop(match, tickRate, metrics, logger);
   const start = (): void => {
-    if (running || closing) return;
-    running = true;
-    scheduler.advance();
-    timer = setTimeout(loop, scheduler.untilNext());
+    if (!closing) loop.start();
   };
   if (options.autoStart !== false) start();
   logger.info({ port, tickRate, map: options.rules.map }, 'skirmish server listening');
@@ -212,10 +196,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     async close(reason = 'server shutting down') {
       if (closing) return;
       closing = true;
-      running = false;
-      if (timer) clearTimeout(timer);
+      loop.stop();
       match.close();
-      logger.info({ players: match.sessions.size, reason }, 'shutting down');
+      logger.info({ players: match.sessions.bySocketId.size, reason }, 'shutting down');
       io.emit(EngineEvents.shutdown, { reason });
       // Give the notice a moment to leave before the sockets close; never wait on clients.
       await new Promise((r) => setTimeout(r, 50));

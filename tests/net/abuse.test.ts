@@ -40,7 +40,7 @@ Abuse('an input flood is rate-limited: excess dropped, sustained abuse disconnec
   assert.ok(errors.some((e) => e.code === 'rate_limited'));
   assert.ok(errors.some((e) => e.code === 'kicked'));
   assert.ok(errors.length <= 40, `error replies are rate-limited too: ${errors.length}`);
-  await waitFor(() => h.server.match.players.size === 1, 3000, 'flooder removed');
+  await waitFor(() => h.server.match.sessions.byToken.size === 1, 3000, 'flooder removed');
   await waitFor(() => Math.abs(getStore(h.server.match.world, Position).x[eid]! - x0) > 3, 3000, 'honest still moves');
 });
 
@@ -98,7 +98,7 @@ Abuse('connections per address are capped (loopback exemption off)', async ({ h 
   assert.equal([a.ok, b.ok, c.ok], [true, true, false]);
   assert.is(c.error?.data?.code, 'too_many_connections');
   a.socket.disconnect();
-  await waitFor(() => server.match.players.size === 1);
+  await waitFor(() => server.match.sessions.byToken.size === 1);
   const d = await attempt(server.url, {});
   assert.ok(d.ok, 'a slot frees up when a connection closes');
   for (const r of [b, c, d]) r.socket.disconnect();
@@ -128,7 +128,7 @@ Abuse('500 connections from loopback are fine with the defaults', async ({ h }) 
     const results = await Promise.all(Array.from({ length: 500 }, () => attempt(server.url, {}, 30_000)));
     for (const r of results) sockets.push(r.socket);
     assert.is(results.filter((r) => r.ok).length, 500);
-    assert.is(server.match.players.size, 500);
+    assert.is(server.match.sessions.byToken.size, 500);
   } finally {
     for (const s of sockets) s.disconnect();
   }

@@ -125,19 +125,19 @@ class Churn {
         s.engine = undefined;
       }
     }
-    const { sessions } = this.server.match;
+    const { bySocketId } = this.server.match.sessions;
     const waiting: string[] = [];
     this.slots.forEach((s, i) => {
       if (s.engine) {
         const e = s.engine;
-        const session = sessions.get(e.socket.id ?? '');
+        const session = bySocketId.get(e.socket.id ?? '');
         if (e.status !== 'connected' || e.localEntity === undefined || session?.socket === undefined) {
           waiting.push(`slot ${i} engine: ${e.status}, own entity ${e.localEntity === undefined ? 'not yet mirrored' : 'mirrored'}, ${session ? 'has' : 'no'} server session`);
         }
       }
-      if (s.classic && !sessions.has(s.classic.id ?? '')) waiting.push(`slot ${i} classic: no server session`);
+      if (s.classic && !bySocketId.has(s.classic.id ?? '')) waiting.push(`slot ${i} classic: no server session`);
     });
-    const players = this.server.match.players.size;
+    const players = this.server.match.sessions.byToken.size;
     if (players !== this.live()) waiting.push(`${players} players on the server, ${this.live()} clients`);
     return waiting;
   }
@@ -297,8 +297,8 @@ function fixtures(server: GameServer): Record<string, number> {
     'namespace sockets': nsp.sockets.size,
     'rooms': nsp.adapter.rooms.size,
     'adapter sids': nsp.adapter.sids.size,
-    'sessions': server.match.sessions.size,
-    'players': server.match.players.size,
+    'sessions': server.match.sessions.bySocketId.size,
+    'players': server.match.sessions.byToken.size,
     'player entities': query(server.match.world, [getStore(server.match.world, Player)]).length,
     'byNetId': server.match.world.sync.byNetId.size,
     'input queues': server.match.world.inputs.size,
@@ -316,7 +316,7 @@ function trackConnections(server: GameServer): () => Promise<Record<string, numb
   server.io.on('connection', (socket) => {
     refs.sockets!.push(new WeakRef(socket));
     refs['engine.io sockets']!.push(new WeakRef(socket.conn));
-    const session = server.match.sessions.get(socket.id);
+    const session = server.match.sessions.bySocketId.get(socket.id);
     if (session !== undefined) refs.sessions!.push(new WeakRef(session));
   });
   return async () => {
@@ -333,8 +333,8 @@ function trackConnections(server: GameServer): () => Promise<Record<string, numb
 function assertPopulation(server: GameServer, live: number, when: string): void {
   const { match } = server;
   const counts = {
-    players: match.players.size,
-    sessions: match.sessions.size,
+    players: match.sessions.byToken.size,
+    sessions: match.sessions.bySocketId.size,
     byNetId: match.world.sync.byNetId.size,
     'Player entities': query(match.world, [getStore(match.world, Player)]).length,
     'input queues': match.world.inputs.size,
@@ -350,7 +350,7 @@ function assertPopulation(server: GameServer, live: number, when: string): void 
  * packet) is found out by the heartbeat.
  */
 async function drained(server: GameServer): Promise<void> {
-  await waitFor(() => server.match.players.size === 0 && server.io.of('/').sockets.size === 0
+  await waitFor(() => server.match.sessions.byToken.size === 0 && server.io.of('/').sockets.size === 0
     && (server.io.engine as unknown as { clientsCount: number }).clientsCount === 0,
   GRACE_MS + PING_INTERVAL_MS + PING_TIMEOUT_MS + 2000, 'server drained');
   // Let closing handshakes and timers of the last connections finish.

@@ -41,7 +41,7 @@ export class Harness {
 
   /** Server-side entity of a player, by its public id (first Socket.IO id, `welcome.sid`). */
   eidOf(sid: string): number {
-    const session = [...this.server.match.players.values()].find((s) => s.publicId === sid);
+    const session = [...this.server.match.sessions.byToken.values()].find((s) => s.publicId === sid);
     if (!session) throw new Error(`no session ${sid}`);
     return session.eid;
   }
