@@ -68,7 +68,7 @@ function protocolProblem(version: unknown): Error | undefined {
 }
 
 /** What `createAdmission` checks a handshake against. */
-export interface AdmissionRules {
+interface AdmissionRules {
   /** Most players in the match, connected or waiting to resume. */
   maxPlayers: number;
   /** Most simultaneous connections from one address. */

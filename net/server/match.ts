@@ -7,7 +7,7 @@ import type { GameNamespace } from './session';
 import type { Logger } from './logger';
 
 /** Options of `createMatch`. */
-export interface MatchOptions {
+interface MatchOptions {
   /** The game's rules. */
   rules: BattleRules;
   /** Ticks per second. Default 30. */
