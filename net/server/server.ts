@@ -42,11 +42,12 @@ export interface ServerOptions {
   capacity?: number;
   /** Origins other than the page's own allowed to connect from a browser. Default none: same origin only. */
   corsOrigins?: string[];
-  /** Heartbeat: a silent client is dropped after pingInterval + pingTimeout. Default 5 s + 4 s. */
-  pingInterval?: number;
-  pingTimeout?: number;
-  /** Largest message in bytes; bigger ones close the connection. Default 16 KiB. */
-  maxHttpBufferSize?: number;
+  /** Heartbeat: how often the server pings each client (ms). Default 5000. */
+  pingIntervalMs?: number;
+  /** How long a ping may go unanswered (ms): a silent client is dropped within the sum of both. Default 4000. */
+  pingTimeoutMs?: number;
+  /** Largest message (or long-polling request) a client may send, in bytes; a bigger one closes its connection. Default 16 KiB. */
+  maxMessageBytes?: number;
   /** How long a dropped player is kept for its client to come back (ms). Default 15 000. */
   graceMs?: number;
   /** Per-connection rate limits; each one left out keeps its default (see `RateLimits`). */
@@ -117,9 +118,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   });
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     // Games need to notice a vanished player in seconds, not the chat-friendly 45 s default.
-    pingInterval: options.pingInterval ?? 5000,
-    pingTimeout: options.pingTimeout ?? 4000,
-    maxHttpBufferSize: options.maxHttpBufferSize ?? 16 * 1024,
+    pingInterval: options.pingIntervalMs ?? 5000,
+    pingTimeout: options.pingTimeoutMs ?? 4000,
+    maxHttpBufferSize: options.maxMessageBytes ?? 16 * 1024,
     cors: corsOrigins.length > 0 ? { origin: corsOrigins } : undefined,
     serveClient: false,
     parser: options.parser ?? parser,

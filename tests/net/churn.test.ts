@@ -383,7 +383,7 @@ Soak.after.each(async (ctx) => {
 
 Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECONDS} s: entities = players, bounded heap, no leaks`, async ({ h }) => {
   const server = await h.start({
-    graceMs: GRACE_MS, exemptLoopback: false, maxConnectionsPerAddress: PER_ADDRESS, pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS,
+    graceMs: GRACE_MS, exemptLoopback: false, maxConnectionsPerAddress: PER_ADDRESS, pingIntervalMs: PING_INTERVAL_MS, pingTimeoutMs: PING_TIMEOUT_MS,
   });
   const rng = createRng(SEED);
   const churn = new Churn(server, rng);

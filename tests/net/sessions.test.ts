@@ -83,8 +83,8 @@ Sessions('leaving on purpose removes the player at once', async ({ h }) => {
   assert.is(h.server.match.sessions.byToken.size, 1);
 });
 
-Sessions('heartbeat: a client that silently vanishes is detected within pingInterval + pingTimeout', async ({ h }) => {
-  await h.start({ pingInterval: 200, pingTimeout: 200, graceMs: 0 });
+Sessions('heartbeat: a client that silently vanishes is detected within pingIntervalMs + pingTimeoutMs', async ({ h }) => {
+  await h.start({ pingIntervalMs: 200, pingTimeoutMs: 200, graceMs: 0 });
   const socket = connect(h.server.url, { transports: ['websocket'], reconnection: false });
   await within(3000, new Promise((r) => socket.once('connect', () => r(undefined))));
   assert.is(h.server.match.sessions.byToken.size, 1);
