@@ -1,7 +1,8 @@
-// Churn soak, bounded in time (SOAK_SECONDS, default 30): engine and classic bots connect, leave,
-// get their transport cut under them, vanish, come back with their token inside or after the grace
-// window, at random (seeded: SOAK_SEED). Then: player entities equal connected players (mid-way and
-// at the end), heap growth stays under a bound, and nothing that counts connections leaks.
+// Churn soak, as long as SOAK_SECONDS (default 30) of bot activity: engine and classic bots
+// connect, leave, get their transport cut under them, vanish, come back with their token inside or
+// after the grace window, at random (seeded: SOAK_SEED). Then: player entities equal connected
+// players (mid-way and at the end), heap growth stays under a bound, and nothing that counts
+// connections leaks.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { suite } from 'uvu';
@@ -24,6 +25,8 @@ const PING_TIMEOUT_MS = 4000;
  * A polling bot abandoned at that moment never polls again: its transport goes after 30 s.
  */
 const POLLING_CLOSE_MS = 30_000;
+/** Every ROUND_MS each idle bot may act. */
+const ROUND_MS = 50;
 const ENGINE_BOTS = 14;
 const CLASSIC_BOTS = 5;
 /** Per-address limit, enforced for loopback here: only a leak-free counter admits this many at the end. */
@@ -68,14 +71,16 @@ interface Tally {
   expired: number;
   classicJoins: number;
   inputs: number;
+  /** Rounds the bots acted in (one per ROUND_MS when the process gets the CPU it needs). */
+  rounds: number;
   problems: string[];
 }
 
-/** Drives the bots: every 50 ms each idle slot may act; about 25 (re)connections a second in all. */
+/** Drives the bots: every ROUND_MS each idle slot may act; about 25 (re)connections a second in all. */
 class Churn {
   readonly slots: Slot[] = [];
   readonly tally: Tally = {
-    joins: 0, leaves: 0, cuts: 0, vanishes: 0, abandons: 0, comebacks: 0, resumed: 0, expired: 0, classicJoins: 0, inputs: 0, problems: [],
+    joins: 0, leaves: 0, cuts: 0, vanishes: 0, abandons: 0, comebacks: 0, resumed: 0, expired: 0, classicJoins: 0, inputs: 0, rounds: 0, problems: [],
   };
   paused = false;
   private timer: NodeJS.Timeout | undefined;
@@ -86,12 +91,26 @@ class Churn {
     for (let i = 0; i < CLASSIC_BOTS; i++) this.slots.push({ kind: 'classic', busy: false, transports: i === 0 ? ['polling'] : ['websocket'] });
   }
 
-  start(): void {
+  private start(): void {
     this.paused = false;
     this.timer = setInterval(() => {
       if (this.paused) return;
+      this.tally.rounds++;
       for (const slot of this.slots) if (!slot.busy) this.act(slot);
-    }, 50);
+    }, ROUND_MS);
+  }
+
+  /**
+   * Acts for `seconds` worth of rounds, then pauses. Counted in rounds, not on the clock: on a
+   * loaded machine the bots' timer fires late (a third of the rounds were lost under a busy loop
+   * and two other soaks), and a soak timed by the clock would churn that much less.
+   */
+  async churnFor(seconds: number): Promise<void> {
+    const rounds = Math.round((seconds * 1000) / ROUND_MS);
+    const target = this.tally.rounds + rounds;
+    this.start();
+    await waitFor(() => this.tally.rounds >= target, 4 * seconds * 1000, `${rounds} rounds of churn`);
+    await this.pause();
   }
 
   /** Stops acting and waits for actions under way to finish. */
@@ -246,9 +265,11 @@ class Churn {
     try {
       await waitFor(() => client.welcome !== undefined || client.status === 'disconnected', 5000, 'welcome');
     } catch (error) {
+      const engine = client.socket.io.engine as { transport?: { name: string }; readyState?: string } | undefined;
+      const state = `status ${client.status}, transport ${engine?.transport?.name ?? 'none'} ${engine?.readyState ?? ''}`;
       client.close();
       slot.engine = undefined;
-      throw error;
+      throw new Error(`${(error as Error).message} (${state}, ${comeback ? 'coming back' : 'new'})`);
     }
     if (client.welcome === undefined) {
       slot.engine = undefined;
@@ -393,9 +414,7 @@ Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECON
     // Warm-up: a few seconds of the same churn, so that code, caches and pools exist before the
     // baseline; then everyone leaves and the empty server is measured.
     const warmup = Math.min(5, Math.max(2, SOAK_SECONDS / 10));
-    churn.start();
-    await sleep(warmup * 1000);
-    await churn.pause();
+    await churn.churnFor(warmup);
     churn.closeAll();
     await drained(server);
     await pollingTransportsReleased(server, idleTimers);
@@ -403,11 +422,7 @@ Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECON
     const heap0 = heapMB();
 
     // The soak, with a check half-way: pause, let every client settle, count.
-    const soakMs = SOAK_SECONDS * 1000;
-    const started = performance.now();
-    churn.start();
-    await sleep(soakMs / 2);
-    await churn.pause();
+    await churn.churnFor(SOAK_SECONDS / 2);
     let waiting: string[] = [];
     await waitFor(() => (waiting = churn.unsettled()).length === 0, GRACE_MS + 15_000, 'mid-point settle')
       .catch((error: Error) => assert.unreachable(`${error.message}: ${waiting.join('; ')}`));
@@ -416,9 +431,7 @@ Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECON
     assert.ok(live >= 5, `a crowd at mid-point: ${live}`);
     // And every engine bot's mirror shows them all (the view covers the map).
     await waitFor(() => churn.slots.every((s) => s.engine === undefined || s.engine.world.entities.size === live), 3000, 'mirrors agree');
-    churn.start();
-    await sleep(Math.max(0, soakMs - (performance.now() - started)));
-    await churn.pause();
+    await churn.churnFor(SOAK_SECONDS / 2);
     const tally = churn.tally;
     churn.closeAll();
     await drained(server);
