@@ -2,20 +2,10 @@
 // protocol version. Refusals carry a code the client can show.
 import type { IncomingMessage } from 'node:http';
 import { ErrorCodes, PROTOCOL_VERSION, type ErrorCode } from '../wire';
-
-/** Admission settings. */
-export interface AdmissionOptions {
-  /** Origins, besides the page's own, allowed to connect from a browser. */
-  corsOrigins: readonly string[];
-  /** Most simultaneous connections from one address. */
-  maxConnectionsPerAddress: number;
-  /** Loopback clients (local bots, a reverse proxy on this host) are not limited per address. */
-  exemptLoopback: boolean;
-  maxPlayers: number;
-}
+import type { GameSocket } from './session';
 
 /** An error a Socket.IO middleware passes to `next`: the client sees `message` and `data.code`. */
-export function refusal(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): Error {
+function refusal(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), { data: { code, ...extra } });
 }
 
@@ -35,12 +25,12 @@ export function originAllowed(req: IncomingMessage, allowlist: readonly string[]
 }
 
 /** True for 127.0.0.0/8 and ::1, also in their IPv4-mapped IPv6 forms. */
-export function isLoopback(address: string): boolean {
+function isLoopback(address: string): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 /** Counts live connections per address. */
-export class AddressCounter {
+class AddressCounter {
   private counts = new Map<string, number>();
 
   /** Registers a connection; false (and nothing registered) when the address is at its limit. */
@@ -57,11 +47,6 @@ export class AddressCounter {
     if (n <= 0) this.counts.delete(address);
     else this.counts.set(address, n);
   }
-
-  /** Addresses with live connections (for leak checks). */
-  get size(): number {
-    return this.counts.size;
-  }
 }
 
 /** The protocol an incoming handshake asks for: an engine version, or classic (no `skirmish` field). */
@@ -73,11 +58,63 @@ export function handshakeProtocol(auth: unknown): { kind: 'engine' | 'classic'; 
 }
 
 /** Why a protocol version is refused, or undefined when it is ours. */
-export function protocolProblem(version: unknown): Error | undefined {
+function protocolProblem(version: unknown): Error | undefined {
   if (version === PROTOCOL_VERSION) return undefined;
   return refusal(
     ErrorCodes.protocolMismatch,
     `protocol mismatch: server speaks ${PROTOCOL_VERSION}, client ${String(version).slice(0, 16)}; reload the page`,
     { server: PROTOCOL_VERSION },
   );
+}
+
+/** What `createAdmission` checks a handshake against. */
+interface AdmissionRules {
+  /** Most players in the match, connected or waiting to resume. */
+  maxPlayers: number;
+  /** Most simultaneous connections from one address. */
+  maxConnectionsPerAddress: number;
+  /** Loopback clients (local bots, a reverse proxy on this host) are not limited per address. */
+  exemptLoopback: boolean;
+  /** Players in the match now. */
+  players(): number;
+  /** True when `token` belongs to a dropped player who may take its place back (not counted as new). */
+  resumable(token: string): boolean;
+}
+
+/**
+ * The Socket.IO middleware that admits or refuses a namespace connection: protocol version, a
+ * full match (a returning player is let in), connections per address.
+ */
+export function createAdmission(rules: AdmissionRules): (socket: GameSocket, next: (error?: Error) => void) => void {
+  const addresses = new AddressCounter();
+  return (socket, next) => {
+    const { kind, version, token } = handshakeProtocol(socket.handshake.auth);
+    if (kind === 'engine') {
+      const problem = protocolProblem(version);
+      if (problem) return next(problem);
+    }
+    const resuming = token !== undefined && rules.resumable(token);
+    if (!resuming && rules.players() >= rules.maxPlayers) {
+      return next(refusal(ErrorCodes.serverFull, `server full (${rules.maxPlayers} players)`));
+    }
+    const address = socket.handshake.address;
+    if (rules.exemptLoopback && isLoopback(address)) return next();
+    // Socket.IO drops, without a 'disconnect', a socket whose connection closed before the
+    // middleware ran (a CONNECT and a bad packet in one polling request do that): counting it would
+    // leak the address's slot for good. And the connection closing is what frees the slot, so a
+    // socket that never gets to 'disconnect' frees it too.
+    if (socket.conn.readyState !== 'open') return next(new Error('connection closed'));
+    if (!addresses.acquire(address, rules.maxConnectionsPerAddress)) {
+      return next(refusal(ErrorCodes.tooManyConnections, `too many connections from ${address} (limit ${rules.maxConnectionsPerAddress})`));
+    }
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      addresses.release(address);
+    };
+    socket.once('disconnect', release);
+    socket.conn.once('close', release);
+    next();
+  };
 }

@@ -2,7 +2,7 @@
 // then becomes an input command for the next tick. Nothing here throws past the dispatcher.
 import { queueInput, type BattleWorld } from '../../engine';
 import { ClassicEvents, EngineEvents, ErrorCodes, type ErrorCode } from '../wire';
-import type { Session } from './session';
+import type { GameSocket, Session } from './session';
 import { checkAttack, checkInput, checkMove, checkTime } from './validate';
 import type { Logger } from './logger';
 
@@ -12,10 +12,8 @@ export interface InboundContext {
   readonly log: Logger;
   /** Server clock (ms) answered to clock probes. */
   now(): number;
-  /** Counts a message received, refused or dropped. */
-  count(what: 'received' | 'rejected' | 'dropped'): void;
-  /** Disconnects an abusive connection with a reason. */
-  kick(session: Session, reason: string): void;
+  /** Counts a message received, refused or dropped, or a connection kicked. */
+  count(what: 'received' | 'rejected' | 'dropped' | 'kicked'): void;
 }
 
 type Handler = {
@@ -67,8 +65,13 @@ const handlers = new Map<string, Handler>([
   }],
 ]);
 
-/** Names of the events clients may send. */
-export const inboundEvents: readonly string[] = [...handlers.keys()];
+/** Disconnects an abusive connection, telling it why first. */
+function kick(socket: GameSocket, reason: string, ctx: InboundContext): void {
+  ctx.count('kicked');
+  ctx.log.warn({ sid: socket.id, reason }, 'kicked');
+  socket.emit('error', { code: ErrorCodes.kicked, event: '', message: reason });
+  socket.disconnect(true);
+}
 
 /** Routes every message of `session`'s current socket through limits and validation. */
 export function attachInbound(session: Session, ctx: InboundContext): void {
@@ -77,7 +80,7 @@ export function attachInbound(session: Session, ctx: InboundContext): void {
     ctx.count(what);
     session.rejected++;
     if (session.guard.strike()) {
-      ctx.kick(session, `too many refused messages (last: ${event}: ${message})`);
+      kick(socket, `too many refused messages (last: ${event}: ${message})`, ctx);
       return;
     }
     if (session.guard.mayReply()) socket.emit('error', { code, event, message });

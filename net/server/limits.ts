@@ -1,3 +1,5 @@
+// Per-connection rate limits: token buckets for messages, inputs, error replies and strikes.
+
 /** Per-connection limits. The defaults leave honest play (and 20 inputs/s bots) far below them. */
 export interface RateLimits {
   /** Input messages (`i`, `move`, `attack`) per second, sustained. Default 60. */
@@ -6,9 +8,11 @@ export interface RateLimits {
   inputBurst: number;
   /** All messages per second, sustained. Default 120. */
   messagesPerSecond: number;
+  /** Messages of any kind allowed in a burst. Default 240. */
   messageBurst: number;
   /** `error` replies per second (junk must not turn the server into an amplifier). Default 10, burst 32. */
   errorRepliesPerSecond: number;
+  /** `error` replies allowed in a burst. Default 32. */
   errorReplyBurst: number;
   /** Dropped or invalid messages a connection may accumulate before it is disconnected. Default 200… */
   strikeBudget: number;
@@ -16,7 +20,7 @@ export interface RateLimits {
   strikeRefillPerSecond: number;
 }
 
-/** Default limits. */
+/** The limits a server applies unless `ServerOptions.limits` overrides some. */
 export const defaultLimits: Readonly<RateLimits> = Object.freeze({
   inputsPerSecond: 60,
   inputBurst: 120,
@@ -29,7 +33,7 @@ export const defaultLimits: Readonly<RateLimits> = Object.freeze({
 });
 
 /** A token bucket: `take()` succeeds while tokens remain; tokens refill at `rate` per second up to `burst`. */
-export class TokenBucket {
+class TokenBucket {
   private tokens: number;
   private last: number;
 
@@ -50,7 +54,7 @@ export class TokenBucket {
 }
 
 /** What a connection's guard says about one inbound message. */
-export type Verdict = 'ok' | 'dropped';
+type Verdict = 'ok' | 'dropped';
 
 /** Rate limits and abuse accounting for one connection. */
 export interface Guard {

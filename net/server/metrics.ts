@@ -1,3 +1,4 @@
+// Prometheus metrics at /metrics: what an operator watches (players, tick time, bytes, refusals).
 import type { Server as HttpServer } from 'node:http';
 import type { Socket as TcpSocket } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -5,12 +6,13 @@ import type { Match } from './match';
 
 /** The server's Prometheus metrics and the hooks that feed them. */
 export interface ServerMetrics {
+  /** The prom-client registry holding every metric (its content type is served with the text). */
   readonly registry: Registry;
   /**
    * Records one tick, in seconds: simulating and building every client's message, then writing
    * them to the sockets.
    */
-  observeTick(simulate: number, write: number): void;
+  observeTick(simulateSeconds: number, writeSeconds: number): void;
   /** The Prometheus text exposition, as served at `/metrics`. */
   text(): Promise<string>;
   /** Stops background collection. */
@@ -51,7 +53,7 @@ export function createMetrics(http: HttpServer, match: Match): ServerMetrics {
     collect() {
       let engine = 0;
       let classic = 0;
-      for (const s of match.sessions.values()) s.kind === 'engine' ? engine++ : classic++;
+      for (const s of match.sessions.bySocketId.values()) s.kind === 'engine' ? engine++ : classic++;
       this.set({ protocol: 'engine' }, engine);
       this.set({ protocol: 'classic' }, classic);
     },
@@ -98,9 +100,9 @@ export function createMetrics(http: HttpServer, match: Match): ServerMetrics {
 
   return {
     registry,
-    observeTick(simulate, written) {
-      tick.observe(simulate);
-      write.observe(written);
+    observeTick(simulateSeconds, writeSeconds) {
+      tick.observe(simulateSeconds);
+      write.observe(writeSeconds);
     },
     text: () => registry.metrics(),
     stop: () => registry.clear(),

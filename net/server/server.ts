@@ -1,20 +1,24 @@
+// The server an embedder starts: HTTP (the built client, /metrics), Socket.IO for both protocols,
+// admission, and the match's tick loop, wired together; and its graceful shutdown.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { Server } from 'socket.io';
-import { createScheduler, type BattleRules, type BattleWorld, type System } from '../../engine';
+import type { BattleRules, BattleWorld, System } from '../../engine';
 import { createMatch, type Match } from './match';
-import { EngineEvents, ErrorCodes, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
+import { EngineEvents, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
 import { createStaticHandler } from './static';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type ServerMetrics } from './metrics';
 import type { RateLimits } from './limits';
 import type { InterestOptions } from './broadcast';
 import { parser } from '../wire';
-import { AddressCounter, handshakeProtocol, isLoopback, originAllowed, protocolProblem, refusal } from './admission';
+import { createAdmission, handshakeProtocol, originAllowed } from './admission';
+import { createTickLoop } from './loop';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
 export interface ServerOptions {
+  /** The game's rules (map, speed, damage…), also sent to every engine client in its welcome. */
   rules: BattleRules;
   /** TCP port; 0 picks a free one. Default 5000. */
   port?: number;
@@ -38,14 +42,15 @@ export interface ServerOptions {
   capacity?: number;
   /** Origins other than the page's own allowed to connect from a browser. Default none: same origin only. */
   corsOrigins?: string[];
-  /** Heartbeat: a silent client is dropped after pingInterval + pingTimeout. Default 5 s + 4 s. */
-  pingInterval?: number;
-  pingTimeout?: number;
-  /** Largest message in bytes; bigger ones close the connection. Default 16 KiB. */
-  maxHttpBufferSize?: number;
+  /** Heartbeat: how often the server pings each client (ms). Default 5000. */
+  pingIntervalMs?: number;
+  /** How long a ping may go unanswered (ms): a silent client is dropped within the sum of both. Default 4000. */
+  pingTimeoutMs?: number;
+  /** Largest message (or long-polling request) a client may send, in bytes; a bigger one closes its connection. Default 16 KiB. */
+  maxMessageBytes?: number;
   /** How long a dropped player is kept for its client to come back (ms). Default 15 000. */
   graceMs?: number;
-  /** Per-connection rate limits (see `defaultLimits`). */
+  /** Per-connection rate limits; each one left out keeps its default (see `RateLimits`). */
   limits?: Partial<RateLimits>;
   /** Interest management: view square around each player, hysteresis, heartbeat (see `defaultInterest`). */
   interest?: Partial<InterestOptions>;
@@ -63,13 +68,17 @@ export interface ServerOptions {
 export interface GameServer {
   /** `http://host:port` as reachable from this machine. */
   readonly url: string;
+  /** The TCP port listened on (the one picked when `port` was 0). */
   readonly port: number;
+  /** The HTTP server Socket.IO, the static client and /metrics share. */
   readonly http: HttpServer;
+  /** The Socket.IO server. */
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  /** The one match played on this server: its world, players and counters. */
   readonly match: Match;
   /** Prometheus metrics (also served at `/metrics` unless disabled). */
   readonly metrics: ServerMetrics;
-  /** Starts the fixed-rate tick loop (if not running). */
+  /** Starts the fixed-rate tick loop (if not running, and not closing). */
   start(): void;
   /**
    * Shuts down gracefully: refuses new connections, tells every client (`shutdown`), disconnects
@@ -81,14 +90,11 @@ export interface GameServer {
 /**
  * Creates and starts a game server: HTTP (serving the client and /metrics), Socket.IO (both
  * protocols) and the match's tick loop.
- * @throws if the port cannot be bound.
+ * @throws if the port cannot be bound, or the rules, tick rate or capacity are invalid.
  */
 export async function createServer(options: ServerOptions): Promise<GameServer> {
   const logger = options.logger ?? createLogger();
   const tickRate = options.tickRate ?? 30;
-  const maxPlayers = options.maxPlayers ?? 1000;
-  const perAddress = options.maxConnectionsPerAddress ?? 32;
-  const exemptLoopback = options.exemptLoopback ?? true;
   const corsOrigins = options.corsOrigins ?? [];
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
   const serveMetrics = options.metrics !== false;
@@ -112,9 +118,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   });
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     // Games need to notice a vanished player in seconds, not the chat-friendly 45 s default.
-    pingInterval: options.pingInterval ?? 5000,
-    pingTimeout: options.pingTimeout ?? 4000,
-    maxHttpBufferSize: options.maxHttpBufferSize ?? 16 * 1024,
+    pingInterval: options.pingIntervalMs ?? 5000,
+    pingTimeout: options.pingTimeoutMs ?? 4000,
+    maxHttpBufferSize: options.maxMessageBytes ?? 16 * 1024,
     cors: corsOrigins.length > 0 ? { origin: corsOrigins } : undefined,
     serveClient: false,
     parser: options.parser ?? parser,
@@ -141,31 +147,17 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     interest: options.interest,
   });
   const metrics = createMetrics(http, match);
-  const addresses = new AddressCounter();
-
-  io.use((socket, next) => {
-    const { kind, version, token } = handshakeProtocol(socket.handshake.auth);
-    if (kind === 'engine') {
-      const problem = protocolProblem(version);
-      if (problem) return next(problem);
-    }
-    const resuming = token !== undefined && match.players.get(token)?.socket === null;
-    if (!resuming && match.players.size >= maxPlayers) {
-      return next(refusal(ErrorCodes.serverFull, `server full (${maxPlayers} players)`));
-    }
-    const address = socket.handshake.address;
-    if (!(exemptLoopback && isLoopback(address))) {
-      if (!addresses.acquire(address, perAddress)) {
-        return next(refusal(ErrorCodes.tooManyConnections, `too many connections from ${address} (limit ${perAddress})`));
-      }
-      socket.once('disconnect', () => addresses.release(address));
-    }
-    next();
-  });
+  io.use(createAdmission({
+    maxPlayers: options.maxPlayers ?? 1000,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 32,
+    exemptLoopback: options.exemptLoopback ?? true,
+    players: () => match.sessions.byToken.size,
+    resumable: (token) => match.sessions.byToken.get(token)?.socket === null,
+  }));
   io.on('connection', (socket) => {
     const { kind, token } = handshakeProtocol(socket.handshake.auth);
     try {
-      match.join(socket, kind, token);
+      match.sessions.join(socket, kind, token);
     } catch (error) {
       logger.error({ err: error, sid: socket.id }, 'join failed');
       socket.disconnect(true);
@@ -173,7 +165,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     }
     socket.on('disconnect', (reason) => {
       logger.debug({ sid: socket.id, reason }, 'disconnect');
-      match.drop(socket, reason);
+      match.sessions.drop(socket, reason);
     });
   });
 
@@ -187,33 +179,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   const port = (http.address() as AddressInfo).port;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
 
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  const scheduler = createScheduler({
-    dt: 1 / tickRate,
-    now: () => performance.now(),
-    tick: () => {
-      const started = performance.now();
-      match.simulate();
-      const built = performance.now();
-      match.flush();
-      metrics.observeTick((built - started) / 1000, (performance.now() - built) / 1000);
-    },
-  });
-  const loop = (): void => {
-    if (!running) return;
-    try {
-      scheduler.advance();
-    } catch (error) {
-      logger.error({ err: error }, 'tick failed');
-    }
-    timer = setTimeout(loop, scheduler.untilNext());
-  };
+  const loop = createTickLoop(match, tickRate, metrics, logger);
   const start = (): void => {
-    if (running || closing) return;
-    running = true;
-    scheduler.advance();
-    timer = setTimeout(loop, scheduler.untilNext());
+    if (!closing) loop.start();
   };
   if (options.autoStart !== false) start();
   logger.info({ port, tickRate, map: options.rules.map }, 'skirmish server listening');
@@ -229,10 +197,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     async close(reason = 'server shutting down') {
       if (closing) return;
       closing = true;
-      running = false;
-      if (timer) clearTimeout(timer);
+      loop.stop();
       match.close();
-      logger.info({ players: match.sessions.size, reason }, 'shutting down');
+      logger.info({ players: match.sessions.bySocketId.size, reason }, 'shutting down');
       io.emit(EngineEvents.shutdown, { reason });
       // Give the notice a moment to leave before the sockets close; never wait on clients.
       await new Promise((r) => setTimeout(r, 50));

@@ -1,10 +1,12 @@
+// What the server knows of one player. Shared by the session list, the inbound gate and the
+// broadcaster, which is why it lives apart from all three.
 import type { Namespace, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../wire';
 import type { Guard } from './limits';
 import type { StreamPosition } from '../wire';
 
 /** What one connection has been told: the entities it sees and where its stream stands. */
-export interface Replication {
+interface Replication {
   /** NetIds the client currently mirrors. */
   seen: Set<number>;
   /** Tick and ack of the last message sent (deltas are relative to it). */
@@ -24,8 +26,11 @@ export type SessionKind = 'engine' | 'classic';
 export interface Session {
   /** The live connection; null while the player is dropped and waiting to be resumed. */
   socket: GameSocket | null;
+  /** The protocol its connections speak; a token resumes only a player of the same kind. */
   readonly kind: SessionKind;
+  /** Its entity in the match's world. */
   readonly eid: number;
+  /** Its entity's id on the wire (engine clients know the player by it). */
   readonly netId: number;
   /** Secret that resumes this player after a drop (engine clients). */
   readonly token: string;

@@ -1,3 +1,4 @@
+// Serves the built browser client, so one process is the whole game: no separate web server.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';

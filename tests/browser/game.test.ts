@@ -50,7 +50,7 @@ function expectColor(pixels: Pixels, at: { x: number; y: number }, hex: number, 
 }
 
 function eidOf(server: GameServer, sid: string): number {
-  return [...server.match.players.values()].find((s) => s.publicId === sid)!.eid;
+  return [...server.match.sessions.byToken.values()].find((s) => s.publicId === sid)!.eid;
 }
 
 function place(server: GameServer, sid: string, x: number, y: number): void {
@@ -189,7 +189,7 @@ browserSuite<Ctx>('game in the browser', (test) => {
     assert.is(await page.locator('.hud-status .text').textContent(), 'connected');
     const after = await self(page);
     assert.is(after.id, me.id, 'same player after the drop');
-    assert.is(ctx.server.match.players.size, 1, 'no duplicate player');
+    assert.is(ctx.server.match.sessions.byToken.size, 1, 'no duplicate player');
   });
 
   test('?lag=200&jitter=10 puts the network conditioner between the page and the server', async (ctx) => {

@@ -40,7 +40,7 @@ Abuse('an input flood is rate-limited: excess dropped, sustained abuse disconnec
   assert.ok(errors.some((e) => e.code === 'rate_limited'));
   assert.ok(errors.some((e) => e.code === 'kicked'));
   assert.ok(errors.length <= 40, `error replies are rate-limited too: ${errors.length}`);
-  await waitFor(() => h.server.match.players.size === 1, 3000, 'flooder removed');
+  await waitFor(() => h.server.match.sessions.byToken.size === 1, 3000, 'flooder removed');
   await waitFor(() => Math.abs(getStore(h.server.match.world, Position).x[eid]! - x0) > 3, 3000, 'honest still moves');
 });
 
@@ -98,10 +98,27 @@ Abuse('connections per address are capped (loopback exemption off)', async ({ h 
   assert.equal([a.ok, b.ok, c.ok], [true, true, false]);
   assert.is(c.error?.data?.code, 'too_many_connections');
   a.socket.disconnect();
-  await waitFor(() => server.match.players.size === 1);
+  await waitFor(() => server.match.sessions.byToken.size === 1);
   const d = await attempt(server.url, {});
   assert.ok(d.ok, 'a slot frees up when a connection closes');
   for (const r of [b, c, d]) r.socket.disconnect();
+});
+
+Abuse('a connection closed before admission does not keep its address slot', async ({ h }) => {
+  const server = await h.start({ maxConnectionsPerAddress: 2, exemptLoopback: false });
+  // One polling request carrying a CONNECT and a ping (clients may not ping): engine.io closes the
+  // connection while decoding it, before Socket.IO runs the admission middleware on the CONNECT.
+  const polling = `${server.url}/socket.io/?EIO=4&transport=polling`;
+  for (let i = 0; i < 3; i++) {
+    const open = await (await fetch(polling)).text();
+    const { sid } = JSON.parse(open.slice(1)) as { sid: string };
+    await fetch(`${polling}&sid=${sid}`, { method: 'POST', body: '40\x1e2', headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+  }
+  const a = await attempt(server.url, {});
+  const b = await attempt(server.url, {});
+  a.socket.disconnect();
+  b.socket.disconnect();
+  assert.equal([a.ok, b.ok], [true, true], 'both slots still free');
 });
 
 Abuse('500 connections from loopback are fine with the defaults', async ({ h }) => {
@@ -111,7 +128,7 @@ Abuse('500 connections from loopback are fine with the defaults', async ({ h }) 
     const results = await Promise.all(Array.from({ length: 500 }, () => attempt(server.url, {}, 30_000)));
     for (const r of results) sockets.push(r.socket);
     assert.is(results.filter((r) => r.ok).length, 500);
-    assert.is(server.match.players.size, 500);
+    assert.is(server.match.sessions.byToken.size, 500);
   } finally {
     for (const s of sockets) s.disconnect();
   }

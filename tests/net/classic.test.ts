@@ -69,7 +69,7 @@ Classic('engine and classic clients play in one match', async ({ h }) => {
   const socket = await h.classic();
   h.place(socket.id!, 30, 30);
   h.place(engine.welcome!.sid, 35, 30);
-  const classicNetId = h.server.match.sessions.get(socket.id!)!.netId;
+  const classicNetId = h.server.match.sessions.bySocketId.get(socket.id!)!.netId;
   await waitFor(() => entityOf(engine.world, classicNetId) !== undefined, 3000, 'engine client sees classic player');
   const seen = next<Moved>(socket, 'player_moved', (p) => p.id === engine.welcome!.sid && p.position.x > 36);
   engine.sendInput({ mx: 1, my: 0, attack: false });
@@ -88,7 +88,7 @@ Classic('player_left when someone disconnects', async ({ h }) => {
   const id = leaver.id;
   leaver.disconnect();
   assert.equal(await left, { id });
-  await waitFor(() => h.server.match.sessions.size === 1);
+  await waitFor(() => h.server.match.sessions.bySocketId.size === 1);
 });
 
 Classic.run();

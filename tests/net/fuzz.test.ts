@@ -361,13 +361,13 @@ class Arena {
 
 /** Every way the server's world can be corrupt, as a list of problems (empty when sound). */
 function worldProblems(server: GameServer, arena: Arena): string[] {
-  const { world, players, sessions } = server.match;
+  const { world, sessions: { byToken: players, bySocketId } } = server.match;
   const out: string[] = [];
   const eids = query(world, [getStore(world, Player)]);
   if (world.sync.byNetId.size !== players.size) out.push(`byNetId ${world.sync.byNetId.size} ≠ players ${players.size}`);
   if (eids.length !== players.size) out.push(`Player entities ${eids.length} ≠ players ${players.size}`);
   if (world.inputs.size !== players.size) out.push(`input queues ${world.inputs.size} ≠ players ${players.size}`);
-  for (const [sid, s] of sessions) if (s.socket?.id !== sid || players.get(s.token) !== s) out.push(`session ${sid} not a connected player`);
+  for (const [sid, s] of bySocketId) if (s.socket?.id !== sid || players.get(s.token) !== s) out.push(`session ${sid} not a connected player`);
   for (const token of arena.tokens) if (!players.get(token)?.socket) out.push('an honest player lost its connection');
   const pos = getStore(world, Position);
   const health = getStore(world, Health);
@@ -408,7 +408,7 @@ function tap(server: GameServer): Tap {
     let before: { rejected: number; dropped: number; counted: boolean } | undefined;
     socket.prependAny((event: unknown, ...args: unknown[]) => {
       // Counted as the match counts: only while this socket is its session's connection.
-      const counted = server.match.sessions.get(socket.id)?.socket === socket;
+      const counted = server.match.sessions.bySocketId.get(socket.id)?.socket === socket;
       before = { rejected: stats.rejected, dropped: stats.dropped, counted };
       if (!counted) return;
       t.seen++;
@@ -580,8 +580,8 @@ async function play(h: Harness, name: string, options: PhaseOptions, arena: Aren
     results = outcomes as FuzzerResult[];
     // Fuzzers gone (their dropped engine players wait out the grace window): the honest pair plays on,
     // for 3 s at least in all, long enough to patrol and attack a few times whatever the fuzz took.
-    await waitFor(() => server.match.sessions.size === 2, 5000, 'fuzzers disconnected');
-    await waitFor(() => server.match.players.size === 2, options.graceMs + 3000, 'dropped fuzzers removed after the grace window');
+    await waitFor(() => server.match.sessions.bySocketId.size === 2, 5000, 'fuzzers disconnected');
+    await waitFor(() => server.match.sessions.byToken.size === 2, options.graceMs + 3000, 'dropped fuzzers removed after the grace window');
     await sleep(3000 - (performance.now() - started));
   } finally {
     signal.stopped = true;

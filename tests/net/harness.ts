@@ -4,15 +4,17 @@ import { createClient, createLogger, createServer, type GameClient, type GameSer
 import { getStore, Position } from '../../engine';
 import { waitFor, within } from '../helpers';
 import { rules } from '../rules';
+/** The rules every harness server plays by (tests/rules.ts). */
 export { rules };
-
 
 /** Everything a test opened, so teardown can close it all. */
 export class Harness {
+  /** The server `start` created. */
   server!: GameServer;
   private clients: GameClient[] = [];
   private sockets: Socket[] = [];
 
+  /** Starts a quiet server on a free loopback port (seed 42, no logs); `options` override. */
   async start(options: Partial<ServerOptions> = {}): Promise<GameServer> {
     this.server = await createServer({
       rules, port: 0, host: '127.0.0.1', seed: 42, logger: createLogger('silent'), ...options,
@@ -41,7 +43,7 @@ export class Harness {
 
   /** Server-side entity of a player, by its public id (first Socket.IO id, `welcome.sid`). */
   eidOf(sid: string): number {
-    const session = [...this.server.match.players.values()].find((s) => s.publicId === sid);
+    const session = [...this.server.match.sessions.byToken.values()].find((s) => s.publicId === sid);
     if (!session) throw new Error(`no session ${sid}`);
     return session.eid;
   }
@@ -54,6 +56,7 @@ export class Harness {
     pos.y[eid] = y;
   }
 
+  /** Closes every client, then the server. */
   async close(): Promise<void> {
     for (const c of this.clients) c.close();
     for (const s of this.sockets) s.disconnect();

@@ -79,7 +79,7 @@ Malformed('an oversized message closes only that connection', async ({ h }) => {
   const gone = new Promise<string>((resolve) => bad.on('disconnect', resolve));
   bad.emit('move', { x: 1, y: 2, pad: 'x'.repeat(64 * 1024) });
   assert.is(await gone, 'transport close');
-  await waitFor(() => h.server.match.sessions.size === 1, 3000, 'bad session removed');
+  await waitFor(() => h.server.match.sessions.bySocketId.size === 1, 3000, 'bad session removed');
   const x0 = honest.world.buffer.latest(honest.welcome!.id)!.x;
   honest.sendInput({ mx: x0 > 50 ? -1 : 1, my: 0, attack: false });
   await waitFor(() => Math.abs(honest.world.buffer.latest(honest.welcome!.id)!.x - x0) > 1, 3000, 'honest client still served');

@@ -67,7 +67,7 @@ Server('disconnect removes the player for everyone', async ({ h }) => {
   await waitFor(() => a.world.entities.size === 2);
   b.close();
   await waitFor(() => a.world.entities.size === 1, 3000, 'a to see b leave');
-  await waitFor(() => h.server.match.sessions.size === 1);
+  await waitFor(() => h.server.match.sessions.bySocketId.size === 1);
   assert.is(h.server.match.world.inputs.size, 1);
 });
 
@@ -88,7 +88,7 @@ Server('a client with another protocol version is refused with a clear error', a
   const error = await new Promise<Error>((resolve) => client.on('error', (e) => resolve(e as Error)));
   client.close();
   assert.match(error.message, /protocol mismatch/);
-  assert.is(h.server.match.sessions.size, 0);
+  assert.is(h.server.match.sessions.bySocketId.size, 0);
 });
 
 Server.run();

@@ -37,7 +37,7 @@ Sessions('a dropped client comes back to its own player: same entity, position, 
   assert.is(entityOf(b.world, a.welcome!.id), aInB);
   await waitFor(() => a.status === 'connected' && a.socket.id !== firstSocket && a.welcome?.resumed, 5000, 'a resumes');
   assert.is(h.eidOf(a.welcome!.sid), eid, 'same entity');
-  assert.is(h.server.match.players.size, 2);
+  assert.is(h.server.match.sessions.byToken.size, 2);
   assert.is(getStore(world, Health).hp[eid], 70);
   assert.is(getStore(world, Score).kills[eid], 2);
   assert.ok(Math.abs(getStore(world, Position).x[eid]! - 33) < 0.01);
@@ -57,9 +57,9 @@ Sessions('after the grace window the player is removed (player_left)', async ({ 
   const left = next<{ id: string }>(watcher, 'player_left', () => true, 3000);
   cut(h, a.socket.id!);
   await sleep(100);
-  assert.is(h.server.match.players.size, 2, 'kept during the window');
+  assert.is(h.server.match.sessions.byToken.size, 2, 'kept during the window');
   assert.equal(await left, { id: sid });
-  assert.is(h.server.match.players.size, 1);
+  assert.is(h.server.match.sessions.byToken.size, 1);
   assert.is(h.server.match.world.sync.byNetId.size, 1);
 });
 
@@ -71,7 +71,7 @@ Sessions('a token cannot take over a connected player, and an unknown token gets
   assert.is(thief.welcome!.resumed, false);
   const stranger = await h.engine({ token: 'made-up-token' });
   assert.is(stranger.welcome!.resumed, false);
-  assert.is(h.server.match.players.size, 3);
+  assert.is(h.server.match.sessions.byToken.size, 3);
 });
 
 Sessions('leaving on purpose removes the player at once', async ({ h }) => {
@@ -80,19 +80,19 @@ Sessions('leaving on purpose removes the player at once', async ({ h }) => {
   const b = await h.engine();
   a.close();
   await waitFor(() => b.world.entities.size === 1, 3000, 'b sees a leave');
-  assert.is(h.server.match.players.size, 1);
+  assert.is(h.server.match.sessions.byToken.size, 1);
 });
 
-Sessions('heartbeat: a client that silently vanishes is detected within pingInterval + pingTimeout', async ({ h }) => {
-  await h.start({ pingInterval: 200, pingTimeout: 200, graceMs: 0 });
+Sessions('heartbeat: a client that silently vanishes is detected within pingIntervalMs + pingTimeoutMs', async ({ h }) => {
+  await h.start({ pingIntervalMs: 200, pingTimeoutMs: 200, graceMs: 0 });
   const socket = connect(h.server.url, { transports: ['websocket'], reconnection: false });
   await within(3000, new Promise((r) => socket.once('connect', () => r(undefined))));
-  assert.is(h.server.match.players.size, 1);
+  assert.is(h.server.match.sessions.byToken.size, 1);
   // Stop reading from the TCP socket: no pong will ever come back, and no FIN is sent either.
   const tcp = (socket.io.engine.transport as unknown as { ws: { _socket: import('node:net').Socket } }).ws._socket;
   tcp.pause();
   const started = Date.now();
-  await waitFor(() => h.server.match.players.size === 0, 3000, 'vanished client dropped');
+  await waitFor(() => h.server.match.sessions.byToken.size === 0, 3000, 'vanished client dropped');
   const took = Date.now() - started;
   assert.ok(took < 1500, `took ${took} ms`);
   tcp.destroy();

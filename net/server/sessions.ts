@@ -1,0 +1,166 @@
+// The players of a match and the connections they are on: join, resume, drop, grace, remove.
+// A player outlives its connection: an engine client whose link fails keeps its player for
+// `graceMs` and takes it back by presenting its token on a new connection.
+import { randomBytes } from 'node:crypto';
+import {
+  addComponent, despawnPlayer, getStore, queueInput, removeComponent, spawnPlayer,
+  NetId, Offline,
+  type BattleRules, type BattleWorld,
+} from '../../engine';
+import { EngineEvents, PROTOCOL_VERSION, type ClassicPosition } from '../wire';
+import { CLASSIC_ROOM, ENGINE_ROOM } from './broadcast';
+import { announceJoin, announceLeave, sendRoster } from './classic';
+import { attachInbound, type InboundContext } from './inbound';
+import { createGuard, type RateLimits } from './limits';
+import type { GameNamespace, GameSocket, Session, SessionKind } from './session';
+import type { Logger } from './logger';
+
+/** What the sessions of a match need from it. */
+interface SessionsOptions {
+  /** The match's world, where players are spawned. */
+  world: BattleWorld;
+  /** Sent in every engine client's welcome. */
+  rules: BattleRules;
+  /** Ticks per second, sent in the welcome. */
+  tickRate: number;
+  /** The namespace players connect to (for broadcasts to the classic room). */
+  nsp: GameNamespace;
+  /** Where joins, drops and removals are logged. */
+  log: Logger;
+  /** How long a dropped engine player is kept for its client to come back (ms); 0 or less: not at all. */
+  graceMs: number;
+  /** Rate limits every connection gets afresh. */
+  limits: RateLimits;
+  /** Handed to the inbound gate of every connection. */
+  inbound: InboundContext;
+  /** Where a player stands, as the classic protocol says it. */
+  classicPosition(eid: number): ClassicPosition;
+  /** Counted in: players resumed after a drop. */
+  stats: { resumed: number };
+}
+
+/** Every player of a match, connected or waiting out its grace window, indexed two ways. */
+export interface Sessions {
+  /** Sessions with a live connection, by that connection's Socket.IO id. */
+  readonly bySocketId: ReadonlyMap<string, Session>;
+  /** Every player, connected or dropped, by its session token. */
+  readonly byToken: ReadonlyMap<string, Session>;
+  /** Public id (first Socket.IO id) of the player whose entity is `eid`. */
+  publicIdOf(eid: number): string | undefined;
+  /**
+   * Adds a player for a fresh connection, or gives a returning one its player back (`token`).
+   * @throws when the world is full.
+   */
+  join(socket: GameSocket, kind: SessionKind, token?: string): Session;
+  /**
+   * The connection of `socket` is gone. A player who left on purpose (`reason` is Socket.IO's
+   * 'client namespace disconnect' or 'server namespace disconnect') or a classic player leaves now;
+   * an engine player whose link failed waits out the grace window.
+   */
+  drop(socket: GameSocket, reason?: string): void;
+  /** Removes a player for good, closing its connection if it has one. */
+  remove(session: Session): void;
+  /** Cancels grace timers (the server is closing). */
+  close(): void;
+}
+
+/** Creates the empty player list of a match. */
+export function createSessions(options: SessionsOptions): Sessions {
+  const { world, nsp, log, graceMs, limits, inbound } = options;
+  const bySocketId = new Map<string, Session>();
+  const byToken = new Map<string, Session>();
+  const byEid = new Map<number, Session>();
+  const netIds = getStore(world, NetId);
+  const offline = getStore(world, Offline);
+  const clock = (): number => performance.now();
+
+  /** Puts `session` on `socket`: fresh rate limits and replication state, inbound gate, broadcast room. */
+  function connect(session: Session, socket: GameSocket): void {
+    session.socket = socket;
+    session.needsFull = true;
+    session.replication = { seen: new Set(), sent: { tick: 0, ack: 0 } };
+    session.guard = createGuard(limits, clock);
+    bySocketId.set(socket.id, session);
+    attachInbound(session, inbound);
+    socket.join(session.kind === 'engine' ? ENGINE_ROOM : CLASSIC_ROOM);
+  }
+
+  function welcome(session: Session, resumed: boolean): void {
+    session.socket!.emit(EngineEvents.welcome, {
+      protocol: PROTOCOL_VERSION, id: session.netId, sid: session.publicId, token: session.token, graceMs, resumed,
+      tickRate: options.tickRate, tick: world.time.tick, rules: options.rules,
+    });
+  }
+
+  function join(socket: GameSocket, kind: SessionKind, token?: string): Session {
+    const returning = token === undefined ? undefined : byToken.get(token);
+    // Only a dropped player can be resumed: a token cannot take over a live connection.
+    if (returning !== undefined && returning.socket === null && returning.kind === kind) {
+      clearTimeout(returning.graceTimer);
+      returning.graceTimer = undefined;
+      connect(returning, socket);
+      removeComponent(world, returning.eid, offline);
+      options.stats.resumed++;
+      welcome(returning, true);
+      log.info({ sid: socket.id, netId: returning.netId, players: bySocketId.size }, 'player resumed');
+      return returning;
+    }
+    const eid = spawnPlayer(world);
+    const session: Session = {
+      socket: null, kind, eid, netId: netIds.id[eid]!, token: randomBytes(18).toString('base64url'), publicId: socket.id,
+      needsFull: true, rejected: 0, guard: createGuard(limits, clock), replication: { seen: new Set(), sent: { tick: 0, ack: 0 } },
+    };
+    byToken.set(session.token, session);
+    byEid.set(eid, session);
+    if (kind === 'classic') sendRoster(socket, byToken.values(), options.classicPosition);
+    connect(session, socket);
+    if (kind === 'engine') welcome(session, false);
+    announceJoin(socket, session, options.classicPosition(eid));
+    log.info({ sid: socket.id, kind, netId: session.netId, players: bySocketId.size }, 'player joined');
+    return session;
+  }
+
+  function drop(socket: GameSocket, reason?: string): void {
+    const session = bySocketId.get(socket.id);
+    if (session === undefined || session.socket !== socket) return;
+    bySocketId.delete(socket.id);
+    session.socket = null;
+    const onPurpose = reason === 'client namespace disconnect' || reason === 'server namespace disconnect';
+    if (session.kind === 'classic' || graceMs <= 0 || onPurpose) {
+      remove(session);
+      return;
+    }
+    // Keep the player, standing still and shown as disconnected, until it comes back or time is up.
+    addComponent(world, session.eid, offline);
+    queueInput(world, session.eid, { move: { x: 0, y: 0 } });
+    session.graceTimer = setTimeout(() => remove(session), graceMs);
+    log.info({ netId: session.netId, graceMs, reason }, 'player dropped; waiting for it to come back');
+  }
+
+  function remove(session: Session): void {
+    if (!byToken.has(session.token)) return;
+    clearTimeout(session.graceTimer);
+    byToken.delete(session.token);
+    byEid.delete(session.eid);
+    if (session.socket !== null) {
+      bySocketId.delete(session.socket.id);
+      session.socket.disconnect(true);
+      session.socket = null;
+    }
+    despawnPlayer(world, session.eid);
+    announceLeave(nsp, session);
+    log.info({ netId: session.netId, players: bySocketId.size }, 'player left');
+  }
+
+  return {
+    bySocketId,
+    byToken,
+    publicIdOf: (eid) => byEid.get(eid)?.publicId,
+    join,
+    drop,
+    remove,
+    close() {
+      for (const s of byToken.values()) clearTimeout(s.graceTimer);
+    },
+  };
+}
