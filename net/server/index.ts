@@ -16,6 +16,7 @@ export type { ServerMetrics } from './metrics';
 export { createBroadcaster, defaultInterest } from './broadcast';
 export type { InterestOptions, Broadcaster } from './broadcast';
 export { createRecordReader } from './records';
+export type { RecordReader } from './records';
 export { defaultLimits, createGuard, TokenBucket } from './limits';
 export type { RateLimits, Guard } from './limits';
 export { checkMove, checkAttack, checkInput, checkTime } from './validate';

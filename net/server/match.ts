@@ -7,7 +7,7 @@ import {
 import { CLASSIC_ROOM, createBroadcaster, defaultInterest, ENGINE_ROOM, type InterestOptions } from './broadcast';
 import { attachInbound, type InboundContext } from './inbound';
 import { createGuard, defaultLimits, type RateLimits } from './limits';
-import { ClassicEvents, EngineEvents, ErrorCodes, PROTOCOL_VERSION } from '../wire';
+import { ClassicEvents, DeltaEvents, ErrorCodes, PROTOCOL_VERSION } from '../wire';
 import type { GameNamespace, GameSocket, Session, SessionKind } from './session';
 import type { Logger } from './logger';
 
@@ -138,7 +138,7 @@ export function createMatch(options: MatchOptions): Match {
   }
 
   function welcome(session: Session, resumed: boolean): void {
-    session.socket!.emit(EngineEvents.welcome, {
+    session.socket!.emit(DeltaEvents.welcome, {
       protocol: PROTOCOL_VERSION, id: session.netId, sid: session.publicId, token: session.token, graceMs, resumed,
       tickRate, tick: world.time.tick, rules: options.rules,
     });
@@ -217,11 +217,11 @@ export function createMatch(options: MatchOptions): Match {
     step(world);
     lastTickAt = performance.now();
     stats.ticks++;
-    broadcaster.send(players.values());
+    broadcaster.build(players.values());
   }
 
   function flush(): void {
-    broadcaster.flush();
+    broadcaster.send();
   }
 
   function tick(): void {

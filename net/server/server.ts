@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { Server } from 'socket.io';
 import { createScheduler, type BattleRules, type BattleWorld, type System } from '../../engine';
 import { createMatch, type Match } from './match';
-import { EngineEvents, ErrorCodes, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
+import { DeltaEvents, ErrorCodes, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
 import { createStaticHandler } from './static';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type ServerMetrics } from './metrics';
@@ -233,7 +233,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       if (timer) clearTimeout(timer);
       match.close();
       logger.info({ players: match.sessions.size, reason }, 'shutting down');
-      io.emit(EngineEvents.shutdown, { reason });
+      io.emit(DeltaEvents.shutdown, { reason });
       // Give the notice a moment to leave before the sockets close; never wait on clients.
       await new Promise((r) => setTimeout(r, 50));
       io.disconnectSockets(true);

@@ -39,8 +39,8 @@ function pipe(r: BattleRules = rules, viewRadius = defaultInterest.viewRadius): 
     },
     tick() {
       step(world);
-      broadcaster.send([p.session]);
-      broadcaster.flush();
+      broadcaster.build([p.session]);
+      broadcaster.send();
     },
   };
   mirror.localId = 1;
