@@ -16,7 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { createRng, getStore, Health, type Rng } from '../engine';
-import { createClient, encodeInput, entityOf, positionAt, PROTOCOL_VERSION, type GameClient } from '../net';
+import { createClient, encodeInput, entityOf, latestPosition, mirrorPositionAt, PROTOCOL_VERSION, type GameClient } from '../net';
 import { parser } from '../net';
 
 const { values: args } = parseArgs({
@@ -212,8 +212,8 @@ class Probes {
       const world = this.observer.world;
       const eid = entityOf(world, id);
       if (eid === undefined || pending === undefined) return;
-      positionAt(world, eid, world.lastTick, now);
-      positionAt(world, eid, world.lastTick - 1, before);
+      mirrorPositionAt(world, eid, world.lastTick, now);
+      mirrorPositionAt(world, eid, world.lastTick - 1, before);
       const dx = now.x - before.x;
       if (!Number.isFinite(dx) || dx === 0) return;
       if (Math.abs(dx) > 5) {
@@ -242,7 +242,7 @@ class Probes {
         }
         if (pending === undefined) {
           // Turn around; near an edge, only toward the middle (walking on is not a turn to time).
-          const x = probe.world.buffer.latest(id)?.x ?? 50;
+          const x = latestPosition(probe.world, id)?.x ?? 50;
           const next = x < 25 ? 1 : x > 75 ? -1 : -dir;
           if (next !== dir) {
             dir = next;
