@@ -1,6 +1,7 @@
-// Seeded junk for the fuzz test: random values of every shape Socket.IO can carry (JSON, binary,
-// nesting, extra arguments), mutations of valid bytes and text, an oracle that says whether the
-// server must accept a message (written apart from net/server/validate.ts), and a fuzzing client.
+// Seeded junk for the fuzz suites (fuzz-codec, fuzz-parser, fuzz-socket): random values of every
+// shape Socket.IO can carry (JSON, binary, nesting, extra arguments), mutations of valid bytes and
+// text, an oracle that says whether the server must accept a message (written apart from
+// net/server/validate.ts), and a fuzzing client. Each suite counts its own cases.
 import { io as connect, type Socket } from 'socket.io-client';
 import { PacketType } from 'socket.io-parser';
 import type { Rng } from '../../engine';
@@ -8,6 +9,31 @@ import { encodeInput, INPUT_BYTES, PROTOCOL_VERSION } from '../../net';
 import * as parser from '../../net/wire/parser';
 import { Encoder } from '../../net/wire/parser';
 import { sleep, within } from '../helpers';
+
+/** Seed of every fuzz suite (FUZZ_SEED to vary it); failure messages name it, so a case replays. */
+export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
+
+/** Bytes as hex, for failure messages. */
+export const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+/** Cases one suite ran, by kind. */
+export class CaseCount {
+  private readonly cases: Record<string, number> = {};
+
+  constructor(private readonly suite: string) {}
+
+  /** Adds `n` cases of `what`. */
+  add(what: string, n: number): void {
+    this.cases[what] = (this.cases[what] ?? 0) + n;
+  }
+
+  /** Cases so far, all kinds; printed by kind under FUZZ_VERBOSE. */
+  total(): number {
+    const total = Object.values(this.cases).reduce((n, c) => n + c, 0);
+    if (process.env.FUZZ_VERBOSE) console.log(`\n  ${this.suite} cases (seed ${FUZZ_SEED}): ${JSON.stringify(this.cases)}, total ${total}`);
+    return total;
+  }
+}
 
 /** One of `items`, uniformly. */
 export function pick<T>(rng: Rng, items: readonly T[]): T {
@@ -250,7 +276,7 @@ export function binary(rng: Rng, n: number): unknown {
   }
 }
 
-/** A valid engine input's bytes. */
+/** A valid delta-protocol input's bytes. */
 export function validInputBytes(rng: Rng): Uint8Array {
   return encodeInput({ seq: rng.int(2 ** 32), mx: rng.range(-1, 1), my: rng.range(-1, 1), attack: chance(rng, 0.2) });
 }
@@ -362,8 +388,8 @@ export function shouldAccept(name: unknown, args: readonly unknown[]): boolean {
 // A fuzzing client over a real socket.
 
 /**
- * classic: a plain Socket.IO client (default parser); engine: the engine protocol with our parser,
- * as the game's own client speaks it; mismatched: the engine protocol with the default parser (it
+ * classic: a plain Socket.IO client (default parser); engine: the delta protocol with our parser,
+ * as the game's own client speaks it; mismatched: the delta protocol with the default parser (it
  * cannot read the server's one-frame state and drops itself); polling: classic over long-polling
  * only; raw: Socket.IO and engine.io packets written by hand, below the client library.
  */
