@@ -131,6 +131,7 @@ export function createClient(options: ClientOptions): GameClient {
     }
     world.localId = w.id;
     world.tickMs = 1000 / w.tickRate;
+    world.tickSeconds = 1 / w.tickRate;
     world.rules = w.rules;
     clearMirror(world);
     smoother.clear();

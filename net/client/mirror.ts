@@ -34,8 +34,13 @@ export interface MirrorContext {
   rules: BattleRules | undefined;
   /** NetId of the player this client controls (0 before welcome). */
   localId: number;
-  /** Server tick length in ms. */
+  /** Server tick length in ms (for clocks). */
   tickMs: number;
+  /**
+   * Server tick length in seconds, computed as the server computes it (1 / tickRate): the walking
+   * step is speed × this, and an ms-based product can differ in the last bit.
+   */
+  tickSeconds: number;
   /** Tick of the latest state applied; positions in `sim` are as of this tick. */
   lastTick: number;
   /** Where the stream of state messages stands (for decoding deltas). */
@@ -56,7 +61,7 @@ export function createMirrorWorld(capacity = 4096): MirrorWorld {
     hx: new Float32Array(capacity * HISTORY_TICKS), hy: new Float32Array(capacity * HISTORY_TICKS),
   };
   const context: MirrorContext = {
-    entities: new Map(), sim, rules: undefined, localId: 0, tickMs: 1000 / 30, lastTick: 0, stream: { tick: 0, ack: 0 },
+    entities: new Map(), sim, rules: undefined, localId: 0, tickMs: 1000 / 30, tickSeconds: 1 / 30, lastTick: 0, stream: { tick: 0, ack: 0 },
   };
   return createWorld<MirrorContext>({ capacity }, context);
 }
@@ -76,9 +81,9 @@ export function latestPosition(world: MirrorWorld, netId: number): { tick: numbe
   return eid === undefined ? undefined : { tick: world.lastTick, x: world.sim.x[eid]!, y: world.sim.y[eid]! };
 }
 
-/** How far a walker goes in one tick of the mirrored server (rules must be known). */
+/** How far a walker goes in one tick of the mirrored server, bit for bit as the server has it (rules must be known). */
 export function mirrorMaxStep(world: MirrorWorld): number {
-  return (world.rules!.speed * world.tickMs) / 1000;
+  return world.rules!.speed * world.tickSeconds;
 }
 
 /** What applying a message changed, for event listeners. */
