@@ -1,7 +1,8 @@
 // Fuzz of every handler over real sockets, bounded and seeded (FUZZ_SEED to vary it): fuzzing
 // clients of every kind (classic, delta, mismatched, polling, raw packets) next to two honest
 // players, with the rate limits raised and at their defaults. Nothing crashes or corrupts the
-// world, every verdict agrees with the protocol, and honest play goes on.
+// world, every verdict agrees with the protocol, and honest play goes on. Past 250 lines because
+// one scenario needs all of it: the fenced arena, the verdict tap, the honest pair and the checks.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { pino } from 'pino';
@@ -14,7 +15,8 @@ import { checkAttack, createClient, entityOf, type GameClient, type GameServer, 
 import * as parser from '../../net/wire/parser';
 import { Harness, rules } from './harness';
 import { sleep, waitFor } from '../helpers';
-import { CaseCount, FUZZ_SEED, hex, runFuzzer, shouldAccept, type FuzzerKind, type FuzzerResult } from './fuzzing';
+import { runFuzzer, type FuzzerKind, type FuzzerResult } from './fuzz-client';
+import { CaseCount, FUZZ_SEED, hex, shouldAccept } from './fuzzing';
 
 const cases = new CaseCount('socket fuzz');
 const FuzzSocket = suite<{ h: Harness }>('fuzz: socket');
