@@ -2,7 +2,7 @@
 // the incremental encoder the server uses makes the same bytes, and malformed input is refused.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRng, quantizeAxis } from '../../engine';
+import { axisOfLevel, createRng, quantizeAxis } from '../../engine';
 import {
   CodecError, decodeInput, decodeState, EncodedRecords, encodeInput, encodeState, INPUT_BYTES, StateEncoder,
   type EntityRecord, type StateMessage, type StreamPosition,
@@ -10,7 +10,7 @@ import {
 
 const Codec = suite('codec');
 
-const axis = (level: number): number => Math.fround(level / 127);
+const axis = axisOfLevel;
 const empty = (tick: number, ack = 0): StateMessage => ({ full: false, tick, ack, entities: [], removed: [], hits: [], kills: [] });
 
 /** A record carrying the field groups named in `groups` (bit 0 direction … bit 4 state, bit 5 attacked). */

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  createBattleWorld, createRng, despawnPlayer, getStore, quantizeAxis, queueInput, spawnPlayer, step,
+  axisOfLevel, createBattleWorld, createRng, despawnPlayer, getStore, quantizeAxis, queueInput, spawnPlayer, step,
   Health, Position, Score, hasComponent, Dead,
   type BattleRules, type BattleWorld,
 } from '../../engine';
@@ -102,7 +102,7 @@ Replication('the client steps exactly as far as the server: 30 units/s at 30 Hz,
   const p = pipe({ ...rules, speed: 30 });
   const a = spawnPlayer(p.world, { at: { x: 55.4052734375, y: 0.13806696236133575 } });
   p.tick();
-  queueInput(p.world, a, { move: { x: quantizeAxis(-121 / 127), y: quantizeAxis(33 / 127) } });
+  queueInput(p.world, a, { move: { x: axisOfLevel(-121), y: axisOfLevel(33) } });
   let checked = 0;
   for (let i = 0; i < 40; i++) {
     p.tick();
