@@ -216,6 +216,21 @@ SyncTick('dead reckoning: walking into a wall and along it needs no correction; 
   assert.is(world.sync.changes[a], Changed.position);
 });
 
+SyncTick('a direction finer than the wire carries is published quantized, and corrected where it drifts', ({ world }) => {
+  const a = spawnPlayer(world, { at: { x: 50, y: 50 } });
+  step(world);
+  // 0.3 is no level of 1/127: clients walk quantizeAxis(0.3), the server 0.3.
+  queueInput(world, a, { move: { x: 0.3, y: 0 } });
+  step(world);
+  assert.ok(world.sync.changes[a]! & Changed.direction);
+  let corrections = 0;
+  for (let i = 0; i < 30; i++) {
+    step(world);
+    if (world.sync.changes[a]! & Changed.position) corrections++;
+  }
+  assert.ok(corrections > 0, 'the drift is corrected, not left to grow');
+});
+
 SyncTick('a seek move (classic protocol) is published as positions', ({ world }) => {
   const a = spawnPlayer(world, { at: { x: 10, y: 10 } });
   step(world);
