@@ -47,5 +47,5 @@ export { createPositionHistory, recordPosition, positionAt } from './history';
 export type { PositionHistory } from './history';
 export { historySystem } from './systems/history';
 export { lagCompensationOf } from './rules';
-export { stepMotion, quantizeAxis } from './motion';
+export { stepMotion, reckonMotion, quantizeAxis, axisLevel, axisOfLevel, AXIS_LEVELS } from './motion';
 export type { MotionOut } from './motion';

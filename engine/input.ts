@@ -17,8 +17,6 @@ export interface InputCommand {
    * Suffixed because the wire carries the same moment in milliseconds.
    */
   viewTimeS?: number;
-  /** @deprecated Old name of `viewTimeS` (seconds), read only when `viewTimeS` is absent; goes once no caller uses it. */
-  viewTime?: number;
 }
 
 /** Per-player queues of commands waiting for the next tick. */

@@ -1,4 +1,9 @@
-/** Where one step of walking leads: written by `stepMotion`. */
+// Walking, as every party computes it. The server simulates with these functions, its sync system
+// predicts what clients will compute with them, and clients dead-reckon and predict with them; so
+// they use IEEE-exact operations only (+ − × ÷ √, min, max; no Math.hypot), and every JavaScript
+// engine lands on bit-identical Float32 positions from the same inputs.
+
+/** Where walking leads: written by `stepMotion` and `reckonMotion`. */
 export interface MotionOut {
   x: number;
   y: number;
@@ -6,10 +11,7 @@ export interface MotionOut {
 
 /**
  * One tick of walking in direction (mx, my) from (x, y), at most `maxStep` units, clamped to the
- * map, rounded to Float32 like the position stores. The server's movement system, the network
- * layer's dead reckoning and the client's prediction all call this one function, and it uses only
- * IEEE-exact operations (+ − × ÷ √, min, max; no Math.hypot), so every JavaScript engine computes
- * bit-identical positions from the same inputs.
+ * map, rounded to Float32 like the position stores.
  */
 export function stepMotion(
   x: number, y: number, mx: number, my: number, maxStep: number, width: number, height: number, out: MotionOut,
@@ -21,7 +23,38 @@ export function stepMotion(
   return out;
 }
 
-/** The Float32 value a direction axis has after crossing the wire as a signed byte (−127…127). */
+/**
+ * Dead reckoning: where a walker at (x, y) is after `ticks` ticks in direction (mx, my), i.e.
+ * `stepMotion` repeated. The one loop the server's sync system, the client's mirror (history and
+ * look-ahead) and the client's prediction all share; pass `ticks` 0 for a walker that cannot move
+ * (dead). `out` may be the object the caller reads (x, y) from.
+ */
+export function reckonMotion(
+  x: number, y: number, mx: number, my: number, ticks: number, maxStep: number, width: number, height: number, out: MotionOut,
+): MotionOut {
+  out.x = x;
+  out.y = y;
+  for (let k = 0; k < ticks; k++) stepMotion(out.x, out.y, mx, my, maxStep, width, height, out);
+  return out;
+}
+
+/** Quantization levels of a direction axis on each side of zero: an axis is one of −127…127 steps. */
+export const AXIS_LEVELS = 127;
+
+/**
+ * The quantization of a direction axis: the level (an integer in −127…127) nearest `v` clamped to
+ * [−1, 1]. The wire sends this level as a signed byte; everything else derives from it.
+ */
+export function axisLevel(v: number): number {
+  return Math.round(Math.max(-1, Math.min(1, v)) * AXIS_LEVELS);
+}
+
+/** The Float32 axis value of a level (−127…127): what the server simulates with. */
+export function axisOfLevel(level: number): number {
+  return Math.fround(level / AXIS_LEVELS);
+}
+
+/** The Float32 value a direction axis has after crossing the wire: `axisOfLevel(axisLevel(v))`. */
 export function quantizeAxis(v: number): number {
-  return Math.fround(Math.round(Math.max(-1, Math.min(1, v)) * 127) / 127);
+  return axisOfLevel(axisLevel(v));
 }

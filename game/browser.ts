@@ -1,6 +1,7 @@
 // Browser entry (bundled by build.mjs into dist/client.js): connect, draw, read the keyboard.
 import { createClient, type GameClient } from '../net/client';
 import { createRenderer, type Renderer } from '../render';
+import { parseConditions } from './conditions';
 import { createHud } from './hud';
 import { createKeyboard, type KeyIntent } from './keyboard';
 
@@ -12,7 +13,10 @@ function main(): void {
   const canvas = document.getElementById('game') as HTMLCanvasElement;
   const hudRoot = document.getElementById('hud') as HTMLElement;
   // The session token survives a reload of this tab, so F5 within the grace window keeps the player.
-  const client: GameClient = createClient({ url: location.origin, token: sessionStorage.getItem(TOKEN_KEY) ?? undefined });
+  // `?lag=150&jitter=20&loss=2` in the page URL plays on a simulated bad link.
+  const client: GameClient = createClient({
+    url: location.origin, token: sessionStorage.getItem(TOKEN_KEY) ?? undefined, conditions: parseConditions(location.search),
+  });
   client.on('token', (token) => sessionStorage.setItem(TOKEN_KEY, token));
   const hud = createHud(hudRoot, client);
   const keyboard = createKeyboard(window);

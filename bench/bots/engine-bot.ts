@@ -1,6 +1,6 @@
 // A bot on the engine protocol: the very client and mirror world the browser uses, minus a screen.
 import { performance } from 'node:perf_hooks';
-import { createClient, entityOf, type GameClient } from '../../net/client';
+import { createClient, entityOf, latestPosition, type GameClient } from '../../net/client';
 import { Dead, getStore, hasComponent, type InputIntent } from '../../engine';
 import { createBrain, type BotView } from './behavior';
 import { every, socketOptions, type Bot, type BotContext } from './bot';
@@ -25,16 +25,16 @@ const MAX_PENDING = 1024;
 export function engineView(client: GameClient): BotView {
   const { world } = client;
   return {
-    self: () => world.buffer.latest(world.localId),
+    self: () => latestPosition(world, world.localId),
     nearest() {
-      const self = world.buffer.latest(world.localId);
+      const self = latestPosition(world, world.localId);
       if (self === undefined) return undefined;
       const dead = getStore(world, Dead);
       let best: { x: number; y: number } | undefined;
       let bestD = Infinity;
       for (const [id, eid] of world.entities) {
         if (id === world.localId || hasComponent(world, eid, dead)) continue;
-        const p = world.buffer.latest(id);
+        const p = latestPosition(world, id);
         if (p === undefined) continue;
         const d = (p.x - self.x) ** 2 + (p.y - self.y) ** 2;
         if (d < bestD) {

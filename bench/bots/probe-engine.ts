@@ -1,4 +1,5 @@
 // The probe pair on the engine protocol: the observer watches the probe in its own mirror world.
+import { latestPosition } from '../../net/client';
 import { aliveIn, startEngineBot } from './engine-bot';
 import { follow, ProbeWalk, TurnWatch } from './probe';
 import type { Bot, BotContext } from './bot';
@@ -13,7 +14,7 @@ export function startEngineProbe(ctx: BotContext): Bot {
       if (rules === undefined) return undefined;
       walk ??= new ProbeWalk(ctx.rng, rules.map.width);
       const alive = aliveIn(probe.client, world.localId);
-      const { sign, turned } = walk.step(now, world.buffer.latest(world.localId)?.x, alive);
+      const { sign, turned } = walk.step(now, latestPosition(world, world.localId)?.x, alive);
       if (turned) watch.turned(now, sign);
       return { mx: sign, my: 0, attack: false };
     },
@@ -25,20 +26,20 @@ export function startEngineProbe(ctx: BotContext): Bot {
     decide: () => {
       const self = observer.client.world;
       const own = probe.client.world;
-      return follow(self.buffer.latest(self.localId), own.buffer.latest(own.localId));
+      return follow(latestPosition(self, self.localId), latestPosition(own, own.localId));
     },
     onState(now) {
       const id = probe.client.welcome?.id;
       if (id === undefined) return;
-      const seen = observer.client.world.buffer.latest(id);
+      const seen = latestPosition(observer.client.world, id);
       if (seen === undefined || !aliveIn(observer.client, id)) {
         watch.forget();
         lastT = Number.NaN;
         return;
       }
-      if (seen.t === lastT) return;
+      if (seen.tick === lastT) return;
       const dx = seen.x - lastX;
-      lastT = seen.t;
+      lastT = seen.tick;
       lastX = seen.x;
       if (Number.isFinite(dx)) watch.saw(now, dx);
     },

@@ -1,8 +1,8 @@
 // Section 1b: the wire codec alone — encode and decode time and bytes per entity of state messages,
-// built as the server's broadcaster builds them (header, records, removed ids, hits, kills).
+// built with the wire's StateEncoder from records read off the stores, as the server's replication does.
 import { performance } from 'node:perf_hooks';
-import { ByteWriter, createRecordReader, decodeState, Field, writeHeader, writeIds, writePairs, writeRecord } from '../../net';
-import { step, type BattleWorld } from '../../engine';
+import { createRecordReader, decodeState, StateEncoder } from '../../net';
+import { Changed, step, type BattleWorld } from '../../engine';
 import { quantile } from '../lib/stats';
 import { populatedWorld } from './engine';
 
@@ -39,24 +39,17 @@ function time(reps: number, fn: () => void): number {
   return quantile(Float64Array.from(times).sort(), 0.5);
 }
 
-function shape(world: BattleWorld, entities: number, mask: number, reps: number): CodecShape {
-  const w = new ByteWriter();
+/** `changes`: the engine's `Changed` bits of every entity; `full`: every entity entering instead. */
+function shape(world: BattleWorld, entities: number, changes: number, full: boolean, reps: number): CodecShape {
+  const encoder = new StateEncoder();
   const read = createRecordReader(world);
-  const full = (mask & Field.enter) !== 0;
   const prev = { tick: world.time.tick - 1, ack: 0 };
   let message: Uint8Array = new Uint8Array(0);
   const encode = (): void => {
-    w.reset();
-    writeHeader(w, full, world.time.tick, 1, prev);
-    w.varint(entities);
-    for (let eid = 1; eid <= entities; eid++) {
-      // Filled from the stores per entity, as the server's broadcaster does.
-      writeRecord(w, read(eid, mask));
-    }
-    writeIds(w, []);
-    writePairs(w, []);
-    writePairs(w, []);
-    message = w.finish();
+    encoder.begin(full, world.time.tick, 1, prev);
+    // Filled from the stores per entity, as the server's replication does.
+    for (let eid = 1; eid <= entities; eid++) encoder.entity(read(eid), changes, full, false);
+    message = encoder.finish([], [], []);
   };
   encode();
   const encodeMs = time(reps, encode);
@@ -75,5 +68,5 @@ function shape(world: BattleWorld, entities: number, mask: number, reps: number)
 export function benchCodec(entities: number, reps: number): CodecResult {
   const world = populatedWorld(entities);
   step(world);
-  return { entities, reps, turn: shape(world, entities, Field.direction, reps), full: shape(world, entities, Field.enter, reps) };
+  return { entities, reps, turn: shape(world, entities, Changed.direction, false, reps), full: shape(world, entities, 0, true, reps) };
 }

@@ -32,7 +32,7 @@ export function inputSystem(world: BattleWorld): void {
       }
       if (cmd.attack) {
         input.attack[eid] = 1;
-        const viewTimeS = cmd.viewTimeS ?? cmd.viewTime;
+        const viewTimeS = cmd.viewTimeS;
         if (viewTimeS !== undefined) input.viewTimeS[eid] = viewTimeS;
       }
     }

@@ -1,13 +1,14 @@
 import { hasComponent, query } from 'bitecs';
 import { defineComponent, getStore } from '../component';
 import { Dead, Health, Input, NetId, Offline, Player, Position, Score } from '../components';
-import { stepMotion } from '../motion';
+import { quantizeAxis, reckonMotion } from '../motion';
 import type { BattleWorld } from '../battle';
 
 /**
- * Bits of `SyncState.mask`: which replicated fields of an entity changed. `position` means the
- * entity is not where dead reckoning (its last published position stepped with its published
- * direction by `stepMotion`) puts it: a correction, not every move.
+ * Bits of `SyncState.changes`: what about a player changed, in the game's terms (how a protocol
+ * carries it is the network layer's business). `position` is a correction: the player is not
+ * where dead reckoning (its last published position stepped with its published direction by
+ * `reckonMotion`) puts it; walking on in the same direction is no change.
  */
 export const Changed = {
   position: 1,
@@ -26,7 +27,7 @@ export interface SyncState {
   /** Player entities any replicated field of which changed in the last tick. */
   changed: number[];
   /** Per entity id: the `Changed` bits of the last tick (valid for ids in `changed`). */
-  mask: Uint8Array;
+  changes: Uint8Array;
   /** Entities spawned since the previous sync. */
   spawned: number[];
   /** NetIds of players removed since the previous sync. */
@@ -38,7 +39,9 @@ export interface SyncState {
 }
 
 // The values last published per entity: what "changed" is measured against. x, y is the dead
-// reckoning model every client also runs: published position stepped with published direction.
+// reckoning model every client also runs: published position stepped with published direction,
+// which is the direction as clients receive it (quantized), so a direction the wire cannot carry
+// exactly shows up as position corrections instead of a silent drift.
 const Published = defineComponent('Published', {
   x: Float32Array,
   y: Float32Array,
@@ -55,7 +58,7 @@ const Published = defineComponent('Published', {
 export function createSyncState(capacity: number): SyncState {
   return {
     changed: [],
-    mask: new Uint8Array(capacity),
+    changes: new Uint8Array(capacity),
     spawned: [],
     removed: [],
     byNetId: new Map(),
@@ -112,29 +115,25 @@ export function syncSystem(world: BattleWorld): void {
     const isDead = hasComponent(world, eid, dead) ? 1 : 0;
     const isOffline = hasComponent(world, eid, offline) ? 1 : 0;
     const steered = hasComponent(world, eid, input);
-    const mx = steered ? input.mx[eid]! : 0;
-    const my = steered ? input.my[eid]! : 0;
-    let mask = 0;
+    const mx = steered ? quantizeAxis(input.mx[eid]!) : 0;
+    const my = steered ? quantizeAxis(input.my[eid]!) : 0;
+    let changes = 0;
     if (pub.dead[eid] === 255) {
-      mask = ALL_CHANGED;
+      changes = ALL_CHANGED;
     } else {
-      if (mx !== pub.mx[eid] || my !== pub.my[eid]) mask |= Changed.direction;
+      if (mx !== pub.mx[eid] || my !== pub.my[eid]) changes |= Changed.direction;
       // What clients compute for this tick: the new direction, one step, if it was alive.
-      if (pub.dead[eid] === 0) stepMotion(pub.x[eid]!, pub.y[eid]!, mx, my, maxStep, map.width, map.height, reckoned);
-      else {
-        reckoned.x = pub.x[eid]!;
-        reckoned.y = pub.y[eid]!;
-      }
-      if (pos.x[eid] !== reckoned.x || pos.y[eid] !== reckoned.y) mask |= Changed.position;
-      if (health.hp[eid] !== pub.hp[eid]) mask |= Changed.health;
-      if (isDead !== pub.dead[eid]) mask |= Changed.alive;
-      if (score.kills[eid] !== pub.kills[eid] || score.deaths[eid] !== pub.deaths[eid]) mask |= Changed.score;
-      if (isOffline !== pub.offline[eid]) mask |= Changed.presence;
+      reckonMotion(pub.x[eid]!, pub.y[eid]!, mx, my, pub.dead[eid] === 0 ? 1 : 0, maxStep, map.width, map.height, reckoned);
+      if (pos.x[eid] !== reckoned.x || pos.y[eid] !== reckoned.y) changes |= Changed.position;
+      if (health.hp[eid] !== pub.hp[eid]) changes |= Changed.health;
+      if (isDead !== pub.dead[eid]) changes |= Changed.alive;
+      if (score.kills[eid] !== pub.kills[eid] || score.deaths[eid] !== pub.deaths[eid]) changes |= Changed.score;
+      if (isOffline !== pub.offline[eid]) changes |= Changed.presence;
     }
     pub.x[eid] = pos.x[eid]!;
     pub.y[eid] = pos.y[eid]!;
-    sync.mask[eid] = mask;
-    if (mask === 0) continue;
+    sync.changes[eid] = changes;
+    if (changes === 0) continue;
     sync.changed.push(eid);
     pub.mx[eid] = mx;
     pub.my[eid] = my;

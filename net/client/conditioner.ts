@@ -1,6 +1,7 @@
 // A network conditioner: latency, jitter, loss and a bandwidth cap between a client and the
-// server, for tests and for a developer who wants to feel the game on a bad link
-// (`?lag=150&jitter=20&loss=2&bw=20000`). Browser-safe, deterministic given a seed.
+// server, for tests and for a developer who wants to feel the game on a bad link (the browser game
+// reads `?lag=150&jitter=20&loss=2&bw=20000`). Browser-safe, deterministic given a seed. This is
+// the link model; net/client/conditioned-parser.ts puts it under a Socket.IO parser.
 //
 // The model is one direction of a TCP connection (Socket.IO runs over TCP):
 // - bandwidth: the link serializes bytes at `bandwidth` bytes/s; a message waits for the ones
@@ -14,7 +15,6 @@
 // - order: TCP delivers in order, so a message never arrives before the one sent ahead of it;
 //   one retransmission holds up everything behind it (head-of-line blocking).
 import { createRng } from '../../engine';
-import type { Packet } from 'socket.io-parser';
 
 /** One-way conditions of a link. */
 export interface LinkConditions {
@@ -185,125 +185,4 @@ export function createConditioner(options: ConditionerOptions = {}): Conditioner
       head = 0;
     },
   };
-}
-
-/**
- * Reads conditions from a URL query: `?lag=150&jitter=20&loss=2&bw=20000`. `lag` is the round
- * trip in ms (what a developer reads as "ping"), split evenly: each direction gets latency lag/2.
- * `jitter` (ms, ±, per direction), `loss` (percent, per direction) and `bw` (bytes/s per
- * direction, 0 = unlimited) apply to each direction as given. Returns the conditions of ONE
- * direction (use them for both conditioners), or undefined when no parameter is present.
- * @throws on a value that is not a number in range, naming the parameter.
- */
-export function parseConditions(search: string): LinkConditions | undefined {
-  const params = new URLSearchParams(search);
-  if (!['lag', 'jitter', 'loss', 'bw'].some((name) => params.has(name))) return undefined;
-  const read = (name: string, max: number, unit: string): number => {
-    const raw = params.get(name);
-    if (raw === null) return 0;
-    const value = raw.trim() === '' ? Number.NaN : Number(raw);
-    if (!(Number.isFinite(value) && value >= 0 && value <= max)) {
-      throw new Error(`Skirmish conditioner: ?${name}= must be ${unit} in 0..${max}, got ${JSON.stringify(raw.slice(0, 32))}`);
-    }
-    return value;
-  };
-  const conditions = {
-    latency: read('lag', 60_000, 'a round trip in ms') / 2,
-    jitter: read('jitter', 30_000, 'ms'),
-    loss: read('loss', 100, 'a percentage'),
-    bandwidth: read('bw', 1e12, 'bytes per second'),
-  };
-  checkConditions(conditions);
-  return conditions;
-}
-
-/** A Socket.IO parser module: what `new Server(http, { parser })` and `io(url, { parser })` take. */
-export interface ParserModule {
-  protocol: number;
-  Encoder: new () => { encode(packet: Packet): unknown[] };
-  Decoder: new () => ParserDecoder;
-}
-
-/** The part of a parser's Decoder that Socket.IO uses. */
-export interface ParserDecoder {
-  add(obj: unknown): void;
-  destroy(): void;
-  on(event: 'decoded', listener: (packet: Packet) => void): unknown;
-  off(event: 'decoded', listener?: (packet: Packet) => void): unknown;
-  removeListener(event: 'decoded', listener?: (packet: Packet) => void): unknown;
-}
-
-/** Options of `conditionParser`. */
-export interface ConditionedParserOptions extends ConditionerOptions {
-  /** Packets that may be lost instead of retransmitted, e.g. volatile state. Default none. */
-  droppable?: (packet: Packet) => boolean;
-}
-
-/**
- * Wraps a parser so that each decoder (one per connection) delays the packets it decodes
- * through its own conditioner: the receiving direction of a link, with no change to the code
- * that emits. Malformed input still throws at once, so Socket.IO still closes the connection;
- * `destroy()` (the connection closed) cancels the packets still in flight.
- * @throws if a condition is out of range.
- */
-export function conditionParser(parser: ParserModule, options: ConditionedParserOptions): ParserModule {
-  const { droppable, ...linkOptions } = options;
-  createConditioner(linkOptions).close(); // validates the conditions now rather than at the first packet
-  class ConditionedDecoder implements ParserDecoder {
-    private readonly inner = new parser.Decoder();
-    private readonly listeners = new Set<(packet: Packet) => void>();
-    private link: Conditioner | undefined;
-    private bytes = 0;
-
-    constructor() {
-      this.inner.on('decoded', (packet) => {
-        const bytes = this.bytes;
-        this.bytes = 0;
-        this.link ??= createConditioner(linkOptions);
-        this.link.schedule(bytes, () => {
-          // Copy, in case a listener removes itself while we iterate.
-          for (const listener of [...this.listeners]) listener(packet);
-        }, droppable?.(packet) ?? false);
-      });
-    }
-
-    on(_event: 'decoded', listener: (packet: Packet) => void): this {
-      this.listeners.add(listener);
-      return this;
-    }
-
-    off(_event: 'decoded', listener?: (packet: Packet) => void): this {
-      if (listener) this.listeners.delete(listener);
-      else this.listeners.clear();
-      return this;
-    }
-
-    removeListener(event: 'decoded', listener?: (packet: Packet) => void): this {
-      return this.off(event, listener);
-    }
-
-    add(obj: unknown): void {
-      // A packet's size is the sum of its messages (a default-format packet has several).
-      this.bytes += typeof obj === 'string' ? obj.length : byteLength(obj);
-      try {
-        this.inner.add(obj);
-      } catch (error) {
-        this.bytes = 0;
-        throw error;
-      }
-    }
-
-    destroy(): void {
-      this.link?.close();
-      this.link = undefined;
-      this.bytes = 0;
-      this.inner.destroy();
-    }
-  }
-  return { protocol: parser.protocol, Encoder: parser.Encoder, Decoder: ConditionedDecoder };
-}
-
-function byteLength(obj: unknown): number {
-  if (obj instanceof ArrayBuffer || ArrayBuffer.isView(obj)) return obj.byteLength;
-  return 0;
 }

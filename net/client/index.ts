@@ -2,9 +2,12 @@
 // interpolation and the network conditioner. Browser-safe: no Node built-ins, no server code.
 
 export { createClient } from './client';
-export type { GameClient, ClientOptions, ClientEvents, ConnectionStatus } from './client';
+export type { GameClient, ClientOptions, ClientEvents } from './client';
+export type { ConnectionStatus, ClientSocket } from './connection';
 
-export { createMirrorWorld, applyState, positionAt, entityOf, clearMirror, removeMirrored, HISTORY_TICKS } from './mirror';
+export {
+  createMirrorWorld, applyState, mirrorPositionAt, latestPosition, entityOf, clearMirror, removeMirrored, HISTORY_TICKS,
+} from './mirror';
 export type { MirrorWorld, MirrorContext, MirrorSim, AppliedChanges } from './mirror';
 
 export { createClockSync } from './clock';
@@ -13,5 +16,7 @@ export { createSmoother } from './smoothing';
 export type { Smoother } from './smoothing';
 export { createDelayEstimator } from './delay';
 export type { DelayEstimator } from './delay';
-export { createConditioner, parseConditions, conditionParser } from './conditioner';
-export type { Conditioner, ConditionerOptions, LinkConditions } from './conditioner';
+export { createConditioner } from './conditioner';
+export type { Conditioner, ConditionerOptions, ConditionerScheduler, ConditionerStats, LinkConditions } from './conditioner';
+export { conditionParser } from './conditioned-parser';
+export type { ConditionedParserOptions, ParserModule, ParserDecoder } from './conditioned-parser';

@@ -1,12 +1,12 @@
 // The client's copy of the world. It runs the same dead reckoning as the server's sync system
-// (engine's stepMotion), so positions between messages are computed, not sent, and are
+// (the engine's reckonMotion), so positions between messages are computed, not sent, and are
 // bit-identical to the server's. A short per-tick history lets the renderer interpolate.
 import {
-  addComponent, addEntity, createWorld, getStore, hasComponent, removeComponent, removeEntity, resetStore, stepMotion,
+  addComponent, addEntity, createWorld, getStore, hasComponent, reckonMotion, removeComponent, removeEntity, resetStore,
   Dead, Health, LastAttack, LocalPlayer, NetId, Offline, Player, Position, Score,
   type BattleRules, type EngineWorld,
 } from '../../engine';
-import { Field, type StateMessage, type StreamPosition } from '../wire';
+import type { StateMessage, StreamPosition } from '../wire';
 
 /** Ticks of position history kept per entity (about 2 s at 30 Hz). */
 export const HISTORY_TICKS = 64;
@@ -34,14 +34,17 @@ export interface MirrorContext {
   rules: BattleRules | undefined;
   /** NetId of the player this client controls (0 before welcome). */
   localId: number;
-  /** Server tick length in ms. */
+  /** Server tick length in ms (for clocks). */
   tickMs: number;
+  /**
+   * Server tick length in seconds, computed as the server computes it (1 / tickRate): the walking
+   * step is speed × this, and an ms-based product can differ in the last bit.
+   */
+  tickSeconds: number;
   /** Tick of the latest state applied; positions in `sim` are as of this tick. */
   lastTick: number;
   /** Where the stream of state messages stands (for decoding deltas). */
   stream: StreamPosition;
-  /** Latest known state of an entity by NetId (compatibility helper for tools and tests). */
-  readonly buffer: { latest(netId: number): { t: number; x: number; y: number } | undefined };
 }
 
 /** A client world: same components as the server's, filled from its state messages. */
@@ -57,23 +60,30 @@ export function createMirrorWorld(capacity = 4096): MirrorWorld {
     alive: new Uint8Array(capacity), since: new Uint32Array(capacity),
     hx: new Float32Array(capacity * HISTORY_TICKS), hy: new Float32Array(capacity * HISTORY_TICKS),
   };
-  const entities = new Map<number, number>();
   const context: MirrorContext = {
-    entities, sim, rules: undefined, localId: 0, tickMs: 1000 / 30, lastTick: 0, stream: { tick: 0, ack: 0 },
-    buffer: {
-      latest(netId) {
-        const eid = entities.get(netId);
-        return eid === undefined ? undefined : { t: world.lastTick * world.tickMs, x: sim.x[eid]!, y: sim.y[eid]! };
-      },
-    },
+    entities: new Map(), sim, rules: undefined, localId: 0, tickMs: 1000 / 30, tickSeconds: 1 / 30, lastTick: 0, stream: { tick: 0, ack: 0 },
   };
-  const world = createWorld<MirrorContext>({ capacity }, context);
-  return world;
+  return createWorld<MirrorContext>({ capacity }, context);
 }
 
 /** The local entity of a NetId, if mirrored. */
 export function entityOf(world: MirrorWorld, netId: number): number | undefined {
   return world.entities.get(netId);
+}
+
+/**
+ * The newest exact position of the entity of `netId` (as of `tick`, the latest state applied),
+ * or undefined when it is not mirrored. What bots and tests watch; the screen draws
+ * `mirrorPositionAt` instead.
+ */
+export function latestPosition(world: MirrorWorld, netId: number): { tick: number; x: number; y: number } | undefined {
+  const eid = world.entities.get(netId);
+  return eid === undefined ? undefined : { tick: world.lastTick, x: world.sim.x[eid]!, y: world.sim.y[eid]! };
+}
+
+/** How far a walker goes in one tick of the mirrored server, bit for bit as the server has it (rules must be known). */
+export function mirrorMaxStep(world: MirrorWorld): number {
+  return world.rules!.speed * world.tickSeconds;
 }
 
 /** What applying a message changed, for event listeners. */
@@ -96,13 +106,11 @@ function record(world: MirrorWorld, eid: number, tick: number): void {
 function advance(world: MirrorWorld, tick: number): void {
   const { sim, rules } = world;
   if (rules === undefined) return;
-  const maxStep = (rules.speed * world.tickMs) / 1000;
+  const maxStep = mirrorMaxStep(world);
   for (const eid of world.entities.values()) {
-    if (sim.alive[eid] === 1) {
-      stepMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, maxStep, rules.map.width, rules.map.height, step);
-      sim.x[eid] = step.x;
-      sim.y[eid] = step.y;
-    }
+    reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, sim.alive[eid] === 1 ? 1 : 0, maxStep, rules.map.width, rules.map.height, step);
+    sim.x[eid] = step.x;
+    sim.y[eid] = step.y;
     record(world, eid, tick);
   }
 }
@@ -137,7 +145,7 @@ export function applyState(world: MirrorWorld, message: StateMessage): AppliedCh
     const from = Math.max(world.lastTick + 1, t - HISTORY_TICKS);
     for (let tick = from; tick < t; tick++) advance(world, tick);
     for (const r of message.entities) {
-      if (r.mask & Field.enter || !(r.mask & Field.direction)) continue;
+      if (r.enter || r.mx === undefined) continue;
       const eid = world.entities.get(r.id);
       if (eid === undefined) continue;
       sim.mx[eid] = r.mx!;
@@ -152,7 +160,7 @@ export function applyState(world: MirrorWorld, message: StateMessage): AppliedCh
   const offline = getStore(world, Offline);
   for (const r of message.entities) {
     let eid = world.entities.get(r.id);
-    if (r.mask & Field.enter) {
+    if (r.enter) {
       if (eid !== undefined) removeMirrored(world, r.id);
       eid = createMirrored(world, r.id, t);
       sim.mx[eid] = r.mx!;
@@ -161,32 +169,32 @@ export function applyState(world: MirrorWorld, message: StateMessage): AppliedCh
       changes.entered.push(r.id);
     }
     if (eid === undefined) continue; // a record for something out of view: nothing to update
-    if (r.mask & Field.position) {
-      sim.x[eid] = r.x!;
+    if (r.x !== undefined) {
+      sim.x[eid] = r.x;
       sim.y[eid] = r.y!;
-      if (r.mask & Field.enter) {
+      if (r.enter) {
         pos.x[eid] = r.x!;
         pos.y[eid] = r.y!;
       }
       record(world, eid, t);
     }
-    if (r.mask & Field.health) health.hp[eid] = r.hp!;
-    if (r.mask & Field.score) {
-      score.kills[eid] = r.kills!;
+    if (r.hp !== undefined) health.hp[eid] = r.hp;
+    if (r.kills !== undefined) {
+      score.kills[eid] = r.kills;
       score.deaths[eid] = r.deaths!;
     }
-    if (r.mask & Field.state) {
+    if (r.dead !== undefined) {
       const wasDead = hasComponent(world, eid, dead);
       if (r.dead && !wasDead) addComponent(world, eid, dead);
       else if (!r.dead && wasDead) {
         removeComponent(world, eid, dead);
-        if (!(r.mask & Field.enter)) changes.respawned.push(r.id);
+        if (!r.enter) changes.respawned.push(r.id);
       }
       sim.alive[eid] = r.dead ? 0 : 1;
       if (r.offline) addComponent(world, eid, offline);
       else removeComponent(world, eid, offline);
     }
-    if (r.mask & Field.attack) changes.attacked.push(r.id);
+    if (r.attacked) changes.attacked.push(r.id);
   }
   for (const id of message.removed) {
     if (world.entities.has(id)) changes.left.push(id);
@@ -211,12 +219,14 @@ export function clearMirror(world: MirrorWorld): void {
 }
 
 /**
- * Exact position of entity `eid` at `tick` (fractional ticks interpolate): from history when the
- * tick has been received, dead-reckoned ahead when it has not. The server only speaks when
- * something changes, so reckoning ahead is the normal case between messages; `maxAhead` (1 s)
- * only stops a stalled connection from sending everyone walking off forever.
+ * Position of mirrored entity `eid` at server tick `tick` — in TICKS, fractional ones interpolate
+ * (unlike the engine's `positionAt`, which takes seconds and reads the server's lag-compensation
+ * history). From the mirror's history when the tick has been received, dead-reckoned ahead when it
+ * has not: the server only speaks when something changes, so reckoning ahead is the normal case
+ * between messages; `maxAhead` ticks (1 s) only stops a stalled connection from sending everyone
+ * walking off forever.
  */
-export function positionAt(world: MirrorWorld, eid: number, tick: number, out: { x: number; y: number }, maxAhead = 30): void {
+export function mirrorPositionAt(world: MirrorWorld, eid: number, tick: number, out: { x: number; y: number }, maxAhead = 30): void {
   const lo = Math.floor(tick);
   const f = tick - lo;
   sampleTick(world, eid, lo, out, maxAhead);
@@ -238,10 +248,11 @@ function sampleTick(world: MirrorWorld, eid: number, tick: number, out: { x: num
     out.y = sim.hy[i]!;
     return;
   }
-  out.x = sim.x[eid]!;
-  out.y = sim.y[eid]!;
-  if (sim.alive[eid] !== 1 || rules === undefined) return;
-  const maxStep = (rules.speed * world.tickMs) / 1000;
-  const ahead = Math.min(tick - last, maxAhead);
-  for (let k = 0; k < ahead; k++) stepMotion(out.x, out.y, sim.mx[eid]!, sim.my[eid]!, maxStep, rules.map.width, rules.map.height, out);
+  if (rules === undefined) {
+    out.x = sim.x[eid]!;
+    out.y = sim.y[eid]!;
+    return;
+  }
+  const ahead = sim.alive[eid] === 1 ? Math.min(tick - last, maxAhead) : 0;
+  reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, ahead, mirrorMaxStep(world), rules.map.width, rules.map.height, out);
 }

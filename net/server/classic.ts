@@ -1,23 +1,69 @@
-// The classic protocol's roster: a classic client is told who is in the match when it joins, and
-// every classic client hears of players arriving and leaving. Engine clients learn the same from
-// their state messages; what classic clients hear each tick is in broadcast.ts.
+// The classic JSON protocol's side of a tick (docs/protocol.md, "Classic protocol"): hits and kills
+// as player_attacked / player_killed, and at most one player_moved per player per tick for
+// whatever moved, was hit or respawned.
+import { getStore, query, Health, Player, Position, type BattleEvent, type BattleWorld } from '../../engine';
 import { ClassicEvents, type ClassicPosition } from '../wire';
-import { CLASSIC_ROOM } from './broadcast';
-import type { GameNamespace, GameSocket, Session } from './session';
+import type { GameNamespace } from './session';
 
-/** Tells a new classic client every player, itself included, so it can draw the world and move at once. */
-export function sendRoster(socket: GameSocket, players: Iterable<Session>, positionOf: (eid: number) => ClassicPosition): void {
-  for (const player of players) {
-    socket.emit(ClassicEvents.newPlayer, { id: player.publicId, position: positionOf(player.eid) });
-  }
+/** Room of classic clients. */
+export const CLASSIC_ROOM = 'classic';
+
+/** Counters the classic adapter adds to. */
+export interface ClassicStats {
+  classicMessages: number;
 }
 
-/** Tells every classic client but the newcomer's own connection that `session` joined. */
-export function announceJoin(socket: GameSocket, session: Session, position: ClassicPosition): void {
-  socket.to(CLASSIC_ROOM).emit(ClassicEvents.newPlayer, { id: session.publicId, position });
+/** Turns a tick's results into classic events. */
+export interface ClassicAdapter {
+  /** Notes the tick's new players: classic clients got them as new_player at join, not as a move. */
+  noteSpawned(spawned: readonly number[]): void;
+  /** Emits the tick's classic events to the classic room. */
+  send(events: readonly BattleEvent[]): void;
+  /** The classic view of a player. */
+  classicPosition(eid: number): ClassicPosition;
 }
 
-/** Tells every classic client that `session` left the match. */
-export function announceLeave(nsp: GameNamespace, session: Session): void {
-  nsp.to(CLASSIC_ROOM).emit(ClassicEvents.playerLeft, { id: session.publicId });
+/** Creates the classic adapter of a match. `publicIdOf` maps an entity to its classic id. */
+export function createClassicAdapter(
+  world: BattleWorld, nsp: GameNamespace, stats: ClassicStats, publicIdOf: (eid: number) => string | undefined,
+): ClassicAdapter {
+  const pos = getStore(world, Position);
+  const health = getStore(world, Health);
+  const player = getStore(world, Player);
+  // What classic clients were last told per player.
+  const toldX = new Float32Array(world.capacity);
+  const toldY = new Float32Array(world.capacity);
+  const toldHp = new Float32Array(world.capacity);
+  const classicPosition = (eid: number): ClassicPosition => ({ x: pos.x[eid]!, y: pos.y[eid]!, hp: health.hp[eid]! });
+  const remember = (eid: number): void => {
+    toldX[eid] = pos.x[eid]!;
+    toldY[eid] = pos.y[eid]!;
+    toldHp[eid] = health.hp[eid]!;
+  };
+  return {
+    classicPosition,
+    noteSpawned(spawned) {
+      for (const eid of spawned) remember(eid);
+    },
+    send(events) {
+      const classic = nsp.to(CLASSIC_ROOM);
+      for (const event of events) {
+        if (event.type === 'hit') {
+          classic.emit(ClassicEvents.playerAttacked, { id: publicIdOf(event.victim) ?? '', hp: event.hp });
+          stats.classicMessages++;
+        } else if (event.type === 'kill') {
+          classic.emit(ClassicEvents.playerKilled, { id: publicIdOf(event.victim) ?? '' });
+          stats.classicMessages++;
+        }
+      }
+      for (const eid of query(world, [player, pos, health])) {
+        if (toldX[eid] === pos.x[eid] && toldY[eid] === pos.y[eid] && toldHp[eid] === health.hp[eid]) continue;
+        remember(eid);
+        const id = publicIdOf(eid);
+        if (id === undefined) continue;
+        classic.emit(ClassicEvents.playerMoved, { id, position: classicPosition(eid) });
+        stats.classicMessages++;
+      }
+    },
+  };
 }

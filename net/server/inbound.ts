@@ -1,7 +1,7 @@
 // The edge: every message a client sends enters here, is rate-limited and validated, and only
 // then becomes an input command for the next tick. Nothing here throws past the dispatcher.
 import { queueInput, type BattleWorld } from '../../engine';
-import { ClassicEvents, EngineEvents, ErrorCodes, type ErrorCode } from '../wire';
+import { ClassicEvents, DeltaEvents, ErrorCodes, type ErrorCode } from '../wire';
 import type { GameSocket, Session } from './session';
 import { checkAttack, checkInput, checkMove, checkTime } from './validate';
 import type { Logger } from './logger';
@@ -23,19 +23,19 @@ type Handler = {
 
 // Each handler returns undefined when the message was accepted, or why it was refused.
 const handlers = new Map<string, Handler>([
-  [EngineEvents.input, {
+  [DeltaEvents.input, {
     input: true,
     run(session, [payload], { world }) {
       const checked = checkInput(payload);
       if (!checked.ok) return checked.message;
-      const { seq, mx, my, attack, viewTime } = checked.value;
+      const { seq, mx, my, attack, viewTimeMs } = checked.value;
       // The view time is the client's claim; combat clamps it to the lag-compensation cap.
-      const seen = attack && viewTime ? viewTime / 1000 : undefined;
-      queueInput(world, session.eid, { seq, move: { x: mx, y: my }, attack, viewTime: seen });
+      const seen = attack && viewTimeMs ? viewTimeMs / 1000 : undefined;
+      queueInput(world, session.eid, { seq, move: { x: mx, y: my }, attack, viewTimeS: seen });
       return undefined;
     },
   }],
-  [EngineEvents.time, {
+  [DeltaEvents.time, {
     input: false,
     run(_session, [payload, ack], ctx) {
       const checked = checkTime(payload);

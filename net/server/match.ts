@@ -116,11 +116,11 @@ export function createMatch(options: MatchOptions): Match {
     step(world);
     lastTickAt = performance.now();
     stats.ticks++;
-    broadcaster.send(sessions.byToken.values());
+    broadcaster.build(sessions.byToken.values());
   }
 
   function flush(): void {
-    broadcaster.flush();
+    broadcaster.send();
   }
 
   return {

@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import { Server } from 'socket.io';
 import type { BattleRules, BattleWorld, System } from '../../engine';
 import { createMatch, type Match } from './match';
-import { EngineEvents, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
+import { DeltaEvents, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
 import { createStaticHandler } from './static';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type ServerMetrics } from './metrics';
@@ -200,7 +200,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       loop.stop();
       match.close();
       logger.info({ players: match.sessions.bySocketId.size, reason }, 'shutting down');
-      io.emit(EngineEvents.shutdown, { reason });
+      io.emit(DeltaEvents.shutdown, { reason });
       // Give the notice a moment to leave before the sockets close; never wait on clients.
       await new Promise((r) => setTimeout(r, 50));
       io.disconnectSockets(true);

@@ -7,9 +7,9 @@ import {
   NetId, Offline,
   type BattleRules, type BattleWorld,
 } from '../../engine';
-import { EngineEvents, PROTOCOL_VERSION, type ClassicPosition } from '../wire';
+import { DeltaEvents, PROTOCOL_VERSION, type ClassicPosition } from '../wire';
 import { CLASSIC_ROOM, ENGINE_ROOM } from './broadcast';
-import { announceJoin, announceLeave, sendRoster } from './classic';
+import { announceJoin, announceLeave, sendRoster } from './roster';
 import { attachInbound, type InboundContext } from './inbound';
 import { createGuard, type RateLimits } from './limits';
 import type { GameNamespace, GameSocket, Session, SessionKind } from './session';
@@ -86,7 +86,7 @@ export function createSessions(options: SessionsOptions): Sessions {
   }
 
   function welcome(session: Session, resumed: boolean): void {
-    session.socket!.emit(EngineEvents.welcome, {
+    session.socket!.emit(DeltaEvents.welcome, {
       protocol: PROTOCOL_VERSION, id: session.netId, sid: session.publicId, token: session.token, graceMs, resumed,
       tickRate: options.tickRate, tick: world.time.tick, rules: options.rules,
     });

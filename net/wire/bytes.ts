@@ -1,11 +1,17 @@
 // Growable byte writer and bounds-checked reader with LEB128 varints: the codec's primitives.
+// Internal to net/wire (only CodecError is public): nothing outside assembles bytes by hand.
 
 /** Thrown by decoders on malformed bytes. */
 export class CodecError extends Error {
   override name = 'CodecError';
 }
 
-/** Appends bytes to a buffer that grows as needed; `reset()` reuses it without allocating. */
+/**
+ * Appends bytes to a buffer that grows on demand; `reset()` reuses it without allocating. The
+ * fixed-size writes (u8 … varint) do not check for room, so that a whole record's writes inline
+ * into one function: call `ensure(n)` first for the n bytes about to be written (a varint takes
+ * at most 5).
+ */
 export class ByteWriter {
   buf = new Uint8Array(256);
   view = new DataView(this.buf.buffer);
@@ -16,8 +22,13 @@ export class ByteWriter {
     return this;
   }
 
+  /** Makes room for `extra` more bytes. */
   ensure(extra: number): void {
-    if (this.at + extra <= this.buf.length) return;
+    // Tiny, so every write inlines it; the rare growth stays out of line.
+    if (this.at + extra > this.buf.length) this.grow(extra);
+  }
+
+  private grow(extra: number): void {
     const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + extra));
     next.set(this.buf.subarray(0, this.at));
     this.buf = next;
@@ -25,30 +36,26 @@ export class ByteWriter {
   }
 
   u8(v: number): void {
-    this.ensure(1);
     this.buf[this.at++] = v;
   }
 
+  /** A signed byte: a Uint8Array store wraps to two's complement exactly as Int8 does. */
   i8(v: number): void {
-    this.ensure(1);
-    this.view.setInt8(this.at++, v);
+    this.buf[this.at++] = v;
   }
 
   u32(v: number): void {
-    this.ensure(4);
     this.view.setUint32(this.at, v >>> 0);
     this.at += 4;
   }
 
   f32(v: number): void {
-    this.ensure(4);
     this.view.setFloat32(this.at, v);
     this.at += 4;
   }
 
-  /** Unsigned LEB128, up to 2^32 − 1. */
+  /** Unsigned LEB128, up to 2^32 − 1: at most 5 bytes. */
   varint(v: number): void {
-    this.ensure(5);
     let n = v >>> 0;
     while (n >= 0x80) {
       this.buf[this.at++] = (n & 0x7f) | 0x80;
@@ -57,10 +64,14 @@ export class ByteWriter {
     this.buf[this.at++] = n;
   }
 
+  /** Appends `src[start, end)`, making room for it. */
   bytes(src: Uint8Array, start: number, end: number): void {
-    this.ensure(end - start);
-    this.buf.set(src.subarray(start, end), this.at);
-    this.at += end - start;
+    const n = end - start;
+    this.ensure(n);
+    // A record is a handful of bytes: a loop copies it without the view `subarray` would allocate.
+    if (n <= 32) for (let i = 0; i < n; i++) this.buf[this.at + i] = src[start + i]!;
+    else this.buf.set(src.subarray(start, end), this.at);
+    this.at += n;
   }
 
   /** A copy of what was written. */

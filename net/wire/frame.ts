@@ -1,5 +1,7 @@
 // The one-frame binary packet of net/wire/parser.ts: a compact header, the JSON of the non-binary
-// arguments, then the binary arguments' bytes, all in one engine.io message.
+// arguments, then the binary arguments' bytes, all in one engine.io message. Specified in
+// docs/protocol.md ("One-frame packets"). One format, its encoder and its decoder side by side,
+// so the file runs past 250 lines rather than split one layout across two files.
 //
 //   u8      FRAME_MAGIC | type         type: 2 EVENT or 3 ACK (the only packets that carry data)
 //   u8      flags                      1: namespace, 2: ack id, 4: event name; other bits 0

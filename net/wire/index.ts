@@ -5,12 +5,15 @@
 export * as parser from './parser';
 export { ParserError, FRAME_MAGIC } from './frame';
 
-export { ByteWriter, ByteReader, CodecError } from './bytes';
+export { CodecError } from './bytes';
 
-export { writeRecord, writeHeader, writeIds, writePairs, decodeState, encodeInput, decodeInput, Field, StateKind, INPUT_BYTES } from './codec';
-export type { StateMessage, EntityRecord, WireInput, StreamPosition } from './codec';
+export { encodeState, decodeState, StateEncoder, EncodedRecords } from './state';
+export type { StateMessage, StreamPosition } from './state';
+export type { EntityRecord, EntityState } from './record';
+export { encodeInput, decodeInput, INPUT_BYTES } from './input';
+export type { WireInput } from './input';
 
-export { PROTOCOL_VERSION, EngineEvents, ClassicEvents, ErrorCodes } from './protocol';
+export { PROTOCOL_VERSION, DeltaEvents, ClassicEvents, ErrorCodes } from './protocol';
 export type {
-  ClientToServerEvents, ServerToClientEvents, Welcome, WireEvent, ErrorPayload, ErrorCode, ClassicPosition, EngineAuth,
+  ClientToServerEvents, ServerToClientEvents, Welcome, WireEvent, ErrorPayload, ErrorCode, ClassicPosition, DeltaAuth,
 } from './protocol';

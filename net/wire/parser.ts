@@ -1,7 +1,7 @@
 // A Socket.IO parser that sends every packet as ONE engine.io message (one WebSocket frame).
 // JSON-only packets are encoded exactly as socket.io-parser encodes them, so plain clients with
 // the default parser keep working; packets with binary arguments become one binary frame
-// (see parser-frame.ts) instead of a text placeholder plus one frame per attachment.
+// (see frame.ts; docs/protocol.md specifies it) instead of a text placeholder plus one frame per attachment.
 // The decoder reads both: default-format packets (text, plus attachments) and one-frame packets;
 // binary arguments of a one-frame packet arrive as Uint8Array copies (in Node and browsers alike).
 // Browser-safe: no Node built-ins. Use it as `new Server(http, { parser })` / `io(url, { parser })`

@@ -1,10 +1,15 @@
+// The two protocols' event names and JSON payloads, and the delta protocol's version. Specified
+// in docs/protocol.md, with what bumps PROTOCOL_VERSION and how a mismatch is refused.
 import type { BattleRules } from '../../engine';
 
-/** Version of the engine protocol; a client with another version is refused at connect. */
+/**
+ * Version of the delta protocol, sent by clients at handshake (`auth: { skirmish: 2 }`); a client
+ * with another version is refused with `protocol_mismatch`. Bumped whenever a byte changes.
+ */
 export const PROTOCOL_VERSION = 2;
 
-/** Event names of the engine protocol (short: they travel with every message). */
-export const EngineEvents = {
+/** Event names of the delta protocol, our binary one (short: they travel with every message). */
+export const DeltaEvents = {
   /** server → client: binary state (full or delta). */
   state: 's',
   /** server → client: who you are and the rules, once per connection. */
@@ -17,7 +22,7 @@ export const EngineEvents = {
   shutdown: 'shutdown',
 } as const;
 
-/** Event names of the classic JSON protocol (docs/protocol.md), spoken by any plain Socket.IO client. */
+/** Event names of the classic JSON protocol, spoken by any plain Socket.IO client. */
 export const ClassicEvents = {
   newPlayer: 'new_player',
   playerMoved: 'player_moved',
@@ -39,6 +44,7 @@ export const ErrorCodes = {
   rateLimited: 'rate_limited',
   kicked: 'kicked',
 } as const;
+/** One of `ErrorCodes`. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 /** Payload of the `error` event: what was wrong with a message the client sent. */
@@ -56,7 +62,7 @@ export interface ClassicPosition {
   hp: number;
 }
 
-/** Sent once to each engine client after connect. */
+/** Sent once to each delta-protocol client after connect. */
 export interface Welcome {
   protocol: number;
   /** NetId of the player this connection controls. */
@@ -74,17 +80,21 @@ export interface Welcome {
   rules: BattleRules;
 }
 
-/** A discrete event as engine clients receive it (entity references are NetIds). */
+/**
+ * A discrete event as a delta-protocol client derives it from state messages (entity references
+ * are NetIds; a 'join' is an entity entering view, a 'leave' one leaving it).
+ */
 export type WireEvent =
-  | { type: 'join'; id: number; sid: string }
+  | { type: 'join'; id: number }
   | { type: 'leave'; id: number }
   | { type: 'attack'; id: number }
   | { type: 'hit'; attacker: number; victim: number; hp: number }
   | { type: 'kill'; attacker: number; victim: number }
   | { type: 'respawn'; id: number };
 
-/** Auth payload of an engine client's handshake (`io(url, { auth })`). */
-export interface EngineAuth {
+/** Auth payload of a delta-protocol client's handshake (`io(url, { auth })`). */
+export interface DeltaAuth {
+  /** PROTOCOL_VERSION the client speaks; its presence is what marks a delta client. */
   skirmish: number;
   /** Token from an earlier welcome, to resume that player. */
   token?: string;

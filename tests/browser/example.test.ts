@@ -88,7 +88,7 @@ function expectColor(pixels: Pixels, at: Point, hex: number, what: string): void
 }
 
 /** The server's entity of the player a connection with Socket.IO id `sid` controls. */
-const eidOf = (server: GameServer, sid: string): number => [...server.match.players.values()].find((s) => s.publicId === sid)!.eid;
+const eidOf = (server: GameServer, sid: string): number => [...server.match.sessions.byToken.values()].find((s) => s.publicId === sid)!.eid;
 
 function place(server: GameServer, sid: string, x: number, y: number): void {
   const eid = eidOf(server, sid);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
 import { startGameServer } from '../../game';
-import { createClient, createLogger, type GameClient, type GameServer } from '../../net';
+import { createClient, createLogger, latestPosition, type GameClient, type GameServer } from '../../net';
 import { getStore, Health, Position } from '../../engine';
 import { defaultStyle as S } from '../../render';
 import { sleep, waitFor, within } from '../helpers';
@@ -90,7 +90,8 @@ browserSuite<Ctx>('game in the browser', (test) => {
     place(ctx.server, sb.sid, 70, 50);
     await a.waitForFunction((id) => {
       const { client } = (window as any).skirmish;
-      const p = client.world.buffer.latest(id);
+      const eid = client.world.entities.get(id);
+      const p = eid === undefined ? undefined : { x: client.world.sim.x[eid] };
       return client.world.entities.size === 2 && p && Math.abs(p.x - 70) < 0.1;
     }, sb.id, { timeout: 5000 });
     await sleep(300); // past the interpolation delay
@@ -113,20 +114,20 @@ browserSuite<Ctx>('game in the browser', (test) => {
     const watcher = createClient({ url: ctx.server.url });
     ctx.clients.push(watcher);
     await waitFor(() => {
-      const p = watcher.world.buffer.latest(me.id);
+      const p = latestPosition(watcher.world, me.id);
       return p && Math.abs(p.x - 20) < 0.1 && Math.abs(p.y - 20) < 0.1;
     }, 5000, 'watcher to see the page player at 20,20');
     await page.keyboard.down('ArrowRight');
     await sleep(500);
     await page.keyboard.up('ArrowRight');
-    await waitFor(() => watcher.world.buffer.latest(me.id)!.x > 26, 3000, 'moved right');
-    const x = watcher.world.buffer.latest(me.id)!.x;
+    await waitFor(() => latestPosition(watcher.world, me.id)!.x > 26, 3000, 'moved right');
+    const x = latestPosition(watcher.world, me.id)!.x;
     await sleep(200);
-    assert.ok(Math.abs(watcher.world.buffer.latest(me.id)!.x - x) < 1.5, 'stops when the key is released');
+    assert.ok(Math.abs(latestPosition(watcher.world, me.id)!.x - x) < 1.5, 'stops when the key is released');
     await page.keyboard.down('KeyS');
     await sleep(400);
     await page.keyboard.up('KeyS');
-    await waitFor(() => watcher.world.buffer.latest(me.id)!.y > 25, 3000, 'moved down with S');
+    await waitFor(() => latestPosition(watcher.world, me.id)!.y > 25, 3000, 'moved down with S');
     // The page draws itself where the server says it is.
     await sleep(300);
     const drawn = await self(page);

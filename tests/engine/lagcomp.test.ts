@@ -51,14 +51,6 @@ LagComp('a target that ran out of range after the attacker saw it is hit, within
   assert.is(hp(world, b), 90);
 });
 
-LagComp('the deprecated name viewTime still rewinds, as long as callers use it', ({ world }) => {
-  const { a, b } = chase(world);
-  until(world, 9);
-  queueInput(world, a, { attack: true, viewTime: 4 * dt });
-  step(world);
-  assert.is(hp(world, b), 90);
-});
-
 LagComp('a rewind beyond maxRewind is clamped to it', ({ world }) => {
   const { a, b } = chase(world);
   until(world, 19);

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   createBattleWorld, spawnPlayer, queueInput, inputSystem, movementSystem, getStore, Position, Dead,
-  addComponent, type BattleWorld,
+  addComponent, axisLevel, axisOfLevel, createRng, quantizeAxis, reckonMotion, stepMotion, type BattleWorld,
 } from '../../engine';
 import { rules } from '../rules';
 
@@ -78,6 +78,36 @@ Movement('dead players do not move', ({ world }) => {
   queueInput(world, eid, { move: { x: 1, y: 0 } });
   tick(world);
   assert.is(getStore(world, Position).x[eid], 50);
+});
+
+Movement('dead reckoning: reckonMotion over n ticks is the movement system over n ticks, bit for bit', ({ world }) => {
+  const rng = createRng(11);
+  const pos = getStore(world, Position);
+  for (let i = 0; i < 50; i++) {
+    const eid = spawnPlayer(world, { at: { x: rng.range(0, 100), y: rng.range(0, 100) } });
+    const [x0, y0] = [pos.x[eid]!, pos.y[eid]!];
+    const mx = quantizeAxis(rng.range(-1, 1));
+    const my = quantizeAxis(rng.range(-1, 1));
+    queueInput(world, eid, { move: { x: mx, y: my } });
+    const ticks = rng.int(60);
+    for (let t = 0; t < ticks; t++) tick(world);
+    const out = reckonMotion(x0, y0, mx, my, ticks, rules.speed * dt, 100, 100, { x: 0, y: 0 });
+    assert.equal([out.x, out.y], [pos.x[eid], pos.y[eid]], `walker ${i}, ${ticks} ticks`);
+  }
+  const one = stepMotion(3, 4, 1, 0, 2.5, 100, 100, { x: 0, y: 0 });
+  assert.equal(reckonMotion(3, 4, 1, 0, 1, 2.5, 100, 100, { x: 0, y: 0 }), one);
+  assert.equal(reckonMotion(3, 4, 1, 0, 0, 2.5, 100, 100, { x: 0, y: 0 }), { x: 3, y: 4 }, 'zero ticks: where it was');
+});
+
+Movement('a direction axis is quantized to 255 levels once, and the rounding is stable', () => {
+  for (let level = -127; level <= 127; level++) {
+    const v = axisOfLevel(level);
+    assert.is(axisLevel(v), level);
+    assert.is(quantizeAxis(v), v, `level ${level} is a fixed point`);
+  }
+  assert.is(axisLevel(5), 127, 'clamped');
+  assert.is(axisLevel(-1.5), -127, 'clamped');
+  assert.is(quantizeAxis(0.5), axisOfLevel(64));
 });
 
 Movement.run();

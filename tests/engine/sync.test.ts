@@ -34,10 +34,10 @@ Sync('a new player is in changed in its first tick, with the alive bit', ({ worl
   const a = spawnPlayer(world, { at: { x: 10, y: 10 } });
   step(world);
   assert.equal(world.sync.changed, [a]);
-  const mask = world.sync.mask[a]!;
-  assert.ok(mask & Changed.alive, `mask ${mask}`);
-  assert.ok(mask & Changed.position, `mask ${mask}`);
-  assert.ok(mask & Changed.health, `mask ${mask}`);
+  const changes = world.sync.changes[a]!;
+  assert.ok(changes & Changed.alive, `changes ${changes}`);
+  assert.ok(changes & Changed.position, `changes ${changes}`);
+  assert.ok(changes & Changed.health, `changes ${changes}`);
 });
 
 Sync('nothing changed: changed is empty', ({ world }) => {
@@ -46,7 +46,7 @@ Sync('nothing changed: changed is empty', ({ world }) => {
   step(world);
   step(world);
   assert.equal(world.sync.changed, []);
-  assert.is(world.sync.mask[a], 0);
+  assert.is(world.sync.changes[a], 0);
 });
 
 Sync('changed lists only the entities that changed, with the right bits', ({ world }) => {
@@ -63,11 +63,11 @@ Sync('changed lists only the entities that changed, with the right bits', ({ wor
   getStore(world, Score).deaths[d] = 1;
   step(world);
   assert.equal(sorted(world.sync.changed), [a, b, c, d]);
-  assert.is(world.sync.mask[a], Changed.position);
-  assert.is(world.sync.mask[b], Changed.health);
-  assert.is(world.sync.mask[c], Changed.alive);
-  assert.is(world.sync.mask[d], Changed.score);
-  assert.is(world.sync.mask[e], 0);
+  assert.is(world.sync.changes[a], Changed.position);
+  assert.is(world.sync.changes[b], Changed.health);
+  assert.is(world.sync.changes[c], Changed.alive);
+  assert.is(world.sync.changes[d], Changed.score);
+  assert.is(world.sync.changes[e], 0);
 
   step(world);
   assert.equal(world.sync.changed, [], 'published values are remembered');
@@ -82,7 +82,7 @@ Sync('several fields of one entity: the bits combine', ({ world }) => {
   getStore(world, Score).kills[a] = 2;
   step(world);
   assert.equal(world.sync.changed, [a]);
-  assert.is(world.sync.mask[a], Changed.position | Changed.health | Changed.alive | Changed.score);
+  assert.is(world.sync.changes[a], Changed.position | Changed.health | Changed.alive | Changed.score);
 });
 
 Sync('coming back to life sets the alive bit again', ({ world }) => {
@@ -93,7 +93,7 @@ Sync('coming back to life sets the alive bit again', ({ world }) => {
   removeComponent(world, a, dead);
   step(world);
   assert.equal(world.sync.changed, [a]);
-  assert.is(world.sync.mask[a], Changed.alive);
+  assert.is(world.sync.changes[a], Changed.alive);
 });
 
 Sync('a change and its reversal within one tick is no change', ({ world }) => {
@@ -149,7 +149,7 @@ Sync('a player removed and its id recycled in one tick: the old NetId removed, t
   assert.equal(world.sync.removed, [netA]);
   assert.equal(world.sync.spawned, [b]);
   assert.equal(world.sync.changed, [b], 'a spawned player is published even where its predecessor stood');
-  assert.ok(world.sync.mask[b]! & Changed.alive);
+  assert.ok(world.sync.changes[b]! & Changed.alive);
 });
 
 Sync('byNetId maps NetId to entity id, and forgets despawned players', ({ world }) => {
@@ -193,8 +193,8 @@ SyncTick('a hit marks the victim\'s health, a new direction the mover\'s directi
   queueInput(world, c, { move: { x: -1, y: 0 } });
   step(world);
   assert.equal(sorted(world.sync.changed), [b, c]);
-  assert.is(world.sync.mask[b], Changed.health);
-  assert.is(world.sync.mask[c], Changed.direction);
+  assert.is(world.sync.changes[b], Changed.health);
+  assert.is(world.sync.changes[c], Changed.direction);
   // Walking on in the same direction is what every client reckons: nothing to publish.
   step(world);
   assert.equal(world.sync.changed, []);
@@ -205,15 +205,30 @@ SyncTick('dead reckoning: walking into a wall and along it needs no correction; 
   step(world);
   queueInput(world, a, { move: { x: 1, y: 1 } });
   step(world);
-  assert.is(world.sync.mask[a], Changed.direction);
+  assert.is(world.sync.changes[a], Changed.direction);
   for (let i = 0; i < 30; i++) {
     step(world);
-    assert.is(world.sync.mask[a], 0, `tick ${i}: clamped motion is reckoned exactly`);
+    assert.is(world.sync.changes[a], 0, `tick ${i}: clamped motion is reckoned exactly`);
   }
   assert.is(getStore(world, Position).x[a], 100);
   getStore(world, Position).x[a] = 10;
   step(world);
-  assert.is(world.sync.mask[a], Changed.position);
+  assert.is(world.sync.changes[a], Changed.position);
+});
+
+SyncTick('a direction finer than the wire carries is published quantized, and corrected where it drifts', ({ world }) => {
+  const a = spawnPlayer(world, { at: { x: 50, y: 50 } });
+  step(world);
+  // 0.3 is no level of 1/127: clients walk quantizeAxis(0.3), the server 0.3.
+  queueInput(world, a, { move: { x: 0.3, y: 0 } });
+  step(world);
+  assert.ok(world.sync.changes[a]! & Changed.direction);
+  let corrections = 0;
+  for (let i = 0; i < 30; i++) {
+    step(world);
+    if (world.sync.changes[a]! & Changed.position) corrections++;
+  }
+  assert.ok(corrections > 0, 'the drift is corrected, not left to grow');
 });
 
 SyncTick('a seek move (classic protocol) is published as positions', ({ world }) => {
@@ -221,9 +236,9 @@ SyncTick('a seek move (classic protocol) is published as positions', ({ world })
   step(world);
   queueInput(world, a, { target: { x: 90, y: 10 } });
   step(world);
-  assert.ok(world.sync.mask[a]! & Changed.position);
+  assert.ok(world.sync.changes[a]! & Changed.position);
   step(world);
-  assert.is(world.sync.mask[a], Changed.position);
+  assert.is(world.sync.changes[a], Changed.position);
 });
 
 SyncTick('a kill marks the victim\'s health, alive and score, and the killer\'s score', ({ world }) => {
@@ -234,8 +249,8 @@ SyncTick('a kill marks the victim\'s health, alive and score, and the killer\'s 
   queueInput(world, a, { attack: true });
   step(world);
   assert.equal(sorted(world.sync.changed), [a, b]);
-  assert.is(world.sync.mask[a], Changed.score);
-  assert.is(world.sync.mask[b], Changed.health | Changed.alive | Changed.score);
+  assert.is(world.sync.changes[a], Changed.score);
+  assert.is(world.sync.changes[b], Changed.health | Changed.alive | Changed.score);
 });
 
 SyncTick('the battle systems end with sync', () => {

@@ -1,51 +1,41 @@
+// The wire codec through its public API only: messages round-trip (encode → decode → deep-equal),
+// the incremental encoder the server uses makes the same bytes, and malformed input is refused.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRng } from '../../engine';
+import { axisOfLevel, createRng, quantizeAxis } from '../../engine';
 import {
-  ByteWriter, CodecError, decodeInput, decodeState, encodeInput, Field, INPUT_BYTES,
-  writeHeader, writeIds, writePairs, writeRecord, type EntityRecord, type StateMessage, type StreamPosition,
+  CodecError, decodeInput, decodeState, EncodedRecords, encodeInput, encodeState, INPUT_BYTES, StateEncoder,
+  type EntityRecord, type StateMessage, type StreamPosition,
 } from '../../net';
 
 const Codec = suite('codec');
 
-const axis = (code: number) => Math.fround(code / 127);
+const axis = axisOfLevel;
+const empty = (tick: number, ack = 0): StateMessage => ({ full: false, tick, ack, entities: [], removed: [], hits: [], kills: [] });
 
-function full(r: Partial<EntityRecord> & { id: number; mask: number }): Required<EntityRecord> {
-  return { mx: axis(127), my: axis(-64), x: 12.5, y: 99.25, hp: 90, max: 100, kills: 3, deaths: 1, dead: false, offline: false, ...r };
+/** A record carrying the field groups named in `groups` (bit 0 direction … bit 4 state, bit 5 attacked). */
+function record(id: number, groups: number): EntityRecord {
+  const r: EntityRecord = { id, enter: false, attacked: (groups & 32) !== 0 };
+  if (groups & 1) Object.assign(r, { mx: axis(127), my: axis(-64) });
+  if (groups & 2) Object.assign(r, { x: Math.fround(33.3333), y: 0.25 });
+  if (groups & 4) r.hp = 87.5;
+  if (groups & 8) Object.assign(r, { kills: 3, deaths: 70_000 });
+  if (groups & 16) Object.assign(r, { dead: (id & 1) === 1, offline: (id & 2) === 2 });
+  return r;
 }
 
-function encode(message: StateMessage, prev: StreamPosition): Uint8Array {
-  const w = new ByteWriter();
-  writeHeader(w, message.full, message.tick, message.ack, prev);
-  w.varint(message.entities.length);
-  for (const e of message.entities) writeRecord(w, full(e));
-  writeIds(w, message.removed);
-  writePairs(w, message.hits);
-  writePairs(w, message.kills);
-  return w.finish();
-}
+const entering = (id: number): EntityRecord => ({
+  id, enter: true, attacked: false, mx: axis(0), my: axis(-127), x: 12.5, y: 99.25, hp: 90, max: 100, kills: 3, deaths: 1, dead: false, offline: true,
+});
 
-/** What the decoder gives back for a record: exactly the fields its mask names. */
-function expected(e: EntityRecord): EntityRecord {
-  const f = full(e);
-  const m = e.mask & Field.enter ? 127 : e.mask;
-  const out: EntityRecord = { id: e.id, mask: m };
-  if (m & Field.direction) Object.assign(out, { mx: f.mx, my: f.my });
-  if (m & Field.position) Object.assign(out, { x: f.x, y: f.y });
-  if (m & Field.health) out.hp = f.hp;
-  if (m & Field.enter) out.max = f.max;
-  if (m & Field.score) Object.assign(out, { kills: f.kills, deaths: f.deaths });
-  if (m & Field.state) Object.assign(out, { dead: f.dead, offline: f.offline });
-  return out;
-}
-
-Codec('every field combination round-trips exactly', () => {
+Codec('every combination of fields round-trips exactly, entering records too', () => {
   const prev = { tick: 100, ack: 7 };
-  for (let mask = 0; mask < 128; mask++) {
-    const e = { id: 300 + mask, mask, x: Math.fround(33.3333), y: Math.fround(0.1), dead: (mask & 1) === 1, offline: (mask & 2) === 2 };
-    const message: StateMessage = { full: false, tick: 101, ack: 9, entities: [e], removed: [5, 70000], hits: [[1, 2]], kills: [[3, 4]] };
-    const back = decodeState(encode(message, prev), prev);
-    assert.equal(back, { ...message, entities: [expected(e)] }, `mask ${mask}`);
+  for (let groups = 0; groups < 64; groups++) {
+    const message: StateMessage = {
+      full: false, tick: 101, ack: 9, entities: [record(300 + groups, groups), entering(5000 + groups)],
+      removed: [5, 70000], hits: [[1, 2]], kills: [[3, 4], [2 ** 32 - 1, 0]],
+    };
+    assert.equal(decodeState(encodeState(message, prev), prev), message, `groups ${groups}`);
   }
 });
 
@@ -53,33 +43,96 @@ Codec('deltas are relative to whichever message came before; full messages to no
   const rng = createRng(1);
   for (let i = 0; i < 200; i++) {
     const prev = { tick: rng.int(1e6), ack: rng.int(2 ** 32) };
-    const tick = prev.tick + 1 + rng.int(100);
-    const ack = (prev.ack + rng.int(50)) >>> 0;
-    const message: StateMessage = { full: false, tick, ack, entities: [], removed: [], hits: [], kills: [] };
-    const bytes = encode(message, prev);
+    const message = empty(prev.tick + 1 + rng.int(100), (prev.ack + rng.int(50)) >>> 0);
+    const bytes = encodeState(message, prev);
     assert.equal(decodeState(bytes, prev), message);
     // The same bytes read against another baseline give another (wrong) tick: baselines matter.
-    assert.is.not(decodeState(bytes, { tick: prev.tick + 1, ack: prev.ack }).tick, tick);
-    const f: StateMessage = { ...message, full: true };
-    assert.equal(decodeState(encode(f, prev), { tick: 0, ack: 0 }), f);
+    assert.is.not(decodeState(bytes, { tick: prev.tick + 1, ack: prev.ack }).tick, message.tick);
+    const full: StateMessage = { ...message, full: true, entities: [entering(1), entering(2)] };
+    assert.equal(decodeState(encodeState(full, prev), { tick: 0, ack: 0 }), full);
   }
   // Ack sequence numbers wrap around 2^32.
   const wrap = { tick: 5, ack: 2 ** 32 - 2 };
-  const m: StateMessage = { full: false, tick: 6, ack: 3, entities: [], removed: [], hits: [], kills: [] };
-  assert.equal(decodeState(encode(m, wrap), wrap), m);
+  assert.equal(decodeState(encodeState(empty(6, 3), wrap), wrap), empty(6, 3));
 });
 
-Codec('a direction change costs 5 bytes; an idle tick 7 bytes of message', () => {
+Codec('a direction change costs 4 bytes; an idle tick is a 7-byte message', () => {
   const prev = { tick: 1, ack: 0 };
-  const idle = encode({ full: false, tick: 2, ack: 0, entities: [], removed: [], hits: [], kills: [] }, prev);
-  const turn = encode({ full: false, tick: 2, ack: 0, entities: [{ id: 12, mask: Field.direction }], removed: [], hits: [], kills: [] }, prev);
+  const idle = encodeState(empty(2), prev);
+  const turn = encodeState({ ...empty(2), entities: [{ id: 12, enter: false, attacked: false, mx: 1, my: 0 }] }, prev);
   assert.is(idle.byteLength, 7);
   assert.is(turn.byteLength - idle.byteLength, 4);
 });
 
-Codec('malformed state bytes are rejected with CodecError', () => {
+Codec('direction axes cross as the engine quantizes them', () => {
+  const rng = createRng(3);
+  const prev = { tick: 0, ack: 0 };
+  for (let i = 0; i < 2000; i++) {
+    const mx = i < 2 ? [-1, 1][i]! : rng.range(-1.5, 1.5);
+    const my = rng.range(-1, 1);
+    const back = decodeState(encodeState({ ...empty(1), entities: [{ id: 1, enter: false, attacked: false, mx, my }] }, prev), prev);
+    assert.is(back.entities[0]!.mx, quantizeAxis(mx), `mx ${mx}`);
+    assert.is(back.entities[0]!.my, quantizeAxis(my), `my ${my}`);
+    const input = decodeInput(encodeInput({ seq: i, mx, my, attack: false }));
+    assert.is(input.mx, quantizeAxis(mx));
+    assert.is(input.my, quantizeAxis(my));
+  }
+});
+
+Codec('the incremental encoder, copying records encoded once, makes the very bytes encodeState makes', () => {
+  const rng = createRng(2);
+  const records = new EncodedRecords();
+  const encoder = new StateEncoder();
+  for (const count of [0, 1, 127, 128, 300, 20_000]) {
+    records.reset();
+    const pool = Array.from({ length: 50 }, (_, i) => (i % 7 === 0 ? entering(i + 1) : record(i + 1, rng.int(64))));
+    const handles = pool.map((r) => records.add(r));
+    const picked = Array.from({ length: count }, () => rng.int(pool.length));
+    const prev: StreamPosition = { tick: 41, ack: 2 };
+    const message: StateMessage = { full: false, tick: 42, ack: 3, entities: picked.map((i) => pool[i]!), removed: [9], hits: [[1, 2]], kills: [] };
+    encoder.begin(false, 42, 3, prev);
+    for (const i of picked) encoder.copy(records, handles[i]!);
+    assert.is(encoder.records, count);
+    const bytes = encoder.finish([9], [[1, 2]], []);
+    assert.equal([...bytes], [...encodeState(message, prev)], `${count} records`);
+    assert.equal(decodeState(bytes, prev), message, `${count} records decode`);
+  }
+});
+
+Codec('records the wire cannot carry are refused when encoding, and leave no trace', () => {
+  const bad: EntityRecord[] = [
+    { id: 1, enter: false, attacked: false, mx: 1 },
+    { id: 1, enter: false, attacked: false, y: 1 },
+    { id: 1, enter: false, attacked: false, kills: 1 },
+    { id: 1, enter: false, attacked: false, offline: true },
+    { id: 1, enter: false, attacked: false, hp: 5, max: 100 },
+    { ...entering(1), max: undefined },
+    { ...entering(1), attacked: true },
+    { id: 1, enter: true, attacked: false },
+  ];
+  const records = new EncodedRecords();
+  const good = records.add(record(7, 63));
+  for (const r of bad) {
+    assert.throws(() => encodeState({ ...empty(2), entities: [r] }, { tick: 1, ack: 0 }), (e: unknown) => e instanceof CodecError, JSON.stringify(r));
+    assert.throws(() => records.add(r), (e: unknown) => e instanceof CodecError);
+  }
+  // The failed adds wrote nothing: the next handle's bytes are its own.
+  const next = records.add(record(8, 1));
+  const encoder = new StateEncoder();
+  encoder.begin(false, 2, 0, { tick: 1, ack: 0 });
+  encoder.copy(records, good);
+  encoder.copy(records, next);
+  const back = decodeState(encoder.finish([], [], []), { tick: 1, ack: 0 });
+  assert.equal(back.entities, [record(7, 63), record(8, 1)]);
+  // A delta must move the stream on; a full message need not.
+  assert.throws(() => encodeState(empty(5), { tick: 5, ack: 0 }), (e: unknown) => e instanceof CodecError);
+  assert.not.throws(() => encodeState({ ...empty(5), full: true }, { tick: 5, ack: 0 }));
+  assert.throws(() => new StateEncoder().record(record(1, 1)), /begin/);
+});
+
+Codec('malformed state bytes are refused with CodecError', () => {
   const prev = { tick: 10, ack: 0 };
-  const good = encode({ full: false, tick: 11, ack: 1, entities: [{ id: 1, mask: 127 }], removed: [2], hits: [[1, 2]], kills: [] }, prev);
+  const good = encodeState({ full: false, tick: 11, ack: 1, entities: [entering(1)], removed: [2], hits: [[1, 2]], kills: [] }, prev);
   const bad: Uint8Array[] = [
     new Uint8Array(0),
     Uint8Array.of(9),
@@ -99,14 +152,15 @@ Codec('malformed state bytes are rejected with CodecError', () => {
   }
 });
 
-Codec('inputs round-trip, including Buffer views into a larger pool', () => {
-  const input = { seq: 4_000_000_000, mx: axis(-127), my: axis(90), attack: true, viewTime: 123_456 };
+Codec('inputs round-trip, including Buffer views into a larger pool; malformed ones are refused', () => {
+  const input = { seq: 4_000_000_000, mx: axis(-127), my: axis(90), attack: true, viewTimeMs: 123_456 };
   const bytes = encodeInput(input);
   assert.is(bytes.byteLength, INPUT_BYTES);
   assert.equal(decodeInput(bytes), input);
   const pool = Buffer.alloc(64, 0xee);
   pool.set(bytes, 20);
   assert.equal(decodeInput(pool.subarray(20, 20 + INPUT_BYTES)), input);
+  assert.equal(decodeInput(encodeInput({ seq: 1, mx: 0, my: 0, attack: false })), { seq: 1, mx: 0, my: 0, attack: false, viewTimeMs: 0 });
   for (const b of [new Uint8Array(10), new Uint8Array(12), Uint8Array.of(0, 0, 0, 1, 0x80, 0, 0, 0, 0, 0, 0), Uint8Array.of(0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 0)]) {
     assert.throws(() => decodeInput(b), (e: unknown) => e instanceof CodecError);
   }

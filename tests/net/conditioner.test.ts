@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { Encoder, PacketType, type Packet } from 'socket.io-parser';
-import { conditionParser, createConditioner, parseConditions, type ConditionerOptions, type ConditionerScheduler } from '../../net/client/conditioner';
+import { conditionParser, createConditioner, type ConditionerOptions, type ConditionerScheduler } from '../../net/client';
+import { parseConditions } from '../../game/conditions';
 import * as parser from '../../net/wire/parser';
 import { waitFor } from '../helpers';
 

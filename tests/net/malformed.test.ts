@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getStore, Health, Position, Score } from '../../engine';
-import type { ErrorPayload } from '../../net';
+import { latestPosition, type ErrorPayload } from '../../net';
 import { Harness } from './harness';
 import { sleep, waitFor } from '../helpers';
 
@@ -80,9 +80,9 @@ Malformed('an oversized message closes only that connection', async ({ h }) => {
   bad.emit('move', { x: 1, y: 2, pad: 'x'.repeat(64 * 1024) });
   assert.is(await gone, 'transport close');
   await waitFor(() => h.server.match.sessions.bySocketId.size === 1, 3000, 'bad session removed');
-  const x0 = honest.world.buffer.latest(honest.welcome!.id)!.x;
+  const x0 = latestPosition(honest.world, honest.welcome!.id)!.x;
   honest.sendInput({ mx: x0 > 50 ? -1 : 1, my: 0, attack: false });
-  await waitFor(() => Math.abs(honest.world.buffer.latest(honest.welcome!.id)!.x - x0) > 1, 3000, 'honest client still served');
+  await waitFor(() => Math.abs(latestPosition(honest.world, honest.welcome!.id)!.x - x0) > 1, 3000, 'honest client still served');
 });
 
 Malformed.run();

@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getStore, Health, Position, type BattleRules } from '../../engine';
-import type { GameClient, LinkConditions } from '../../net';
+import { latestPosition, type GameClient, type LinkConditions } from '../../net';
 import { Harness, rules as baseRules } from './harness';
 import { sleep, waitFor } from '../helpers';
 
@@ -38,7 +38,7 @@ Netcode('own movement shows on the first frame after the key press; prediction a
   await waitFor(() => me.clock.samples >= 5, 5000, 'clock settled');
   h.place(me.welcome!.sid, 50, 50);
   const eid = h.eidOf(me.welcome!.sid);
-  await waitFor(() => me.world.buffer.latest(me.welcome!.id)!.x === 50, 3000, 'placement seen');
+  await waitFor(() => latestPosition(me.world, me.welcome!.id)!.x === 50, 3000, 'placement seen');
   await sleep(300);
   me.update();
   const before = me.predicted!.x;

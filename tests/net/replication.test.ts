@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  createBattleWorld, createRng, despawnPlayer, getStore, queueInput, spawnPlayer, step,
+  axisOfLevel, createBattleWorld, createRng, despawnPlayer, getStore, quantizeAxis, queueInput, spawnPlayer, step,
   Health, Position, Score, hasComponent, Dead,
   type BattleRules, type BattleWorld,
 } from '../../engine';
@@ -39,8 +39,8 @@ function pipe(r: BattleRules = rules, viewRadius = defaultInterest.viewRadius): 
     },
     tick() {
       step(world);
-      broadcaster.send([p.session]);
-      broadcaster.flush();
+      broadcaster.build([p.session]);
+      broadcaster.send();
     },
   };
   mirror.localId = 1;
@@ -94,6 +94,22 @@ Replication('50 wanderers for 60 s: the mirror matches the server exactly every 
     assert.is(ms.kills[m], score.kills[eid]);
     assert.is(hasComponent(p.mirror, m, getStore(p.mirror, Dead)), hasComponent(p.world, eid, getStore(p.world, Dead)));
   }
+});
+
+Replication('the client steps exactly as far as the server: 30 units/s at 30 Hz, where ms-based arithmetic is an ulp off', () => {
+  // speed × (1/30) is 1, speed × (1000/30) / 1000 is 1.0000000000000002: from this position and
+  // direction one step lands on different Float32 values, and the server would never correct it.
+  const p = pipe({ ...rules, speed: 30 });
+  const a = spawnPlayer(p.world, { at: { x: 55.4052734375, y: 0.13806696236133575 } });
+  p.tick();
+  queueInput(p.world, a, { move: { x: axisOfLevel(-121), y: axisOfLevel(33) } });
+  let checked = 0;
+  for (let i = 0; i < 40; i++) {
+    p.tick();
+    // Quiet ticks send nothing: compare whenever a message (a heartbeat) has brought the mirror up to date.
+    if (p.mirror.lastTick === p.world.time.tick) checked += assertExact(p, `step ${i}`);
+  }
+  assert.ok(checked >= 4, `compared ${checked} times`);
 });
 
 Replication('seek moves, teleports, joins and leaves stay exact', () => {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { entityOf } from '../../net';
+import { entityOf, latestPosition } from '../../net';
 import { getStore, Health, Position, hasComponent, Dead } from '../../engine';
 import { Harness } from './harness';
 import { waitFor } from '../helpers';
@@ -20,9 +20,9 @@ Server('two engine clients see each other move', async ({ h }) => {
   await waitFor(() => a.world.entities.size === 2 && b.world.entities.size === 2, 3000, 'both to see two players');
   h.place(a.welcome!.sid, 20, 50);
   const aInB = entityOf(b.world, a.welcome!.id)!;
-  await waitFor(() => Math.abs(b.world.buffer.latest(a.welcome!.id)!.x - 20) < 0.01, 3000, 'b to see a at x=20');
+  await waitFor(() => Math.abs(latestPosition(b.world, a.welcome!.id)!.x - 20) < 0.01, 3000, 'b to see a at x=20');
   a.sendInput({ mx: 1, my: 0, attack: false });
-  await waitFor(() => b.world.buffer.latest(a.welcome!.id)!.x > 25, 3000, 'b to see a walk right');
+  await waitFor(() => latestPosition(b.world, a.welcome!.id)!.x > 25, 3000, 'b to see a walk right');
   assert.ok(aInB > 0);
   const serverX = getStore(h.server.match.world, Position).x[h.eidOf(a.welcome!.sid)]!;
   assert.ok(serverX > 25, `server x ${serverX}`);
@@ -78,7 +78,7 @@ Server('a polling-only client plays', async ({ h }) => {
   await waitFor(() => a.world.entities.size === 2, 3000, 'polling client sees both');
   h.place(a.welcome!.sid, 10, 10);
   a.sendInput({ mx: 0, my: 1, attack: false });
-  await waitFor(() => (b.world.buffer.latest(a.welcome!.id)?.y ?? 0) > 15, 3000, 'polling client moved');
+  await waitFor(() => (latestPosition(b.world, a.welcome!.id)?.y ?? 0) > 15, 3000, 'polling client moved');
   await waitFor(() => a.ping > 0, 3000, 'clock probe over polling');
 });
 

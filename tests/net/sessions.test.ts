@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { io as connect } from 'socket.io-client';
-import { entityOf } from '../../net';
+import { entityOf, latestPosition } from '../../net';
 import { getStore, hasComponent, Health, Offline, Position, Score } from '../../engine';
 import { Harness, next } from './harness';
 import { sleep, waitFor, within } from '../helpers';
@@ -29,7 +29,7 @@ Sessions('a dropped client comes back to its own player: same entity, position, 
   getStore(world, Health).hp[eid] = 70;
   getStore(world, Score).kills[eid] = 2;
   const aInB = await waitFor(() => entityOf(b.world, a.welcome!.id));
-  await waitFor(() => Math.abs(b.world.buffer.latest(a.welcome!.id)!.x - 33) < 0.01);
+  await waitFor(() => Math.abs(latestPosition(b.world, a.welcome!.id)!.x - 33) < 0.01);
   const firstSocket = a.socket.id!;
   cut(h, firstSocket);
   // Meanwhile the others see it as disconnected, not gone.

@@ -1,0 +1,77 @@
+// Interest management: which entities each delta client sees. A square around its own player,
+// with a hysteresis band so an entity walking along the edge does not flicker in and out; a
+// spatial grid of the players, rebuilt once per tick, finds who is inside.
+import { createSpatialGrid, getStore, NetId, Player, Position, query, queryRect, rebuild, type BattleWorld, type SpatialGrid } from '../../engine';
+
+/** Interest management settings. */
+export interface InterestOptions {
+  /** Half the side of the square a client sees, centred on its player (units). Default 100. */
+  viewRadius: number;
+  /** Entities stay visible until this much further out, so edge-walkers do not flicker. Default 0.1 (10 %). */
+  hysteresis: number;
+  /** Ticks without any change after which an empty message still goes out (liveness). Default 15. */
+  heartbeatTicks: number;
+}
+
+/** Default interest settings: on the classic 100 × 100 map everyone sees everyone. */
+export const defaultInterest: Readonly<InterestOptions> = Object.freeze({ viewRadius: 100, hysteresis: 0.1, heartbeatTicks: 15 });
+
+/** What one client's view did this tick, written by `Interest.update` into reused arrays. */
+export interface ViewChanges {
+  /** Entities still in view (the client's own player included) that have news this tick. */
+  stayed: number[];
+  /** Entities newly in view (the own player first, when it is new); now in `seen`. */
+  entered: number[];
+  /** NetIds gone from view: left the world, or beyond the hysteresis band; no longer in `seen`. */
+  removed: number[];
+}
+
+/** The interest scan of one world. */
+export interface Interest {
+  /** Indexes where the players are; once per tick, before any `update`. */
+  rebuild(): void;
+  /**
+   * Moves one client's view on a tick: `seen` (NetIds it mirrors) loses what left and gains what
+   * entered around its player `me`; `out` lists both, and what stayed and has news (nonzero in
+   * `news`, by entity: filtered here to spare a second pass over everything in view).
+   */
+  update(seen: Set<number>, me: number, byNetId: ReadonlyMap<number, number>, news: Uint8Array, out: ViewChanges): void;
+}
+
+/** Creates the interest scan of `world`. */
+export function createInterest(world: BattleWorld, options: InterestOptions): Interest {
+  const pos = getStore(world, Position);
+  const netIds = getStore(world, NetId);
+  const player = getStore(world, Player);
+  const view = options.viewRadius;
+  const keep = view * (1 + options.hysteresis);
+  const grid: SpatialGrid = createSpatialGrid(world.rules.map, Math.max(8, view / 2), world.capacity);
+  const found: number[] = [];
+  return {
+    rebuild() {
+      rebuild(grid, query(world, [player, pos]), pos.x, pos.y);
+    },
+    update(seen, me, byNetId, news, out) {
+      out.stayed.length = 0;
+      out.entered.length = 0;
+      out.removed.length = 0;
+      const cx = pos.x[me]!;
+      const cy = pos.y[me]!;
+      for (const id of seen) {
+        const eid = byNetId.get(id);
+        if (eid === undefined || (eid !== me && (Math.abs(pos.x[eid]! - cx) > keep || Math.abs(pos.y[eid]! - cy) > keep))) {
+          seen.delete(id);
+          out.removed.push(id);
+        } else if (news[eid] !== 0) out.stayed.push(eid);
+      }
+      // Entering: inside the view square and not yet seen, always including oneself.
+      if (!seen.has(netIds.id[me]!)) out.entered.push(me);
+      const n = queryRect(grid, cx - view, cy - view, cx + view, cy + view, found);
+      for (let i = 0; i < n; i++) {
+        const eid = found[i]!;
+        if (eid !== me && !seen.has(netIds.id[eid]!)) out.entered.push(eid);
+      }
+      for (const eid of out.entered) seen.add(netIds.id[eid]!);
+    },
+  };
+}

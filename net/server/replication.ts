@@ -1,0 +1,123 @@
+// Delta replication: after each tick, every delta-protocol client gets one state message with what
+// changed among the entities it sees (net/server/interest.ts), relative to the previous message on
+// its connection. Each entity's record is encoded once per tick and its bytes copied into every
+// message that needs them; the per-client pass allocates nothing but the message itself.
+import { getStore, Input, NetId, type BattleEvent, type BattleWorld } from '../../engine';
+import { EncodedRecords, StateEncoder } from '../wire';
+import { createInterest, type InterestOptions, type ViewChanges } from './interest';
+import type { Outbox } from './outbox';
+import { createRecordReader } from './records';
+import type { Session } from './session';
+
+/** Counters replication adds to. */
+export interface ReplicationStats {
+  stateBytes: number;
+  stateMessages: number;
+}
+
+/** Builds the state messages of a tick. */
+export interface Replicator {
+  /** Builds the message of each delta session (connected ones) for the tick just run, into `outbox`. */
+  build(sessions: readonly Session[], events: readonly BattleEvent[], outbox: Outbox): void;
+}
+
+const NONE: readonly number[] = [];
+
+/** Creates the replicator of `world`. */
+export function createReplicator(world: BattleWorld, stats: ReplicationStats, options: InterestOptions): Replicator {
+  const input = getStore(world, Input);
+  const netIds = getStore(world, NetId);
+  const interest = createInterest(world, options);
+  const read = createRecordReader(world);
+  const records = new EncodedRecords();
+  const encoder = new StateEncoder();
+  // Handles into `records` of this tick's change and enter records, encoded when first needed.
+  const changeRecord = new Map<number, number>();
+  const enterRecord = new Map<number, number>();
+  // Per entity, this tick: its `Changed` bits, whether it attacked, and whether either is set
+  // (news: it needs a record); `dirty` lists the entities with news.
+  const changes = new Uint8Array(world.capacity);
+  const attacked = new Uint8Array(world.capacity);
+  const news = new Uint8Array(world.capacity);
+  const dirty: number[] = [];
+  const hits: [number, number][] = [];
+  const kills: [number, number][] = [];
+  // Scratch reused by every session every tick.
+  const view: ViewChanges = { stayed: [], entered: [], removed: [] };
+  const myHits: [number, number][] = [];
+  const myKills: [number, number][] = [];
+  const visible = (out: [number, number][], pairs: readonly [number, number][], seen: Set<number>): void => {
+    out.length = 0;
+    for (const pair of pairs) if (seen.has(pair[0]) || seen.has(pair[1])) out.push(pair);
+  };
+
+  function buildFor(session: Session, outbox: Outbox): void {
+    const rep = session.replication;
+    const me = session.eid;
+    const full = session.needsFull;
+    const tick = world.time.tick;
+    // Nothing new since the last message (no tick ran): nothing to say.
+    if (!full && tick <= rep.sent.tick) return;
+    if (full) rep.seen.clear();
+    const ack = input.seq[me]!;
+    encoder.begin(full, tick, ack, rep.sent);
+    interest.update(rep.seen, me, world.sync.byNetId, news, view);
+    for (const eid of view.stayed) {
+      let handle = changeRecord.get(eid);
+      if (handle === undefined) changeRecord.set(eid, (handle = records.addEntity(read(eid), changes[eid]!, false, attacked[eid] === 1)));
+      encoder.copy(records, handle);
+    }
+    for (const eid of view.entered) {
+      let handle = enterRecord.get(eid);
+      if (handle === undefined) enterRecord.set(eid, (handle = records.addEntity(read(eid), 0, true, false)));
+      encoder.copy(records, handle);
+    }
+    visible(myHits, hits, rep.seen);
+    visible(myKills, kills, rep.seen);
+    const quiet = encoder.records === 0 && view.removed.length === 0 && myHits.length === 0 && myKills.length === 0 && ack === rep.sent.ack;
+    if (!full && quiet && tick - rep.sent.tick < options.heartbeatTicks) return;
+    const bytes = encoder.finish(full ? NONE : view.removed, myHits, myKills);
+    session.needsFull = false;
+    rep.sent.tick = tick;
+    rep.sent.ack = ack;
+    outbox.add(session.socket!, bytes);
+    stats.stateBytes += bytes.byteLength;
+    stats.stateMessages++;
+  }
+
+  return {
+    build(sessions, events, outbox) {
+      if (sessions.length === 0) return;
+      const { sync } = world;
+      records.reset();
+      changeRecord.clear();
+      enterRecord.clear();
+      dirty.length = 0;
+      hits.length = 0;
+      kills.length = 0;
+      for (const eid of sync.changed) {
+        changes[eid] = sync.changes[eid]!;
+        news[eid] = 1;
+        dirty.push(eid);
+      }
+      for (const e of events) {
+        if (e.type === 'attack') {
+          if (news[e.eid] === 0) dirty.push(e.eid);
+          attacked[e.eid] = 1;
+          news[e.eid] = 1;
+        } else if (e.type === 'hit') hits.push([netIds.id[e.attacker]!, netIds.id[e.victim]!]);
+        else if (e.type === 'kill') kills.push([netIds.id[e.attacker]!, netIds.id[e.victim]!]);
+      }
+      interest.rebuild();
+      try {
+        for (const s of sessions) buildFor(s, outbox);
+      } finally {
+        for (const eid of dirty) {
+          changes[eid] = 0;
+          attacked[eid] = 0;
+          news[eid] = 0;
+        }
+      }
+    },
+  };
+}
