@@ -1,9 +1,15 @@
 // Players: bodies, the local player's outline, health bars and attack rings, each kind one
 // instanced draw call whatever the number of players. Reads the world; never writes it.
-import {
-  CircleGeometry, Color, DoubleSide, Group, Mesh, MeshBasicMaterial, PlaneGeometry, RingGeometry,
-  type BufferGeometry, type Material,
-} from 'three';
+import { DoubleSide } from 'three/src/constants.js';
+import type { BufferGeometry } from 'three/src/core/BufferGeometry.js';
+import { CircleGeometry } from 'three/src/geometries/CircleGeometry.js';
+import { PlaneGeometry } from 'three/src/geometries/PlaneGeometry.js';
+import { RingGeometry } from 'three/src/geometries/RingGeometry.js';
+import type { Material } from 'three/src/materials/Material.js';
+import { MeshBasicMaterial } from 'three/src/materials/MeshBasicMaterial.js';
+import { Color } from 'three/src/math/Color.js';
+import { Group } from 'three/src/objects/Group.js';
+import { Mesh } from 'three/src/objects/Mesh.js';
 import { Dead, getStore, hasComponent, Health, LastAttack, LocalPlayer, Offline, Player, Position, query, type EngineWorld } from '../engine';
 import { createInstanceLayer } from './instances';
 import type { RenderStyle } from './style';

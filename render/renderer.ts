@@ -1,6 +1,10 @@
 // The renderer: one WebGLRenderer, scene and top-down orthographic camera drawing a world's map
 // and players every frame. See view.ts for the coordinate convention (x right, y down).
-import { Color, OrthographicCamera, Scene, WebGLRenderer, type WebGLInfo } from 'three';
+import { OrthographicCamera } from 'three/src/cameras/OrthographicCamera.js';
+import { Color } from 'three/src/math/Color.js';
+import type { WebGLInfo } from 'three/src/renderers/webgl/WebGLInfo.js';
+import { WebGLRenderer } from 'three/src/renderers/WebGLRenderer.js';
+import { Scene } from 'three/src/scenes/Scene.js';
 import type { EngineWorld } from '../engine';
 import { ARENA_LAYERS, createArena } from './arena';
 import { createPlayers } from './players';
