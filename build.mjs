@@ -180,7 +180,7 @@ function upToDate() {
   return statSync(manifest).mtimeMs >= inputs;
 }
 
-const hashOf = (bytes) => createHash('sha256').update(bytes).digest('base64url').slice(0, 10);
+const hashOf = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 12);
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
 
 function brotli(bytes) {
