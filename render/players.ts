@@ -21,6 +21,8 @@ export interface PlayersOptions {
   attackRange: number;
   /** How long (ms) a ring stays after `LastAttack.at`. */
   attackFlashMs: number;
+  /** How long (ms) a hit player's body flashes after `flash`. */
+  hitFlashMs: number;
   /** Instances allocated up front per layer; layers grow beyond it as needed. */
   capacity: number;
   /** First draw order to use; players take the next six. */
@@ -32,6 +34,8 @@ export interface Players {
   readonly object: Group;
   /** Rebuilds every instance from the world; `now` is the client clock in ms (compared with `LastAttack.at`). */
   update(now: number): void;
+  /** Flashes `eid`'s body from `at` (same clock as `update`) for `hitFlashMs`: it was just hit. */
+  flash(eid: number, at: number): void;
   /** Where the LocalPlayer entity was at the last update, or null when there is none. */
   readonly local: { readonly x: number; readonly y: number } | null;
   /** Players drawn at the last update (alive and dead). */
@@ -47,7 +51,7 @@ const BAR_INSET = 0.1;
 
 /** Builds the player layers under one group; nothing is drawn until the first `update`. */
 export function createPlayers(world: EngineWorld, options: PlayersOptions): Players {
-  const { style, attackRange, attackFlashMs, capacity } = options;
+  const { style, attackRange, attackFlashMs, hitFlashMs, capacity } = options;
   const r = style.radius;
   const object = new Group();
   object.name = 'players';
@@ -86,6 +90,10 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
   const localColor = new Color(style.localPlayer);
   const offlineColor = new Color(style.offline);
   const fillColor = new Color();
+  const hitColor = new Color(style.hitFlash);
+  const flashColor = new Color();
+  // Entity → when it was hit; a handful at a time, forgotten once their flash is over.
+  const hitAt = new Map<number, number>();
   const local = { x: 0, y: 0 };
   let hasLocal = false;
   let count = 0;
@@ -121,7 +129,14 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
           continue;
         }
         // A dropped player waiting for its client to come back is drawn greyed out, not removed.
-        bodies.push(x, y, 1, 1, isLocal ? localColor : hasComponent(world, eid, offlineStore) ? offlineColor : playerColor);
+        let body = isLocal ? localColor : hasComponent(world, eid, offlineStore) ? offlineColor : playerColor;
+        const hit = hitAt.get(eid);
+        if (hit !== undefined) {
+          const since = now - hit;
+          if (since >= 0 && since < hitFlashMs) body = flashColor.copy(body).lerp(hitColor, 1 - since / hitFlashMs);
+          else if (since >= hitFlashMs) hitAt.delete(eid);
+        }
+        bodies.push(x, y, 1, 1, body);
         const max = health.max[eid]!;
         const fraction = max > 0 ? Math.min(1, Math.max(0, health.hp[eid]! / max)) : 0;
         const barY = y - r - BAR_GAP - style.barHeight / 2;
@@ -137,6 +152,9 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
       outline.visible = hasLocal;
       if (hasLocal) outline.position.set(local.x, local.y, 0);
       count = entities.length;
+    },
+    flash(eid, at) {
+      hitAt.set(eid, at);
     },
     get local() {
       return hasLocal ? local : null;

@@ -9,6 +9,7 @@ import type { EngineWorld } from '../engine';
 import { ARENA_LAYERS, createArena } from './arena';
 import { createPlayers } from './players';
 import { defaultStyle, type RenderStyle } from './style';
+import { createCameraFollow } from './camera';
 import { applyView, followTarget, frameMap, mapToScreen, type MapSize, type View } from './view';
 
 /** Options of `createRenderer`. */
@@ -24,8 +25,20 @@ export interface RendererOptions {
   attackRange?: number;
   /** How long an attack ring stays, in ms. Default 200. */
   attackFlashMs?: number;
-  /** Centre the camera on the LocalPlayer entity instead of framing the whole map. Default false. */
+  /** How long a hit body flashes (see `Renderer.flash`), in ms. Default 150. */
+  hitFlashMs?: number;
+  /** Centre the camera on a point (`target`) instead of framing the whole map. Default false. */
   follow?: boolean;
+  /**
+   * With `follow`, the point to centre on each frame (e.g. the own predicted position, or a killer);
+   * null or undefined keeps the camera where it is. Default: where the LocalPlayer entity is drawn.
+   */
+  target?: () => { x: number; y: number } | null | undefined;
+  /**
+   * With `follow`, the camera's smoothing half-life in ms (by elapsed time, so frame-rate
+   * independent); 0 follows rigidly. A target jumping further than `viewSize` is cut to. Default 0.
+   */
+  followHalfLifeMs?: number;
   /** With `follow`, the units visible across the canvas's shorter side. Default 50. */
   viewSize?: number;
   /** Units of background shown around the map's edges. Default 3. */
@@ -53,6 +66,10 @@ export interface Renderer {
   resize(width: number, height: number): void;
   /** Where the map point (x, y) appeared in the last frame, in CSS pixels from the canvas's top-left. */
   toScreen(x: number, y: number): { x: number; y: number };
+  /** Flashes entity `eid`'s body (it was hit), from now for `hitFlashMs`. */
+  flash(eid: number): void;
+  /** The part of the map the last frame showed. */
+  readonly view: Readonly<View>;
   /** Frees every geometry, material and the WebGLRenderer; the renderer is unusable afterwards. */
   dispose(): void;
   /** Three.js counters: draw calls of the last frame, live geometries and textures. */
@@ -83,6 +100,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     style,
     attackRange: options.attackRange ?? 10,
     attackFlashMs: options.attackFlashMs ?? 200,
+    hitFlashMs: options.hitFlashMs ?? 150,
     capacity: options.capacity ?? 64,
     renderOrder: ARENA_LAYERS,
   });
@@ -99,18 +117,32 @@ export function createRenderer(options: RendererOptions): Renderer {
   }
   resize(options.width ?? (canvas.clientWidth || canvas.width), options.height ?? (canvas.clientHeight || canvas.height));
   let view: View = frameMap(width, height, map, margin);
+  const follow = createCameraFollow({ halfLifeMs: options.followHalfLifeMs ?? 0, snapDistance: viewSize });
+  let lastFrame = Number.NaN;
 
   return {
     render() {
       if (disposed) throw new Error('Skirmish: render() called on a disposed renderer');
-      players.update(now());
-      const target = options.follow ? players.local : null;
-      view = target ? followTarget(width, height, map, margin, viewSize, target) : frameMap(width, height, map, margin);
+      const t = now();
+      players.update(t);
+      const dt = Number.isNaN(lastFrame) ? 0 : t - lastFrame;
+      lastFrame = t;
+      if (options.follow) {
+        const target = options.target ? options.target() : players.local;
+        const at = target ? follow.update(target, dt) : follow;
+        view = Number.isNaN(at.x) ? frameMap(width, height, map, margin) : followTarget(width, height, map, margin, viewSize, at);
+      } else {
+        view = frameMap(width, height, map, margin);
+      }
       applyView(camera, view);
       renderer.render(scene, camera);
     },
     resize,
     toScreen: (x, y) => mapToScreen(view, width, height, x, y),
+    flash: (eid) => players.flash(eid, now()),
+    get view() {
+      return view;
+    },
     dispose() {
       if (disposed) return;
       disposed = true;
