@@ -77,6 +77,20 @@ const THREE_STUBS = {
       return { bind() { ${unused('uniform buffer objects')} }, update() { ${unused('uniform buffer objects')} }, dispose() {} };
     }`,
   'renderers/webgl/WebGLMorphtargets.js': `export function WebGLMorphtargets() { return { update() { ${unused('morph targets')} } }; }`,
+  // render/ draws flat colours only: no texture, no render target. Texture units are still counted
+  // (every program resets them); anything that would upload a texture fails loudly.
+  'renderers/webgl/WebGLTextures.js': `
+    export function WebGLTextures() {
+      let units = 0;
+      this.allocateTextureUnit = () => units++;
+      this.resetTextureUnits = () => { units = 0; };
+      this.getTextureUnits = () => units;
+      this.setTextureUnits = (value) => { units = value; };
+      for (const name of ['setTexture2D', 'setTexture2DArray', 'setTexture3D', 'setTextureCube', 'rebindTextures',
+        'setupRenderTarget', 'updateRenderTargetMipmap', 'updateMultisampleRenderTarget', 'setupDepthRenderbuffer',
+        'setupFrameBufferTexture', 'useMultisampledRTT']) this[name] = () => { ${unused('textures and render targets')}; };
+      this.dispose = () => {};
+    }`,
   'renderers/webgl/WebGLOutput.js': `export function WebGLOutput() { ${unused('outputBufferType (HDR output)')} }`,
 };
 
