@@ -1,6 +1,7 @@
 // Browser entry (bundled by build.mjs into dist/): start screen, connection, input, drawing, HUD.
 import { Dead, getStore, hasComponent, Position, Score } from '../engine';
 import { createClient, entityOf, type GameClient } from '../net/client';
+import { defaultRules } from './rules';
 import { createMinimap, createRenderer, type Minimap, type Renderer } from '../render';
 import { createInputSender, type InputSource } from './controls';
 import { createDeathScreen } from './death';
@@ -102,7 +103,23 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
   sources.push(keyboard);
   sender = createInputSender(client, sources);
 
-  let renderer: Renderer | undefined;
+  // Killer or own predicted position: what the camera follows on a big map.
+  const cameraTarget = (): { x: number; y: number } | undefined => (killer !== undefined ? killerPosition() : undefined) ?? client.predicted;
+  // Created before the server answers, so the WebGL context and the shaders are ready by then;
+  // nothing is drawn until the welcome gives the real map.
+  const renderer: Renderer = createRenderer({
+    canvas,
+    world: client.world,
+    map: defaultRules.map,
+    attackRange: defaultRules.attack.range,
+    followHalfLifeMs: CAMERA_HALF_LIFE_MS,
+    // Alive, the camera follows the own predicted position (ahead of the smoothed drawing by any
+    // correction still gliding); dead, it follows the killer until the respawn.
+    target: () => cameraTarget(),
+    preserveDrawingBuffer: params.has('capture'),
+  });
+  renderer.warmUp();
+  let welcomed = false;
   let minimap: Minimap | undefined;
   let mapKey = '';
   // Who killed the own player and when it comes back, while it is dead.
@@ -117,7 +134,10 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
     return eid === undefined ? undefined : { x: position.x[eid]!, y: position.y[eid]! };
   };
 
-  client.on('status', (status, reason) => hud.setStatus(status, reason));
+  client.on('status', (status, reason) => {
+    if (status === 'connected' && performance.getEntriesByName('skirmish:socket').length === 0) performance.mark('skirmish:socket');
+    hud.setStatus(status, reason);
+  });
   client.on('events', (events) => {
     hud.onEvents(events);
     for (const e of events) {
@@ -145,33 +165,25 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
   });
   client.on('error', (error) => console.warn('skirmish:', 'code' in error ? `${error.code} (${error.event}): ${error.message}` : error.message));
   client.on('welcome', (welcome) => {
+    if (performance.getEntriesByName('skirmish:welcome').length === 0) performance.mark('skirmish:welcome');
     names.set(welcome.id, name);
     killer = undefined;
     death.hide();
+    welcomed = true;
+    renderer.setAttackRange(welcome.rules.attack.range);
     const key = `${welcome.rules.map.width}x${welcome.rules.map.height}`;
-    if (renderer !== undefined && key === mapKey) return;
-    renderer?.dispose();
-    minimap?.dispose();
+    if (key === mapKey) return;
     mapKey = key;
+    minimap?.dispose();
     const follow = Math.max(welcome.rules.map.width, welcome.rules.map.height) > FOLLOW_ABOVE;
-    renderer = createRenderer({
-      canvas,
-      world,
-      map: welcome.rules.map,
-      attackRange: welcome.rules.attack.range,
-      follow,
-      followHalfLifeMs: CAMERA_HALF_LIFE_MS,
-      // Alive, the camera follows the own predicted position (ahead of the smoothed drawing by any
-      // correction still gliding); dead, it follows the killer until the respawn.
-      target: () => (killer !== undefined ? killerPosition() : undefined) ?? client.predicted,
-      preserveDrawingBuffer: params.has('capture'),
-    });
-    renderer.resize(canvas.clientWidth, canvas.clientHeight);
+    renderer.setMap(welcome.rules.map);
+    renderer.setFollow(follow);
     minimapCanvas.hidden = !follow;
     minimap = follow ? createMinimap({ canvas: minimapCanvas, world, map: welcome.rules.map }) : undefined;
-    Object.assign(debug, { renderer, minimap });
+    debug.minimap = minimap;
   });
-  new ResizeObserver(() => renderer?.resize(canvas.clientWidth, canvas.clientHeight)).observe(canvas);
+  debug.renderer = renderer;
+  new ResizeObserver(() => renderer.resize(canvas.clientWidth, canvas.clientHeight)).observe(canvas);
   // No key-up comes for keys held while the window loses focus: release them all.
   window.addEventListener('blur', () => debug.touch?.releaseAll());
 
@@ -219,7 +231,7 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
       death.show({ killer: undefined, kills: scoreStore.kills[me]!, deaths: scoreStore.deaths[me]!, respawnAt: undefined });
     }
     if (death.visible && client.clock.samples > 0) death.update(client.clock.serverNow(now));
-    if (renderer !== undefined) {
+    if (welcomed) {
       renderer.render();
       if (!firstFrame && me !== undefined) {
         firstFrame = true;
@@ -232,7 +244,7 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
     }
     netstats.frame(now);
     if (minimap !== undefined && time - minimapAt >= 33) {
-      minimap.draw(renderer?.view);
+      minimap.draw(renderer.view);
       minimapAt = time;
     }
     if (time - hudAt > 100) {
@@ -250,6 +262,7 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
 }
 
 async function main(): Promise<void> {
+  performance.mark('skirmish:script');
   const debug: Debug = {};
   // For debugging from the console (and for browser tests to find the client).
   (window as unknown as { skirmish: Debug }).skirmish = debug;

@@ -34,6 +34,8 @@ export interface Players {
   readonly object: Group;
   /** Rebuilds every instance from the world; `now` is the client clock in ms (compared with `LastAttack.at`). */
   update(now: number): void;
+  /** Reach (map units) the attack ring shows from now on. */
+  setAttackRange(range: number): void;
   /** Flashes `eid`'s body from `at` (same clock as `update`) for `hitFlashMs`: it was just hit. */
   flash(eid: number, at: number): void;
   /** Where the LocalPlayer entity was at the last update, or null when there is none. */
@@ -96,6 +98,8 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
   const hitAt = new Map<number, number>();
   const local = { x: 0, y: 0 };
   let hasLocal = false;
+  // The ring geometry is built for the initial range; another range scales it.
+  let ringScale = 1;
   let count = 0;
 
   return {
@@ -122,7 +126,7 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
         }
         if (hasComponent(world, eid, lastAttack)) {
           const since = now - lastAttack.at[eid]!;
-          if (since >= 0 && since < attackFlashMs) rings.push(x, y, 1, 1);
+          if (since >= 0 && since < attackFlashMs) rings.push(x, y, ringScale, ringScale);
         }
         if (hasComponent(world, eid, deadStore)) {
           dead.push(x, y, 1, 1);
@@ -152,6 +156,9 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
       outline.visible = hasLocal;
       if (hasLocal) outline.position.set(local.x, local.y, 0);
       count = entities.length;
+    },
+    setAttackRange(range) {
+      ringScale = attackRange > 0 ? range / attackRange : 1;
     },
     flash(eid, at) {
       hitAt.set(eid, at);

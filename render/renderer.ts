@@ -66,6 +66,17 @@ export interface Renderer {
   resize(width: number, height: number): void;
   /** Where the map point (x, y) appeared in the last frame, in CSS pixels from the canvas's top-left. */
   toScreen(x: number, y: number): { x: number; y: number };
+  /**
+   * Compiles the shaders of everything it may draw. A page can call it while it waits for the
+   * server, so the first frame with players in it does not stall on compilation.
+   */
+  warmUp(): void;
+  /** Switches to another map (a server with other rules): rebuilds the floor, grid and border. */
+  setMap(map: MapSize): void;
+  /** Sets the reach the attack ring shows (another server's rules). */
+  setAttackRange(range: number): void;
+  /** Turns following (see `RendererOptions.follow`) on or off. */
+  setFollow(follow: boolean): void;
   /** Flashes entity `eid`'s body (it was hit), from now for `hitFlashMs`. */
   flash(eid: number): void;
   /** The part of the map the last frame showed. */
@@ -80,7 +91,9 @@ export interface Renderer {
 
 /** Creates a top-down renderer for `world` on `canvas`. */
 export function createRenderer(options: RendererOptions): Renderer {
-  const { canvas, world, map } = options;
+  const { canvas, world } = options;
+  let map = options.map;
+  let follows = options.follow ?? false;
   const style: RenderStyle = { ...defaultStyle, ...options.style };
   const now = options.now ?? (() => performance.now());
   const margin = options.margin ?? 3;
@@ -95,7 +108,7 @@ export function createRenderer(options: RendererOptions): Renderer {
   renderer.setClearColor(new Color(style.background), 1);
   const scene = new Scene();
   const camera = new OrthographicCamera();
-  const arena = createArena(map, style);
+  let arena = createArena(map, style);
   const players = createPlayers(world, {
     style,
     attackRange: options.attackRange ?? 10,
@@ -127,7 +140,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       players.update(t);
       const dt = Number.isNaN(lastFrame) ? 0 : t - lastFrame;
       lastFrame = t;
-      if (options.follow) {
+      if (follows) {
         const target = options.target ? options.target() : players.local;
         const at = target ? follow.update(target, dt) : follow;
         view = Number.isNaN(at.x) ? frameMap(width, height, map, margin) : followTarget(width, height, map, margin, viewSize, at);
@@ -138,6 +151,22 @@ export function createRenderer(options: RendererOptions): Renderer {
       renderer.render(scene, camera);
     },
     resize,
+    warmUp() {
+      renderer.compile(scene, camera);
+    },
+    setMap(next) {
+      if (next.width === map.width && next.height === map.height) return;
+      map = next;
+      arena.dispose();
+      arena = createArena(map, style);
+      scene.add(arena.object);
+      follow.snap();
+    },
+    setAttackRange: (range) => players.setAttackRange(range),
+    setFollow(next) {
+      if (next !== follows) follow.snap();
+      follows = next;
+    },
     toScreen: (x, y) => mapToScreen(view, width, height, x, y),
     flash: (eid) => players.flash(eid, now()),
     get view() {
