@@ -183,7 +183,8 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
     debug.minimap = minimap;
   });
   debug.renderer = renderer;
-  new ResizeObserver(() => renderer.resize(canvas.clientWidth, canvas.clientHeight)).observe(canvas);
+  // The body follows the window; the canvas does not, once three has given it an inline size.
+  new ResizeObserver(() => renderer.resize(document.body.clientWidth, document.body.clientHeight)).observe(document.body);
   // No key-up comes for keys held while the window loses focus: release them all.
   window.addEventListener('blur', () => debug.touch?.releaseAll());
 
