@@ -150,6 +150,7 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
     }
   });
   client.on('state', (message) => {
+    if (performance.getEntriesByName('skirmish:state').length === 0) performance.mark('skirmish:state');
     for (const [attacker, victim] of message.kills) {
       if (victim !== world.localId) continue;
       const me = client.localEntity;

@@ -37,7 +37,8 @@ export interface FirstLoadRun {
   requests: number;
   /**
    * Milestones (ms from navigation start): `script` (the bundle starts running), `socket` (the
-   * Socket.IO connection is open), `welcome`, `firstFrame`; and `scriptLoaded`, when the
+   * Socket.IO connection is open), `welcome`, `state` (the first state message), `firstFrame`;
+   * and `scriptLoaded`, when the
    * bundle's last byte arrived.
    */
   marks: Record<string, number>;
@@ -87,10 +88,10 @@ export async function measureFirstLoad(options: FirstLoadOptions): Promise<First
       // Mark times count from the navigation's start (the page's time origin).
       // No named functions inside: a TypeScript loader may wrap them in helpers the page lacks.
       const marks = await page.evaluate(() => {
-        const [script, socket, welcome, firstFrame] = ['skirmish:script', 'skirmish:socket', 'skirmish:welcome', 'skirmish:first-frame']
+        const [script, socket, welcome, state, firstFrame] = ['skirmish:script', 'skirmish:socket', 'skirmish:welcome', 'skirmish:state', 'skirmish:first-frame']
           .map((name) => performance.getEntriesByName(name)[0]?.startTime ?? Number.NaN);
         const bundle = performance.getEntriesByType('resource').find((r) => /\/client-\w+\.js$/.test(r.name)) as PerformanceResourceTiming | undefined;
-        return { scriptLoaded: bundle?.responseEnd ?? Number.NaN, script: script!, socket: socket!, welcome: welcome!, firstFrame: firstFrame! };
+        return { scriptLoaded: bundle?.responseEnd ?? Number.NaN, script: script!, socket: socket!, welcome: welcome!, state: state!, firstFrame: firstFrame! };
       });
       runs.push({ firstFrameMs: marks.firstFrame, transferredBytes, requests, marks, errors });
     } finally {

@@ -153,6 +153,9 @@ export function createRenderer(options: RendererOptions): Renderer {
     resize,
     warmUp() {
       renderer.compile(scene, camera);
+      // Drivers compile at link time and three checks the link at a program's first use: do that
+      // use now (reading its uniforms), or the first real frame pays for every compilation.
+      for (const program of renderer.info.programs ?? []) program.getUniforms();
     },
     setMap(next) {
       if (next.width === map.width && next.height === map.height) return;
