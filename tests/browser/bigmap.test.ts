@@ -114,6 +114,7 @@ browserSuite<PlayCtx>('a big map in the browser', (test) => {
     place(ctx.server, me.sid, 500, 500);
     place(ctx.server, killer.welcome!.sid, 506, 503);
     await waitSeen(page, killer.welcome!.id, 506, 503);
+    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
     getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, me.sid)] = 10;
     killer.sendInput({ mx: 0, my: 0, attack: true });
     await page.locator('#death').waitFor({ state: 'visible', timeout: 5000 });

@@ -38,9 +38,14 @@ browserSuite<PlayCtx>('net graph in the browser', (test) => {
     await sleep(800);
     await page.keyboard.up('ArrowRight');
     await sleep(700);
-    const ping = await number(page, 'ping');
-    // 150 ms simulated; a busy machine (two cores, SwiftShader) adds its own queueing on top.
-    assert.ok(ping >= 130 && ping <= 400, `ping ${ping} ms (150 ms round trip simulated)`);
+    // 150 ms simulated. The probe's answer waits for the page's main thread (a SwiftShader frame on
+    // a busy machine can take tens of ms), so allow for that, and for the smoothed value to settle.
+    const near = await page.waitForFunction(() => {
+      const v = Number.parseFloat(document.querySelector('[data-net="ping"] .netgraph-value')?.textContent ?? '');
+      return v >= 130 && v <= 260 ? v : false;
+    }, null, { timeout: 20000, polling: 250 }).catch(async () => number(page, 'ping'));
+    const ping = typeof near === 'number' ? near : Number(await near.jsonValue());
+    assert.ok(ping >= 130 && ping <= 260, `ping ${ping} ms (150 ms round trip simulated)`);
     assert.match(await text(page, 'ping'), /^\d+ ms$/);
     assert.ok((await number(page, 'fps')) > 0, 'fps');
     assert.ok((await number(page, 'updates')) >= 2, `updates ${await text(page, 'updates')}`);

@@ -86,6 +86,7 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
     place(ctx.server, victim.welcome!.sid, 56, 50);
     await waitSeen(page, victim.welcome!.id, 56, 50);
     await waitSeen(page, me.id, 50, 50);
+    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
     await page.keyboard.press('Space'); // key down and up in the same frame
     await waitFor(() => serverHp(ctx.server, victim.welcome!.sid) < 100, 5000, 'the tap to hit');
     await waitFor(() => getStore(victim.world, Health).hp[victim.localEntity!] === 90, 3000, 'the victim to see it');
@@ -138,6 +139,7 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
     place(ctx.server, me.sid, 50, 50);
     place(ctx.server, killer.welcome!.sid, 55, 50);
     await waitSeen(page, killer.welcome!.id, 55, 50);
+    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
     getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, me.sid)] = 10;
     killer.sendInput({ mx: 0, my: 0, attack: true });
     await page.locator('#death').waitFor({ state: 'visible', timeout: 5000 });

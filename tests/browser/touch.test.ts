@@ -71,6 +71,7 @@ browserSuite<PlayCtx>('touch controls in the browser', (test) => {
     place(ctx.server, victim.welcome!.sid, 55, 52);
     await waitSeen(page, victim.welcome!.id, 55, 52);
     await waitSeen(page, me.id, 50, 50);
+    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
     await page.touchscreen.tap(...Object.values(await centre(page, '.touch-attack')) as [number, number]);
     await waitFor(() => serverHp(ctx.server, victim.welcome!.sid) === 90, 5000, 'the tap to hit');
     await sleep(1100);
