@@ -1,8 +1,8 @@
 // Browser entry (bundled by build.mjs into dist/): start screen, connection, input, drawing, HUD.
-import { Dead, getStore, hasComponent, Position, Score } from '../engine';
+import { Dead, getStore, hasComponent, Position, Score, type BattleRules } from '../engine';
 import { createClient, entityOf, type GameClient } from '../net/client';
 import { defaultRules } from './rules';
-import { createMinimap, createRenderer, type Minimap, type Renderer } from '../render';
+import type { Minimap, Renderer } from '../render';
 import { createInputSender, type InputSource } from './controls';
 import { createDeathScreen } from './death';
 import { createHud } from './hud';
@@ -75,7 +75,10 @@ function isTouchScreen(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
 }
 
-function play(name: string, params: URLSearchParams, debug: Debug): void {
+/** The render module: three.js, most of the download. */
+type RenderModule = typeof import('../render');
+
+function play(name: string, params: URLSearchParams, debug: Debug, render: Promise<RenderModule>): void {
   const canvas = document.getElementById('game') as HTMLCanvasElement;
   const hudRoot = document.getElementById('hud') as HTMLElement;
   const ui = document.getElementById('ui') as HTMLElement;
@@ -105,23 +108,50 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
 
   // Killer or own predicted position: what the camera follows on a big map.
   const cameraTarget = (): { x: number; y: number } | undefined => (killer !== undefined ? killerPosition() : undefined) ?? client.predicted;
-  // Created before the server answers, so the WebGL context and the shaders are ready by then;
-  // nothing is drawn until the welcome gives the real map.
-  const renderer: Renderer = createRenderer({
-    canvas,
-    world: client.world,
-    map: defaultRules.map,
-    attackRange: defaultRules.attack.range,
-    followHalfLifeMs: CAMERA_HALF_LIFE_MS,
-    // Alive, the camera follows the own predicted position (ahead of the smoothed drawing by any
-    // correction still gliding); dead, it follows the killer until the respawn.
-    target: () => cameraTarget(),
-    preserveDrawingBuffer: params.has('capture'),
-  });
-  renderer.warmUp();
-  let welcomed = false;
+  let renderer: Renderer | undefined;
   let minimap: Minimap | undefined;
+  // The rules of the current connection (from its welcome), and the map they were applied for.
+  let rules: BattleRules | undefined;
   let mapKey = '';
+  let createMinimap: RenderModule['createMinimap'] | undefined;
+
+  // Sizes the view for the welcome's rules, once both the renderer and the welcome are here.
+  const applyRules = (): void => {
+    if (renderer === undefined || rules === undefined || createMinimap === undefined) return;
+    renderer.setAttackRange(rules.attack.range);
+    const key = `${rules.map.width}x${rules.map.height}`;
+    if (key === mapKey) return;
+    mapKey = key;
+    minimap?.dispose();
+    const follow = Math.max(rules.map.width, rules.map.height) > FOLLOW_ABOVE;
+    renderer.setMap(rules.map);
+    renderer.setFollow(follow);
+    minimapCanvas.hidden = !follow;
+    minimap = follow ? createMinimap({ canvas: minimapCanvas, world, map: rules.map }) : undefined;
+    debug.minimap = minimap;
+  };
+
+  // Built as soon as three.js has arrived, usually while the socket still connects, so the WebGL
+  // context and the shaders are ready by the welcome; nothing is drawn before it.
+  void render.then((module) => {
+    renderer = module.createRenderer({
+      canvas,
+      world: client.world,
+      map: rules?.map ?? defaultRules.map,
+      attackRange: rules?.attack.range ?? defaultRules.attack.range,
+      width: document.body.clientWidth,
+      height: document.body.clientHeight,
+      followHalfLifeMs: CAMERA_HALF_LIFE_MS,
+      // Alive, the camera follows the own predicted position (ahead of the smoothed drawing by any
+      // correction still gliding); dead, it follows the killer until the respawn.
+      target: () => cameraTarget(),
+      preserveDrawingBuffer: params.has('capture'),
+    });
+    renderer.warmUp();
+    createMinimap = module.createMinimap;
+    debug.renderer = renderer;
+    applyRules();
+  });
   // Who killed the own player and when it comes back, while it is dead.
   let killer: number | undefined;
 
@@ -170,22 +200,11 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
     names.set(welcome.id, name);
     killer = undefined;
     death.hide();
-    welcomed = true;
-    renderer.setAttackRange(welcome.rules.attack.range);
-    const key = `${welcome.rules.map.width}x${welcome.rules.map.height}`;
-    if (key === mapKey) return;
-    mapKey = key;
-    minimap?.dispose();
-    const follow = Math.max(welcome.rules.map.width, welcome.rules.map.height) > FOLLOW_ABOVE;
-    renderer.setMap(welcome.rules.map);
-    renderer.setFollow(follow);
-    minimapCanvas.hidden = !follow;
-    minimap = follow ? createMinimap({ canvas: minimapCanvas, world, map: welcome.rules.map }) : undefined;
-    debug.minimap = minimap;
+    rules = welcome.rules;
+    applyRules();
   });
-  debug.renderer = renderer;
   // The body follows the window; the canvas does not, once three has given it an inline size.
-  new ResizeObserver(() => renderer.resize(document.body.clientWidth, document.body.clientHeight)).observe(document.body);
+  new ResizeObserver(() => renderer?.resize(document.body.clientWidth, document.body.clientHeight)).observe(document.body);
   // No key-up comes for keys held while the window loses focus: release them all.
   window.addEventListener('blur', () => debug.touch?.releaseAll());
 
@@ -233,7 +252,7 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
       death.show({ killer: undefined, kills: scoreStore.kills[me]!, deaths: scoreStore.deaths[me]!, respawnAt: undefined });
     }
     if (death.visible && client.clock.samples > 0) death.update(client.clock.serverNow(now));
-    if (welcomed) {
+    if (renderer !== undefined && rules !== undefined) {
       renderer.render();
       if (!firstFrame && me !== undefined) {
         firstFrame = true;
@@ -245,7 +264,7 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
       }
     }
     netstats.frame(now);
-    if (minimap !== undefined && time - minimapAt >= 33) {
+    if (minimap !== undefined && renderer !== undefined && time - minimapAt >= 33) {
       minimap.draw(renderer.view);
       minimapAt = time;
     }
@@ -265,12 +284,15 @@ function play(name: string, params: URLSearchParams, debug: Debug): void {
 
 async function main(): Promise<void> {
   performance.mark('skirmish:script');
+  // three.js is most of the download: fetch it while the start screen shows and the socket connects.
+  const render = import('../render');
+  render.catch((error: unknown) => console.error('skirmish: could not load the renderer', error));
   const debug: Debug = {};
   // For debugging from the console (and for browser tests to find the client).
   (window as unknown as { skirmish: Debug }).skirmish = debug;
   const params = new URLSearchParams(location.search);
   const name = await chooseName(params, document.getElementById('ui') as HTMLElement);
-  play(name, params, debug);
+  play(name, params, debug, render);
 }
 
 void main();

@@ -31,7 +31,7 @@ async function openGame(ctx: Ctx, query = ''): Promise<Page> {
   const url = new URL(ctx.server.url + '/' + query);
   if (!url.searchParams.has('name')) url.searchParams.set('name', 'Tester');
   await page.goto(url.href);
-  await page.waitForFunction(() => (window as any).skirmish?.client?.localEntity !== undefined, null, { timeout: 10000 });
+  await page.waitForFunction(() => (window as any).skirmish?.client?.localEntity !== undefined && (window as any).skirmish.renderer !== undefined, null, { timeout: 10000 });
   return page;
 }
 

@@ -68,6 +68,7 @@ browserSuite<PlayCtx & { manifest: Manifest; buildLog: string }>('first load', (
     const code = manifest.initial.map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
     for (const marker of ['ZodError', 'prom-client', 'pino', 'node:']) assert.not.ok(code.includes(marker), `no ${marker} in the client`);
     assert.ok(manifest.lazy.some((f) => f.startsWith('touch-')) && manifest.lazy.some((f) => f.startsWith('netgraph-')), 'touch and net graph load on demand');
+    assert.ok(manifest.initial.some((f) => f.startsWith('render-')), 'three.js (its own file) counts toward the budget');
     // The page references the hashed script.
     const html = readFileSync(join(dist, 'index.html'), 'utf8');
     assert.ok(html.includes(`src="${manifest.script}"`), 'index.html loads the hashed script');

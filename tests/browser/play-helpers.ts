@@ -55,9 +55,9 @@ export async function openGame(ctx: PlayCtx, query = '?name=Tester', options: Br
   return page;
 }
 
-/** Waits until the page's client has its own player. */
+/** Waits until the page's client has its own player and the renderer (loaded on its own) is up. */
 export async function waitForPlayer(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as any).skirmish?.client?.localEntity !== undefined, null, { timeout: 15000 });
+  await page.waitForFunction(() => (window as any).skirmish?.client?.localEntity !== undefined && (window as any).skirmish.renderer !== undefined, null, { timeout: 15000 });
 }
 
 /** The page's own player: its ids, where the page draws it, and where it predicts it. */
