@@ -251,10 +251,11 @@ async function run() {
     for (const imp of outputs[key].imports) if (imp.kind === 'import-statement' && !imp.external) visit(imp.path);
   };
   visit(entryKey);
-  const preloaded = initial.slice(1);
   for (const [key, output] of Object.entries(outputs)) {
     if (output.entryPoint !== undefined && FIRST_FRAME_IMPORTS.includes(output.entryPoint) && key.endsWith('.js')) visit(key);
   }
+  // Preloaded from the page's head, so every file needed for the first frame downloads at once.
+  const preloaded = initial.slice(1);
   const lazy = Object.keys(outputs).filter((k) => k.endsWith('.js') && !initial.includes(k));
 
   const fileOf = (key) => basename(key);
