@@ -106,6 +106,18 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
   sources.push(keyboard);
   sender = createInputSender(client, sources);
 
+  // NetId of the player who killed the own player, while it is dead (the camera follows it).
+  let killer: number | undefined;
+
+  const world = client.world;
+  const position = getStore(world, Position);
+  const deadStore = getStore(world, Dead);
+  const scoreStore = getStore(world, Score);
+  const killerPosition = (): { x: number; y: number } | undefined => {
+    const eid = killer === undefined ? undefined : entityOf(world, killer);
+    return eid === undefined ? undefined : { x: position.x[eid]!, y: position.y[eid]! };
+  };
+
   // Killer or own predicted position: what the camera follows on a big map.
   const cameraTarget = (): { x: number; y: number } | undefined => (killer !== undefined ? killerPosition() : undefined) ?? client.predicted;
   let renderer: Renderer | undefined;
@@ -152,18 +164,6 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
     debug.renderer = renderer;
     applyRules();
   });
-  // Who killed the own player and when it comes back, while it is dead.
-  let killer: number | undefined;
-
-  const world = client.world;
-  const position = getStore(world, Position);
-  const deadStore = getStore(world, Dead);
-  const scoreStore = getStore(world, Score);
-  const killerPosition = (): { x: number; y: number } | undefined => {
-    const eid = killer === undefined ? undefined : entityOf(world, killer);
-    return eid === undefined ? undefined : { x: position.x[eid]!, y: position.y[eid]! };
-  };
-
   client.on('status', (status, reason) => {
     if (status === 'connected' && performance.getEntriesByName('skirmish:socket').length === 0) performance.mark('skirmish:socket');
     hud.setStatus(status, reason);
