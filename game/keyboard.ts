@@ -78,7 +78,15 @@ export function createKeyboard(target: Window, options: KeyboardOptions): Keyboa
       };
     },
     sent(now) {
-      for (const [code, sentAt] of taps) if (Number.isNaN(sentAt)) taps.set(code, now);
+      let released = false;
+      for (const [code, sentAt] of taps) {
+        if (!Number.isNaN(sentAt)) continue;
+        taps.set(code, now);
+        released ||= !held.has(code);
+      }
+      // A tap's release is due after the hold whether or not a frame comes then (a busy page can
+      // go a while without one): ask the caller to send it on time.
+      if (released) setTimeout(() => options.onChange?.(), options.minHoldMs() + 1);
     },
     releaseAll: blur,
     dispose() {
