@@ -1,6 +1,7 @@
 import { getStore, hasComponent, query, Dead, Health, NetId, Player, Score } from '../engine';
 import type { ConnectionStatus, GameClient } from '../net/client';
 import type { WireEvent } from '../net/wire';
+import type { Names } from './names';
 
 const STATUS_TEXT: Record<ConnectionStatus, string> = {
   connecting: 'connecting…',
@@ -9,7 +10,10 @@ const STATUS_TEXT: Record<ConnectionStatus, string> = {
   disconnected: 'disconnected',
 };
 
-/** The heads-up display: health, players online, score, ping, connection status, scoreboard, kill feed. */
+/** Rows of the scoreboard: the top ten, plus the own row under them when it is not among them. */
+export const BOARD_ROWS = 10;
+
+/** The heads-up display: name, health, players online, score, ping, connection status, scoreboard, kill feed. */
 export interface Hud {
   update(): void;
   setStatus(status: ConnectionStatus, reason?: string): void;
@@ -17,19 +21,19 @@ export interface Hud {
   dispose(): void;
 }
 
-/** Builds the HUD inside `root` (DOM only; reads the client world, never writes it). */
-export function createHud(root: HTMLElement, client: GameClient): Hud {
+/** Builds the HUD inside `root` (DOM only; reads the client world, never writes it); players are labelled by `names`. */
+export function createHud(root: HTMLElement, client: GameClient, names: Names): Hud {
   root.innerHTML = `
     <div class="hud-top">
       <div class="hud-status" data-status="connecting"><span class="dot"></span><span class="text">connecting…</span></div>
+      <div class="hud-name" data-hud="name"></div>
       <div class="hud-stat">HP <strong data-hud="hp">–</strong></div>
       <div class="hud-healthbar"><div data-hud="hpbar"></div></div>
       <div class="hud-stat">K/D <strong data-hud="kd">0 / 0</strong></div>
       <div class="hud-stat">Players <strong data-hud="players">0</strong></div>
       <div class="hud-stat">Ping <strong data-hud="ping">–</strong></div>
     </div>
-    <div class="hud-dead" data-hud="dead" hidden>You died: respawning…</div>
-    <ol class="hud-board" data-hud="board"></ol>
+    <ol class="hud-board" data-hud="board" aria-label="Scoreboard"></ol>
     <ul class="hud-feed" data-hud="feed"></ul>
     <div class="hud-help">Move: arrows / WASD · Attack: Space</div>`;
   const el = (name: string) => root.querySelector(`[data-hud="${name}"]`) as HTMLElement;
@@ -41,7 +45,23 @@ export function createHud(root: HTMLElement, client: GameClient): Hud {
   const dead = getStore(world, Dead);
   const feedTimers = new Set<ReturnType<typeof setTimeout>>();
 
-  const label = (id: number): string => (id === world.localId ? 'you' : `#${id}`);
+  const label = (id: number): string => names.label(id);
+  // Text goes in with textContent: names are player-chosen.
+  const row = (eid: number, rank: number, me: number | undefined): HTMLLIElement => {
+    const li = document.createElement('li');
+    if (eid === me) li.className = 'me';
+    const place = document.createElement('span');
+    place.className = 'rank';
+    place.textContent = `${rank}`;
+    const who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = label(netId.id[eid]!);
+    const kd = document.createElement('span');
+    kd.className = 'kd';
+    kd.textContent = `${score.kills[eid]} / ${score.deaths[eid]}`;
+    li.append(place, who, kd);
+    return li;
+  };
 
   return {
     update() {
@@ -52,16 +72,18 @@ export function createHud(root: HTMLElement, client: GameClient): Hud {
         el('hp').textContent = String(Math.max(0, Math.round(hp)));
         (el('hpbar') as HTMLElement).style.width = `${Math.max(0, Math.min(1, hp / max)) * 100}%`;
         el('kd').textContent = `${score.kills[me]} / ${score.deaths[me]}`;
-        el('dead').hidden = !hasComponent(world, me, dead);
+        el('name').textContent = label(world.localId);
+        el('name').classList.toggle('dead', hasComponent(world, me, dead));
       }
       el('players').textContent = String(world.entities.size);
       el('ping').textContent = Number.isNaN(client.ping) ? '–' : `${Math.round(client.ping)} ms`;
-      const rows = [...query(world, [getStore(world, Player), score])]
-        .sort((a, b) => score.kills[b]! - score.kills[a]! || score.deaths[a]! - score.deaths[b]!)
-        .slice(0, 8);
-      el('board').innerHTML = rows
-        .map((eid) => `<li class="${eid === me ? 'me' : ''}"><span>${label(netId.id[eid]!)}</span><span>${score.kills[eid]} / ${score.deaths[eid]}</span></li>`)
-        .join('');
+      // Only the players this client sees: on a big map the server sends those nearby, not everyone.
+      const ranked = [...query(world, [getStore(world, Player), score])]
+        .sort((a, b) => score.kills[b]! - score.kills[a]! || score.deaths[a]! - score.deaths[b]! || netId.id[a]! - netId.id[b]!);
+      const rows = ranked.slice(0, BOARD_ROWS).map((eid, i) => row(eid, i + 1, me));
+      const mine = me === undefined ? -1 : ranked.indexOf(me);
+      if (mine >= BOARD_ROWS) rows.push(row(me!, mine + 1, me));
+      el('board').replaceChildren(...rows);
     },
     setStatus(status, reason) {
       statusEl.dataset.status = status;

@@ -1,8 +1,13 @@
 // The map itself: floor, grid lines and border, built once per renderer.
-import {
-  BufferGeometry, DoubleSide, Float32BufferAttribute, Group, LineBasicMaterial, LineSegments, Mesh,
-  MeshBasicMaterial, PlaneGeometry,
-} from 'three';
+import { DoubleSide } from 'three/src/constants.js';
+import { Float32BufferAttribute } from 'three/src/core/BufferAttribute.js';
+import { BufferGeometry } from 'three/src/core/BufferGeometry.js';
+import { PlaneGeometry } from 'three/src/geometries/PlaneGeometry.js';
+import { LineBasicMaterial } from 'three/src/materials/LineBasicMaterial.js';
+import { MeshBasicMaterial } from 'three/src/materials/MeshBasicMaterial.js';
+import { Group } from 'three/src/objects/Group.js';
+import { LineSegments } from 'three/src/objects/LineSegments.js';
+import { Mesh } from 'three/src/objects/Mesh.js';
 import type { RenderStyle } from './style';
 import type { MapSize } from './view';
 

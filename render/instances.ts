@@ -1,6 +1,12 @@
 // A growable batch of flat 2D shapes drawn in one call: an InstancedMesh that is reallocated,
 // at the next power of two, when a frame needs more instances than it holds.
-import { DynamicDrawUsage, InstancedBufferAttribute, InstancedMesh, type BufferGeometry, type Color, type Group, type Material } from 'three';
+import { DynamicDrawUsage } from 'three/src/constants.js';
+import type { BufferGeometry } from 'three/src/core/BufferGeometry.js';
+import { InstancedBufferAttribute } from 'three/src/core/InstancedBufferAttribute.js';
+import type { Material } from 'three/src/materials/Material.js';
+import type { Color } from 'three/src/math/Color.js';
+import type { Group } from 'three/src/objects/Group.js';
+import { InstancedMesh } from 'three/src/objects/InstancedMesh.js';
 
 /** One instanced draw call whose instances are rewritten every frame. */
 export interface InstanceLayer {

@@ -1,9 +1,15 @@
 // Players: bodies, the local player's outline, health bars and attack rings, each kind one
 // instanced draw call whatever the number of players. Reads the world; never writes it.
-import {
-  CircleGeometry, Color, DoubleSide, Group, Mesh, MeshBasicMaterial, PlaneGeometry, RingGeometry,
-  type BufferGeometry, type Material,
-} from 'three';
+import { DoubleSide } from 'three/src/constants.js';
+import type { BufferGeometry } from 'three/src/core/BufferGeometry.js';
+import { CircleGeometry } from 'three/src/geometries/CircleGeometry.js';
+import { PlaneGeometry } from 'three/src/geometries/PlaneGeometry.js';
+import { RingGeometry } from 'three/src/geometries/RingGeometry.js';
+import type { Material } from 'three/src/materials/Material.js';
+import { MeshBasicMaterial } from 'three/src/materials/MeshBasicMaterial.js';
+import { Color } from 'three/src/math/Color.js';
+import { Group } from 'three/src/objects/Group.js';
+import { Mesh } from 'three/src/objects/Mesh.js';
 import { Dead, getStore, hasComponent, Health, LastAttack, LocalPlayer, Offline, Player, Position, query, type EngineWorld } from '../engine';
 import { createInstanceLayer } from './instances';
 import type { RenderStyle } from './style';
@@ -16,6 +22,8 @@ export interface PlayersOptions {
   attackRange: number;
   /** How long (ms) a ring stays after `LastAttack.at`. */
   attackFlashMs: number;
+  /** How long (ms) a hit player's body flashes after `flash`. */
+  hitFlashMs: number;
   /** Instances allocated up front per layer; layers grow beyond it as needed. */
   capacity: number;
   /** First draw order to use; players take the next six. */
@@ -28,6 +36,10 @@ export interface Players {
   readonly object: Group;
   /** Rebuilds every instance from the world; `now` is the client clock in ms (compared with `LastAttack.at`). */
   update(now: number): void;
+  /** Reach (map units) the attack ring shows from now on. */
+  setAttackRange(range: number): void;
+  /** Flashes `eid`'s body from `at` (same clock as `update`) for `hitFlashMs`: it was just hit. */
+  flash(eid: number, at: number): void;
   /** Where the LocalPlayer entity was at the last update, or null when there is none. */
   readonly local: { readonly x: number; readonly y: number } | null;
   /** Players drawn at the last update (alive and dead). */
@@ -44,7 +56,7 @@ const BAR_INSET = 0.1;
 
 /** Builds the player layers under one group; nothing is drawn until the first `update`. */
 export function createPlayers(world: EngineWorld, options: PlayersOptions): Players {
-  const { style, attackRange, attackFlashMs, capacity } = options;
+  const { style, attackRange, attackFlashMs, hitFlashMs, capacity } = options;
   const r = style.radius;
   const object = new Group();
   object.name = 'players';
@@ -83,8 +95,14 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
   const localColor = new Color(style.localPlayer);
   const offlineColor = new Color(style.offline);
   const fillColor = new Color();
+  const hitColor = new Color(style.hitFlash);
+  const flashColor = new Color();
+  // Entity → when it was hit; a handful at a time, forgotten once their flash is over.
+  const hitAt = new Map<number, number>();
   const local = { x: 0, y: 0 };
   let hasLocal = false;
+  // The ring geometry is built for the initial range; another range scales it.
+  let ringScale = 1;
   let count = 0;
 
   return {
@@ -111,14 +129,21 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
         }
         if (hasComponent(world, eid, lastAttack)) {
           const since = now - lastAttack.at[eid]!;
-          if (since >= 0 && since < attackFlashMs) rings.push(x, y, 1, 1);
+          if (since >= 0 && since < attackFlashMs) rings.push(x, y, ringScale, ringScale);
         }
         if (hasComponent(world, eid, deadStore)) {
           dead.push(x, y, 1, 1);
           continue;
         }
         // A dropped player waiting for its client to come back is drawn greyed out, not removed.
-        bodies.push(x, y, 1, 1, isLocal ? localColor : hasComponent(world, eid, offlineStore) ? offlineColor : playerColor);
+        let body = isLocal ? localColor : hasComponent(world, eid, offlineStore) ? offlineColor : playerColor;
+        const hit = hitAt.get(eid);
+        if (hit !== undefined) {
+          const since = now - hit;
+          if (since >= 0 && since < hitFlashMs) body = flashColor.copy(body).lerp(hitColor, 1 - since / hitFlashMs);
+          else if (since >= hitFlashMs) hitAt.delete(eid);
+        }
+        bodies.push(x, y, 1, 1, body);
         const max = health.max[eid]!;
         const fraction = max > 0 ? Math.min(1, Math.max(0, health.hp[eid]! / max)) : 0;
         const barY = y - r - BAR_GAP - style.barHeight / 2;
@@ -134,6 +159,12 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
       outline.visible = hasLocal;
       if (hasLocal) outline.position.set(local.x, local.y, 0);
       count = entities.length;
+    },
+    setAttackRange(range) {
+      ringScale = attackRange > 0 ? range / attackRange : 1;
+    },
+    flash(eid, at) {
+      hitAt.set(eid, at);
     },
     get local() {
       return hasLocal ? local : null;

@@ -1,10 +1,15 @@
 // The renderer: one WebGLRenderer, scene and top-down orthographic camera drawing a world's map
 // and players every frame. See view.ts for the coordinate convention (x right, y down).
-import { Color, OrthographicCamera, Scene, WebGLRenderer, type WebGLInfo } from 'three';
+import { OrthographicCamera } from 'three/src/cameras/OrthographicCamera.js';
+import { Color } from 'three/src/math/Color.js';
+import type { WebGLInfo } from 'three/src/renderers/webgl/WebGLInfo.js';
+import { WebGLRenderer } from 'three/src/renderers/WebGLRenderer.js';
+import { Scene } from 'three/src/scenes/Scene.js';
 import type { EngineWorld } from '../engine';
 import { ARENA_LAYERS, createArena } from './arena';
 import { createPlayers } from './players';
 import { defaultStyle, type RenderStyle } from './style';
+import { createCameraFollow } from './camera';
 import { applyView, followTarget, frameMap, mapToScreen, type MapSize, type View } from './view';
 
 /** Options of `createRenderer`. */
@@ -21,8 +26,20 @@ export interface RendererOptions {
   attackRange?: number;
   /** How long an attack ring stays, in ms. Default 200. */
   attackFlashMs?: number;
-  /** Centre the camera on the LocalPlayer entity instead of framing the whole map. Default false. */
+  /** How long a hit body flashes (see `Renderer.flash`), in ms. Default 150. */
+  hitFlashMs?: number;
+  /** Centre the camera on a point (`target`) instead of framing the whole map. Default false. */
   follow?: boolean;
+  /**
+   * With `follow`, the point to centre on each frame (e.g. the own predicted position, or a killer);
+   * null or undefined keeps the camera where it is. Default: where the LocalPlayer entity is drawn.
+   */
+  target?: () => { x: number; y: number } | null | undefined;
+  /**
+   * With `follow`, the camera's smoothing half-life in ms (by elapsed time, so frame-rate
+   * independent); 0 follows rigidly. A target jumping further than `viewSize` is cut to. Default 0.
+   */
+  followHalfLifeMs?: number;
   /** With `follow`, the units visible across the canvas's shorter side. Default 50. */
   viewSize?: number;
   /** Units of background shown around the map's edges. Default 3. */
@@ -51,6 +68,21 @@ export interface Renderer {
   resize(width: number, height: number): void;
   /** Where the map point (x, y) appeared in the last frame, in CSS pixels from the canvas's top-left. */
   toScreen(x: number, y: number): { x: number; y: number };
+  /**
+   * Compiles the shaders of everything it may draw. A page can call it while it waits for the
+   * server, so the first frame with players in it does not stall on compilation.
+   */
+  warmUp(): void;
+  /** Switches to another map (a server with other rules): rebuilds the floor, grid and border. */
+  setMap(map: MapSize): void;
+  /** Sets the reach the attack ring shows (another server's rules). */
+  setAttackRange(range: number): void;
+  /** Turns following (see `RendererOptions.follow`) on or off. */
+  setFollow(follow: boolean): void;
+  /** Flashes entity `eid`'s body (it was hit), from now for `hitFlashMs`. */
+  flash(eid: number): void;
+  /** The part of the map the last frame showed. */
+  readonly view: Readonly<View>;
   /** Frees every geometry, material and the WebGLRenderer; the renderer is unusable afterwards. */
   dispose(): void;
   /** Three.js counters: draw calls of the last frame, live geometries and textures. */
@@ -64,7 +96,9 @@ export interface Renderer {
  * @throws if the canvas gives no WebGL context (Three.js's WebGLRenderer cannot start).
  */
 export function createRenderer(options: RendererOptions): Renderer {
-  const { canvas, world, map } = options;
+  const { canvas, world } = options;
+  let map = options.map;
+  let follows = options.follow ?? false;
   const style: RenderStyle = { ...defaultStyle, ...options.style };
   const now = options.now ?? (() => performance.now());
   const margin = options.margin ?? 3;
@@ -79,11 +113,12 @@ export function createRenderer(options: RendererOptions): Renderer {
   renderer.setClearColor(new Color(style.background), 1);
   const scene = new Scene();
   const camera = new OrthographicCamera();
-  const arena = createArena(map, style);
+  let arena = createArena(map, style);
   const players = createPlayers(world, {
     style,
     attackRange: options.attackRange ?? 10,
     attackFlashMs: options.attackFlashMs ?? 200,
+    hitFlashMs: options.hitFlashMs ?? 150,
     capacity: options.capacity ?? 64,
     renderOrder: ARENA_LAYERS,
   });
@@ -100,18 +135,51 @@ export function createRenderer(options: RendererOptions): Renderer {
   }
   resize(options.width ?? (canvas.clientWidth || canvas.width), options.height ?? (canvas.clientHeight || canvas.height));
   let view: View = frameMap(width, height, map, margin);
+  const follow = createCameraFollow({ halfLifeMs: options.followHalfLifeMs ?? 0, snapDistance: viewSize });
+  let lastFrame = Number.NaN;
 
   return {
     render() {
       if (disposed) throw new Error('Skirmish: render() called on a disposed renderer');
-      players.update(now());
-      const target = options.follow ? players.local : null;
-      view = target ? followTarget(width, height, map, margin, viewSize, target) : frameMap(width, height, map, margin);
+      const t = now();
+      players.update(t);
+      const dt = Number.isNaN(lastFrame) ? 0 : t - lastFrame;
+      lastFrame = t;
+      if (follows) {
+        const target = options.target ? options.target() : players.local;
+        const at = target ? follow.update(target, dt) : follow;
+        view = Number.isNaN(at.x) ? frameMap(width, height, map, margin) : followTarget(width, height, map, margin, viewSize, at);
+      } else {
+        view = frameMap(width, height, map, margin);
+      }
       applyView(camera, view);
       renderer.render(scene, camera);
     },
     resize,
+    warmUp() {
+      renderer.compile(scene, camera);
+      // Drivers compile at link time and three checks the link at a program's first use: do that
+      // use now (reading its uniforms), or the first real frame pays for every compilation.
+      for (const program of renderer.info.programs ?? []) program.getUniforms();
+    },
+    setMap(next) {
+      if (next.width === map.width && next.height === map.height) return;
+      map = next;
+      arena.dispose();
+      arena = createArena(map, style);
+      scene.add(arena.object);
+      follow.snap();
+    },
+    setAttackRange: (range) => players.setAttackRange(range),
+    setFollow(next) {
+      if (next !== follows) follow.snap();
+      follows = next;
+    },
     toScreen: (x, y) => mapToScreen(view, width, height, x, y),
+    flash: (eid) => players.flash(eid, now()),
+    get view() {
+      return view;
+    },
     dispose() {
       if (disposed) return;
       disposed = true;

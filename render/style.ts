@@ -24,6 +24,13 @@ export interface RenderStyle {
   deadOpacity: number;
   /** Ring showing the reach of a recent attack. */
   attackRing: number;
+  /** Colour a player's body flashes when it is hit. */
+  hitFlash: number;
+  /** Minimap: panel, map rectangle and border, the camera's view, own and other players' dots. */
+  minimapBackground: number;
+  minimapMap: number;
+  minimapBorder: number;
+  minimapView: number;
   /** Behind a health bar: the health lost. */
   barBackground: number;
   /** Body radius. */
@@ -49,6 +56,11 @@ export const defaultStyle: Readonly<RenderStyle> = Object.freeze({
   dead: 0x9ca3af,
   deadOpacity: 0.45,
   attackRing: 0xfb923c,
+  hitFlash: 0xff2d2d,
+  minimapBackground: 0x0b0e14,
+  minimapMap: 0x1b2230,
+  minimapBorder: 0x9aa5ba,
+  minimapView: 0xe8ecf4,
   barBackground: 0x0a0a0a,
   radius: 1.5,
   gridStep: 10,

@@ -1,7 +1,7 @@
 // Which part of the map the camera shows, and how map points land on the canvas.
 // Map coordinates are used as scene coordinates: x grows to the right, y grows DOWN the screen
 // (as in the classic canvas game and in screen space), the map spans [0, width] × [0, height].
-import type { OrthographicCamera } from 'three';
+import type { OrthographicCamera } from 'three/src/cameras/OrthographicCamera.js';
 
 /** The visible rectangle of the map: its centre and half extents, in map units. */
 export interface View {

@@ -72,7 +72,7 @@ export async function bundlePage(entry: string, title = 'test page'): Promise<Bu
     sourcemap: 'inline',
     logLevel: 'silent',
   });
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><link rel="icon" href="data:,">
 <style>html,body{margin:0;padding:0;background:#000;overflow:hidden}</style></head>
 <body><script type="module" src="./main.js"></script></body></html>`;
   await writeFile(join(dir, 'index.html'), html);

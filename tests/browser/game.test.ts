@@ -27,8 +27,11 @@ async function openGame(ctx: Ctx, query = ''): Promise<Page> {
     if (m.type() === 'error') ctx.errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => ctx.errors.push(`pageerror: ${e.message}`));
-  await page.goto(ctx.server.url + '/' + query);
-  await page.waitForFunction(() => (window as any).skirmish?.client?.localEntity !== undefined, null, { timeout: 10000 });
+  // A name skips the start screen.
+  const url = new URL(ctx.server.url + '/' + query);
+  if (!url.searchParams.has('name')) url.searchParams.set('name', 'Tester');
+  await page.goto(url.href);
+  await page.waitForFunction(() => (window as any).skirmish?.client?.localEntity !== undefined && (window as any).skirmish.renderer !== undefined, null, { timeout: 10000 });
   return page;
 }
 
@@ -62,7 +65,7 @@ function place(server: GameServer, sid: string, x: number, y: number): void {
 
 browserSuite<Ctx>('game in the browser', (test) => {
   test.before(async (ctx) => {
-    execFileSync(process.execPath, ['build.mjs'], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, ['build.mjs', '--if-needed'], { cwd: root, stdio: 'pipe' });
     ctx.browser = await launchChromium();
   });
   test.after(async (ctx) => {

@@ -1,0 +1,86 @@
+// The net graph in Chromium, over the network conditioner (?lag=150&jitter=20): what it shows is
+// read from the page as a player would read it.
+import type { Page } from 'playwright-core';
+import * as assert from 'uvu/assert';
+import { sleep } from '../helpers';
+import { browserSuite, launchChromium } from './chromium';
+import { buildClient, closeAll, openGame, startServer, type PlayCtx } from './play-helpers';
+
+const text = async (page: Page, key: string): Promise<string> => (await page.locator(`[data-net="${key}"] .netgraph-value`).textContent()) ?? '';
+const number = async (page: Page, key: string): Promise<number> => Number.parseFloat((await text(page, key)).replace(/[^0-9.]/g, ''));
+
+browserSuite<PlayCtx>('net graph in the browser', (test) => {
+  test.before(async (ctx) => {
+    buildClient();
+    ctx.browser = await launchChromium();
+  });
+  test.after(async (ctx) => {
+    await ctx.browser?.close();
+  });
+  test.before.each(async (ctx) => {
+    ctx.server = await startServer();
+    ctx.contexts = [];
+    ctx.errors = [];
+    ctx.clients = [];
+  });
+  test.after.each(async (ctx) => {
+    await closeAll(ctx);
+    assert.equal(ctx.errors, [], 'no console errors');
+  });
+
+  test('?netgraph=1 over ?lag=150&jitter=20: ping near 150, live traffic, sparklines; N toggles it', async (ctx) => {
+    const page = await openGame(ctx, '?name=Net&lag=150&jitter=20&netgraph=1');
+    const graph = page.locator('#netgraph');
+    await graph.waitFor({ state: 'visible', timeout: 5000 });
+    await page.waitForFunction(() => (window as any).skirmish.client.clock.samples >= 5, null, { timeout: 10000 });
+    // Walk a little so both directions carry traffic beyond the heartbeats.
+    await page.keyboard.down('ArrowRight');
+    await sleep(800);
+    await page.keyboard.up('ArrowRight');
+    await sleep(700);
+    // 150 ms simulated. The probe's answer waits for the page's main thread (a SwiftShader frame on
+    // a busy machine can take tens of ms), so allow for that, and for the smoothed value to settle.
+    const near = await page.waitForFunction(() => {
+      const v = Number.parseFloat(document.querySelector('[data-net="ping"] .netgraph-value')?.textContent ?? '');
+      return v >= 130 && v <= 260 ? v : false;
+    }, null, { timeout: 20000, polling: 250 }).catch(async () => number(page, 'ping'));
+    const ping = typeof near === 'number' ? near : Number(await near.jsonValue());
+    assert.ok(ping >= 130 && ping <= 260, `ping ${ping} ms (150 ms round trip simulated)`);
+    assert.match(await text(page, 'ping'), /^\d+ ms$/);
+    assert.ok((await number(page, 'fps')) > 0, 'fps');
+    assert.ok((await number(page, 'updates')) >= 2, `updates ${await text(page, 'updates')}`);
+    assert.match(await text(page, 'down'), /^\d+(\.\d)? k?B\/s$/);
+    assert.ok((await number(page, 'down')) > 0 && (await number(page, 'up')) > 0, `down ${await text(page, 'down')}, up ${await text(page, 'up')}`);
+    const interp = await number(page, 'interp');
+    assert.ok(interp >= 33 && interp <= 400, `interpolation delay ${interp} ms`);
+    assert.ok((await number(page, 'jitter')) >= 0, 'jitter');
+    assert.match(await text(page, 'corrections'), /^\d+\/s( · \d+\.\d\d u)?$/);
+    assert.match(await text(page, 'late'), /^\d+ · \d+ \/10 s$/);
+    assert.is(await text(page, 'tick'), '—', 'server tick: not reported by the server yet');
+    // Sparklines: the ping line has been drawn.
+    const inked = await page.evaluate(() => {
+      const canvas = document.querySelector('[data-net="ping"] canvas') as HTMLCanvasElement;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n;
+    });
+    assert.ok(inked > 20, `${inked} pixels of ping sparkline`);
+    // N closes and reopens it (the canvas has the focus, as when playing).
+    await page.keyboard.press('n');
+    await graph.waitFor({ state: 'hidden' });
+    await page.keyboard.press('n');
+    await graph.waitFor({ state: 'visible' });
+  });
+
+  test('without ?netgraph the graph is closed until N, and its code is not loaded before', async (ctx) => {
+    const page = await openGame(ctx, '?name=Quiet');
+    assert.is(await page.locator('#netgraph').count(), 0, 'not in the page');
+    const scripts = (): Promise<string[]> => page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name).filter((n) => n.endsWith('.js')));
+    assert.ok(!(await scripts()).some((n) => /netgraph-/.test(n)), 'netgraph chunk not fetched yet');
+    await page.keyboard.press('n');
+    await page.locator('#netgraph').waitFor({ state: 'visible', timeout: 5000 });
+    assert.ok((await scripts()).some((n) => /netgraph-/.test(n)), 'fetched on demand');
+    await page.waitForFunction(() => /^\d+ ms$/.test(document.querySelector('[data-net="ping"] .netgraph-value')?.textContent ?? ''));
+  });
+});

@@ -1,0 +1,121 @@
+// Shared by the browser tests of the game: a built client, a real server, pages that record their
+// console errors, Node clients as neighbours, and server-side placement of players.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { startGameServer } from '../../game';
+import { createClient, createLogger, type GameClient, type GameServer, type ServerOptions } from '../../net';
+import { getStore, Health, Position } from '../../engine';
+import { waitFor } from '../helpers';
+
+/** Per-test state of a game browser suite. */
+export interface PlayCtx {
+  browser: Browser;
+  server: GameServer;
+  contexts: BrowserContext[];
+  errors: string[];
+  clients: GameClient[];
+}
+
+/** The repository's root. */
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Builds dist/ unless it is newer than every source (each browser suite calls it; one build serves all). */
+export function buildClient(): void {
+  execFileSync(process.execPath, ['build.mjs', '--if-needed'], { cwd: root, stdio: 'pipe' });
+}
+
+/** Starts a quiet game server on a free loopback port. */
+export function startServer(options: Partial<ServerOptions> = {}): Promise<GameServer> {
+  return startGameServer({ port: 0, host: '127.0.0.1', seed: 3, logger: createLogger('silent'), ...options });
+}
+
+/** Records console errors and uncaught exceptions of `page` into `errors`. */
+export function recordErrors(page: Page, errors: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+}
+
+/** Opens a page in a new context (its own storage), recording errors; does not navigate. */
+export async function newPage(ctx: PlayCtx, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await ctx.browser.newContext({ viewport: { width: 800, height: 600 }, ...options });
+  ctx.contexts.push(context);
+  const page = await context.newPage();
+  recordErrors(page, ctx.errors);
+  return page;
+}
+
+/** Opens the game (`query` defaults to a name, skipping the start screen) and waits for the own player. */
+export async function openGame(ctx: PlayCtx, query = '?name=Tester', options: BrowserContextOptions = {}): Promise<Page> {
+  const page = await newPage(ctx, options);
+  await page.goto(ctx.server.url + '/' + query);
+  await waitForPlayer(page);
+  return page;
+}
+
+/** Waits until the page's client has its own player and the renderer (loaded on its own) is up. */
+export async function waitForPlayer(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as any).skirmish?.client?.localEntity !== undefined && (window as any).skirmish.renderer !== undefined, null, { timeout: 15000 });
+}
+
+/** The page's own player: its ids, where the page draws it, and where it predicts it. */
+export async function self(page: Page): Promise<{ sid: string; id: number; x: number; y: number; predicted: { x: number; y: number } }> {
+  return page.evaluate(() => {
+    const { client } = (window as any).skirmish;
+    const eid = client.localEntity;
+    const pos = [...client.world.stores.entries()].find(([def]: [any]) => def.name === 'Position')![1];
+    return { sid: client.welcome.sid, id: client.welcome.id, x: pos.x[eid], y: pos.y[eid], predicted: { ...client.predicted } };
+  });
+}
+
+/** The server entity of the player with Socket.IO id `sid`. */
+export function eidOf(server: GameServer, sid: string): number {
+  const session = [...server.match.sessions.byToken.values()].find((s) => s.publicId === sid);
+  if (session === undefined) throw new Error(`no player ${sid}`);
+  return session.eid;
+}
+
+/** Teleports a player on the server (clients get a correction with the next state). */
+export function place(server: GameServer, sid: string, x: number, y: number): void {
+  const eid = eidOf(server, sid);
+  const pos = getStore(server.match.world, Position);
+  pos.x[eid] = x;
+  pos.y[eid] = y;
+}
+
+/** Server-side position of a player. */
+export function serverPosition(server: GameServer, sid: string): { x: number; y: number } {
+  const eid = eidOf(server, sid);
+  const pos = getStore(server.match.world, Position);
+  return { x: pos.x[eid]!, y: pos.y[eid]! };
+}
+
+/** Server-side health of a player. */
+export function serverHp(server: GameServer, sid: string): number {
+  return getStore(server.match.world, Health).hp[eidOf(server, sid)]!;
+}
+
+/** Connects a Node client (a neighbour to hit, or to be hit by) and waits for its player. */
+export async function addBot(ctx: PlayCtx): Promise<GameClient> {
+  const bot = createClient({ url: ctx.server.url });
+  ctx.clients.push(bot);
+  await waitFor(() => bot.localEntity !== undefined, 10000, 'bot joined');
+  return bot;
+}
+
+/** Waits until the page's mirror has player `id` within 0.1 of (x, y). */
+export async function waitSeen(page: Page, id: number, x: number, y: number): Promise<void> {
+  await page.waitForFunction(([id, x, y]) => {
+    const p = (window as any).skirmish.client.world.buffer.latest(id);
+    return p !== undefined && Math.abs(p.x - x) < 0.1 && Math.abs(p.y - y) < 0.1;
+  }, [id, x, y] as const, { timeout: 10000 });
+}
+
+/** Closes what a test opened: pages, Node clients, the server. */
+export async function closeAll(ctx: PlayCtx): Promise<void> {
+  for (const c of ctx.contexts) await c.close();
+  for (const c of ctx.clients) c.close();
+  await ctx.server?.close();
+}

@@ -1,0 +1,158 @@
+// Playing the built game in Chromium: the start screen, taps that last less than a frame, the
+// death screen. Neighbours are Node clients of the same server.
+import type { Page } from 'playwright-core';
+import * as assert from 'uvu/assert';
+import { getStore, Health } from '../../engine';
+import { sleep, waitFor } from '../helpers';
+import { browserSuite, launchChromium } from './chromium';
+import {
+  addBot, buildClient, closeAll, eidOf, newPage, openGame, place, self, serverHp, serverPosition, startServer, waitForPlayer, waitSeen,
+  type PlayCtx,
+} from './play-helpers';
+
+/** Waits for the HUD (refreshed ten times a second) to show the own name. */
+async function hudName(page: Page, name: string): Promise<void> {
+  await page.waitForFunction((n) => document.querySelector('[data-hud="name"]')?.textContent === n, name, { timeout: 3000 });
+}
+
+browserSuite<PlayCtx>('playing in the browser', (test) => {
+  test.before(async (ctx) => {
+    buildClient();
+    ctx.browser = await launchChromium();
+  });
+  test.after(async (ctx) => {
+    await ctx.browser?.close();
+  });
+  test.before.each(async (ctx) => {
+    ctx.server = await startServer();
+    ctx.contexts = [];
+    ctx.errors = [];
+    ctx.clients = [];
+  });
+  test.after.each(async (ctx) => {
+    await closeAll(ctx);
+    assert.equal(ctx.errors, [], 'no console errors');
+  });
+
+  test('start screen: focused name field, bad names refused, Enter plays with the cleaned name', async (ctx) => {
+    const page = await newPage(ctx);
+    await page.goto(ctx.server.url + '/');
+    await page.locator('#start').waitFor();
+    assert.is(await page.evaluate(() => document.activeElement?.id), 'start-name', 'the name field has the focus');
+    assert.is(await page.evaluate(() => (window as any).skirmish.client), undefined, 'not connected before Play');
+    assert.is(ctx.server.match.sessions.byToken.size, 0);
+
+    await page.keyboard.type('   ');
+    await page.keyboard.press('Enter');
+    assert.match((await page.locator('.start-error').textContent())!, /1 to 16/);
+    await page.locator('#start-name').fill('Seventeen letters');
+    await page.keyboard.press('Enter');
+    assert.match((await page.locator('.start-error').textContent())!, /1 to 16/, '17 characters is too long');
+    assert.is(ctx.server.match.sessions.byToken.size, 0, 'still not playing');
+
+    // Bidi override, NUL, right-to-left mark, zero-width space, runs of spaces: all cleaned away.
+    await page.locator('#start-name').fill('  \u202eAl\u0000ice\u200f \u200b  Cooper ');
+    await page.keyboard.press('Enter');
+    await waitForPlayer(page);
+    assert.is(await page.locator('#start').count(), 0, 'start screen gone');
+    await hudName(page, 'Alice Cooper');
+    await page.waitForFunction(() => document.querySelector('.hud-board li.me .who')?.textContent === 'Alice Cooper');
+    assert.is(ctx.server.match.sessions.byToken.size, 1);
+
+    // A reload of a playing tab resumes the same player without asking again.
+    const before = await self(page);
+    await page.reload();
+    await waitForPlayer(page);
+    assert.is(await page.locator('#start').count(), 0, 'no start screen on reload');
+    assert.is((await self(page)).id, before.id, 'same player after reload');
+    await hudName(page, 'Alice Cooper');
+  });
+
+  test('?name= skips the start screen; an invalid one is offered on it', async (ctx) => {
+    const page = await openGame(ctx, '?name=%20Bob%E2%80%AE%20');
+    assert.is(await page.locator('#start').count(), 0);
+    await hudName(page, 'Bob');
+    const other = await newPage(ctx);
+    await other.goto(ctx.server.url + '/?name=' + 'x'.repeat(20));
+    await other.locator('#start').waitFor();
+    assert.is(await other.locator('#start-name').inputValue(), 'x'.repeat(20));
+  });
+
+  test('a Space tap shorter than a frame attacks once and hits the neighbour', async (ctx) => {
+    const page = await openGame(ctx);
+    const me = await self(page);
+    const victim = await addBot(ctx);
+    place(ctx.server, me.sid, 50, 50);
+    place(ctx.server, victim.welcome!.sid, 56, 50);
+    await waitSeen(page, victim.welcome!.id, 56, 50);
+    await waitSeen(page, me.id, 50, 50);
+    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
+    await page.keyboard.press('Space'); // key down and up in the same frame
+    await waitFor(() => serverHp(ctx.server, victim.welcome!.sid) < 100, 5000, 'the tap to hit');
+    await waitFor(() => getStore(victim.world, Health).hp[victim.localEntity!] === 90, 3000, 'the victim to see it');
+    await sleep(1200); // more than two cooldowns: a latched key that stuck would hit again
+    assert.is(serverHp(ctx.server, victim.welcome!.sid), 90, 'exactly one hit');
+    assert.is(serverHp(ctx.server, me.sid), 100, 'no self-hit');
+  });
+
+  test('an arrow tap moves the player at least one tick, and no further than a short step', async (ctx) => {
+    const page = await openGame(ctx);
+    const me = await self(page);
+    place(ctx.server, me.sid, 50, 50);
+    await waitSeen(page, me.id, 50, 50);
+    await page.waitForFunction(() => {
+      const p = (window as any).skirmish.client.predicted;
+      return Math.abs(p.x - 50) < 0.01 && Math.abs(p.y - 50) < 0.01;
+    });
+    await page.keyboard.press('ArrowRight');
+    const oneTick = 25 / 30; // speed × tick
+    await waitFor(() => serverPosition(ctx.server, me.sid).x >= 50 + oneTick - 1e-3, 5000, 'the tap to move the player');
+    await sleep(600);
+    const after = serverPosition(ctx.server, me.sid);
+    assert.ok(after.x >= 50 + oneTick - 1e-3 && after.x < 55, `moved ${(after.x - 50).toFixed(3)} units right`);
+    assert.is(after.y, 50, 'straight right');
+    await sleep(300);
+    assert.is(serverPosition(ctx.server, me.sid).x, after.x, 'stopped');
+    // The page draws itself where the server has it.
+    await page.waitForFunction((x) => Math.abs((window as any).skirmish.client.predicted.x - x) < 0.05, after.x);
+  });
+
+  test('focus loss releases held keys', async (ctx) => {
+    const page = await openGame(ctx);
+    const me = await self(page);
+    place(ctx.server, me.sid, 20, 50);
+    await waitSeen(page, me.id, 20, 50);
+    await page.keyboard.down('ArrowRight');
+    await waitFor(() => serverPosition(ctx.server, me.sid).x > 22, 5000, 'walking right');
+    await page.evaluate(() => window.dispatchEvent(new Event('blur')));
+    await sleep(400);
+    const x = serverPosition(ctx.server, me.sid).x;
+    await sleep(400);
+    assert.is(serverPosition(ctx.server, me.sid).x, x, 'stopped after the blur');
+    await page.keyboard.up('ArrowRight');
+  });
+
+  test('death screen: killer, score, a countdown to the respawn, gone once back', async (ctx) => {
+    const page = await openGame(ctx);
+    const me = await self(page);
+    const killer = await addBot(ctx);
+    place(ctx.server, me.sid, 50, 50);
+    place(ctx.server, killer.welcome!.sid, 55, 50);
+    await waitSeen(page, killer.welcome!.id, 55, 50);
+    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
+    getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, me.sid)] = 10;
+    killer.sendInput({ mx: 0, my: 0, attack: true });
+    await page.locator('#death').waitFor({ state: 'visible', timeout: 5000 });
+    assert.is(await page.locator('[data-death="killer"]').textContent(), `#${killer.welcome!.id}`);
+    assert.is(await page.locator('[data-death="score"]').textContent(), '0 kills · 1 death');
+    const countdown = async (): Promise<number> => Number.parseFloat((await page.locator('[data-death="countdown"]').textContent())!);
+    const first = await countdown();
+    assert.ok(first > 1.5 && first <= 3.0, `countdown starts near the 3 s respawn delay: ${first}`);
+    await sleep(700);
+    const second = await countdown();
+    assert.ok(second < first - 0.3 && second >= 0, `counts down: ${first} then ${second}`);
+    await page.locator('#death').waitFor({ state: 'hidden', timeout: 6000 });
+    assert.is(serverHp(ctx.server, me.sid), 100, 'respawned');
+    assert.is(await page.locator('[data-hud="kd"]').textContent(), '0 / 1');
+  });
+});
