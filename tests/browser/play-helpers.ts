@@ -108,8 +108,10 @@ export async function addBot(ctx: PlayCtx): Promise<GameClient> {
 /** Waits until the page's mirror has player `id` within 0.1 of (x, y). */
 export async function waitSeen(page: Page, id: number, x: number, y: number): Promise<void> {
   await page.waitForFunction(([id, x, y]) => {
-    const p = (window as any).skirmish.client.world.buffer.latest(id);
-    return p !== undefined && Math.abs(p.x - x) < 0.1 && Math.abs(p.y - y) < 0.1;
+    // The mirror's newest server position of `id` (what net's latestPosition reads).
+    const world = (window as any).skirmish.client.world;
+    const eid = world.entities.get(id);
+    return eid !== undefined && Math.abs(world.sim.x[eid] - x) < 0.1 && Math.abs(world.sim.y[eid] - y) < 0.1;
   }, [id, x, y] as const, { timeout: 10000 });
 }
 
