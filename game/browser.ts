@@ -7,6 +7,7 @@ import { createInputSender, type InputSource } from './controls';
 import { createDeathScreen } from './death';
 import { parseConditions } from './conditions';
 import { createHud } from './hud';
+import { createNameLabels } from './labels';
 import { createKeyboard } from './keyboard';
 import { createNames, isValidName, sanitizeName, type Names } from './names';
 import { createNetStats, type NetStats } from './netstats';
@@ -15,6 +16,8 @@ import { showStartScreen } from './start';
 import type { TouchControls } from './touch';
 
 const TOKEN_KEY = 'skirmish.token';
+/** How far above a player's centre its name sits, in map units (a little over the body's radius). */
+const BODY_RADIUS_UNITS = 1.5;
 /** The name this tab plays under (a reload within the grace window resumes without asking again). */
 const SESSION_NAME_KEY = 'skirmish.name';
 /** The name last played with in this browser, offered on the start screen. */
@@ -64,12 +67,9 @@ async function chooseName(params: URLSearchParams, ui: HTMLElement): Promise<str
   return showStartScreen(ui, asked ?? store.get(localStorage, SAVED_NAME_KEY) ?? '');
 }
 
-/**
- * The one place the game connects, and so the one place a player's name will reach the server
- * once the protocol carries it (a `name` option of createClient). Until then it stays in this page.
- */
-function connect(_name: string, token: string | undefined): GameClient {
-  return createClient({ url: location.origin, token, conditions: parseConditions(location.search) });
+/** The one place the game connects: the name goes to the server, which tells everyone. */
+function connect(name: string, token: string | undefined): GameClient {
+  return createClient({ url: location.origin, token, name, conditions: parseConditions(location.search) });
 }
 
 function isTouchScreen(): boolean {
@@ -90,9 +90,10 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
   // The session token survives a reload of this tab, so F5 within the grace window keeps the player.
   const client = connect(name, store.get(sessionStorage, TOKEN_KEY) ?? undefined);
   client.on('token', (token) => store.set(sessionStorage, TOKEN_KEY, token));
-  const names = createNames();
+  const names = createNames(client.names);
   const hud = createHud(hudRoot, client, names);
   const death = createDeathScreen(hudRoot);
+  const labels = createNameLabels(hudRoot, client.world, (id) => names.label(id));
   const netstats = createNetStats(client);
   Object.assign(debug, { name, client, names, netstats });
 
@@ -175,8 +176,6 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
       if (e.type === 'hit') {
         const eid = entityOf(world, e.victim);
         if (eid !== undefined) renderer?.flash(eid);
-      } else if (e.type === 'leave') {
-        if (e.id !== world.localId) names.delete(e.id);
       }
     }
   });
@@ -255,6 +254,8 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
     if (death.visible && client.clock.samples > 0) death.update(client.clock.serverNow(now));
     if (renderer !== undefined && rules !== undefined) {
       renderer.render();
+      const origin = renderer.toScreen(0, 0);
+      labels.update(renderer.toScreen, renderer.toScreen(0, BODY_RADIUS_UNITS * 1.6).y - origin.y);
       if (!firstFrame && me !== undefined) {
         firstFrame = true;
         // Navigation to the first frame with the own player in it: see game/first-load.ts.

@@ -27,7 +27,7 @@ export interface NetSample {
   /** Messages in the last 10 s that arrived after their tick had been drawn, and after a silence. */
   late: number;
   stalled: number;
-  /** Server tick duration (ms): not sent by the server yet, so always undefined for now. */
+  /** Server tick cost (simulate and build, plus send; ms, smoothed), from the last clock probe. */
   serverTick: number | undefined;
 }
 
@@ -210,7 +210,7 @@ export function createNetStats(client: GameClient, options: NetStatsOptions = {}
         correctionSize: fixes === 0 ? 0 : corrections.sum(t) / fixes,
         late: late.count(t),
         stalled: stalled.count(t),
-        serverTick: undefined,
+        serverTick: client.serverTickTimes === undefined ? undefined : client.serverTickTimes.simulateMs + client.serverTickTimes.sendMs,
       };
       if (t - lastSampleAt >= periodMs) {
         lastSampleAt = t;

@@ -3,7 +3,7 @@
 // (translate.ts), inputs (inputs.ts), prediction (prediction.ts) and interpolation (interpolation.ts).
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { BattleRules, InputIntent } from '../../engine';
-import { decodeState, DeltaEvents, type ErrorPayload, type StateMessage, type Welcome, type WireEvent } from '../wire';
+import { ClassicEvents, cleanName, decodeState, DeltaEvents, type ErrorPayload, type ServerTickTimes, type StateMessage, type Welcome, type WireEvent } from '../wire';
 import { createClockSync, type ClockSync } from './clock';
 import { createConditioner, type Conditioner, type LinkConditions } from './conditioner';
 import { openConnection, type ClientSocket, type ConnectionStatus } from './connection';
@@ -36,6 +36,8 @@ export interface ClientOptions {
   conditions?: LinkConditions;
   /** Predict the own player locally (default true). */
   predict?: boolean;
+  /** The name to play under (1 to 16 visible characters); the server gives a guest name otherwise. */
+  name?: string;
   /** Extra Socket.IO client options. */
   socket?: Partial<ManagerOptions & SocketOptions>;
 }
@@ -49,6 +51,8 @@ export interface ClientEvents {
   /** The session token changed (first welcome, or a new player after the grace window passed). */
   token: (token: string) => void;
   error: (error: ErrorPayload | Error) => void;
+  /** Player names changed (`names` holds them all): someone joined, renamed or left. */
+  names: (names: ReadonlyMap<number, string>) => void;
 }
 
 /** A connection to a Skirmish server that keeps a mirror world up to date. */
@@ -73,8 +77,14 @@ export interface GameClient {
   readonly interpolationDelay: number;
   /** Own position as predicted for the present (undefined before the first state). */
   readonly predicted: { x: number; y: number } | undefined;
+  /** Every player's name in the match, by NetId (players out of view included). */
+  readonly names: ReadonlyMap<number, string>;
+  /** The server's recent tick costs, from the latest clock probe (undefined before one returns). */
+  readonly serverTickTimes: Readonly<ServerTickTimes> | undefined;
   /** Sends an input (direction, attack) and returns its sequence number. Dropped while offline. */
   sendInput(input: InputIntent): number;
+  /** Asks for a new name (cleaned; the server announces it to everyone, this client included). */
+  setName(name: string): void;
   /** Updates drawn positions in the world for the current time. Call once per frame. */
   update(): void;
   /** Adds a listener; returns the function that removes it. */
@@ -101,6 +111,9 @@ export function createClient(options: ClientOptions): GameClient {
   let welcome: Welcome | undefined;
   let acked = 0;
   let token = options.token;
+  let name = options.name === undefined ? undefined : cleanName(options.name) || undefined;
+  const names = new Map<number, string>();
+  let serverTickTimes: ServerTickTimes | undefined;
 
   const emit = <E extends keyof ClientEvents>(event: E, ...args: Parameters<ClientEvents[E]>): void => {
     const set = listeners.get(event);
@@ -116,11 +129,12 @@ export function createClient(options: ClientOptions): GameClient {
   const connection = openConnection({
     url: options.url, transports: options.transports, protocol: options.protocol, conditions, socket: options.socket,
     token: () => token,
+    name: () => name,
     onStatus: (status, reason) => emit('status', status, reason),
     onError: (error) => emit('error', error),
   });
   const { socket } = connection;
-  const prober = createClockProber(socket, clock, delay, link, now);
+  const prober = createClockProber(socket, clock, delay, link, now, (times) => (serverTickTimes = times));
   const inputs = createInputSender(socket, world, clock, predictor, link, now, () => socket.connected && welcome !== undefined);
 
   socket.on(DeltaEvents.welcome, (w) => {
@@ -141,6 +155,9 @@ export function createClient(options: ClientOptions): GameClient {
       acked = 0;
     }
     predictor.clear();
+    name = w.name;
+    // The welcome is followed by the match's whole roster of names.
+    names.clear();
     emit('welcome', w);
     prober.start();
   });
@@ -163,6 +180,15 @@ export function createClient(options: ClientOptions): GameClient {
     for (const id of changes.entered) snap(id);
     emit('state', message);
     if (events.length > 0) emit('events', events);
+  });
+  socket.on(DeltaEvents.names, (entries) => {
+    if (!Array.isArray(entries)) return;
+    for (const entry of entries) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'number') continue;
+      if (typeof entry[1] === 'string') names.set(entry[0], entry[1]);
+      else names.delete(entry[0]);
+    }
+    emit('names', names);
   });
   const snap = (id: number): void => {
     const eid = entityOf(world, id);
@@ -202,6 +228,16 @@ export function createClient(options: ClientOptions): GameClient {
     },
     get predicted() {
       return interpolator.predicted;
+    },
+    names,
+    get serverTickTimes() {
+      return serverTickTimes;
+    },
+    setName(next) {
+      const clean = cleanName(next);
+      if (clean === '') return;
+      name = clean;
+      if (socket.connected) link(32 + clean.length, () => socket.emit(ClassicEvents.setName, { name: clean }));
     },
     sendInput(input) {
       // The attacker saw remote players at render time (server clock): the server rewinds them there.

@@ -19,6 +19,8 @@ export interface ConnectionOptions {
   protocol?: number;
   /** The session token to present; read at every (re)connection. */
   token(): string | undefined;
+  /** The name to present; read at every (re)connection (a resumed player keeps its own). */
+  name(): string | undefined;
   /** Conditions of the receiving direction of the link (the sending one is the caller's). */
   conditions?: LinkConditions;
   socket?: Partial<ManagerOptions & SocketOptions>;
@@ -54,7 +56,10 @@ export function openConnection(options: ConnectionOptions): Connection {
     // A function, so every reconnection presents the latest token and gets its player back.
     auth: (cb) => {
       const token = options.token();
-      const auth: DeltaAuth = token === undefined ? { skirmish: version } : { skirmish: version, token };
+      const name = options.name();
+      const auth: DeltaAuth = { skirmish: version };
+      if (token !== undefined) auth.token = token;
+      if (name !== undefined) auth.name = name;
       cb(auth);
     },
     reconnectionDelay: 250,

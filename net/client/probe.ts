@@ -1,6 +1,6 @@
 // Clock probing: the client asks the server's time now and then (the `t` event, answered through
 // a Socket.IO ack) and feeds the answers to its clock estimate and its interpolation delay.
-import { DeltaEvents } from '../wire';
+import { DeltaEvents, type ServerTickTimes } from '../wire';
 import type { ClockSync } from './clock';
 import type { ClientSocket } from './connection';
 import type { DelayEstimator } from './delay';
@@ -18,21 +18,24 @@ export interface ClockProber {
 
 /**
  * Creates the prober of `socket`; it stops by itself when the socket disconnects. `send` puts an
- * outgoing message through the link (the conditioner, if any).
+ * outgoing message through the link (the conditioner, if any); `onTickTimes` hears the server's
+ * recent tick costs that ride on each answer.
  */
 export function createClockProber(
   socket: ClientSocket, clock: ClockSync, delay: DelayEstimator, send: (bytes: number, emit: () => void) => void, now: () => number,
+  onTickTimes: (times: ServerTickTimes) => void = () => {},
 ): ClockProber {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const probe = (): void => {
     if (!socket.connected) return;
     const sentAt = now();
     send(PROBE_BYTES, () =>
-      socket.timeout(5000).emit(DeltaEvents.time, sentAt, (err: Error | null, serverTime: number) => {
+      socket.timeout(5000).emit(DeltaEvents.time, sentAt, (err: Error | null, serverTime: number, times?: ServerTickTimes) => {
         if (err === null && typeof serverTime === 'number') {
           clock.sample(sentAt, serverTime, now());
           delay.seed(clock.rtt);
         }
+        if (err === null && typeof times?.simulateMs === 'number' && typeof times.sendMs === 'number') onTickTimes(times);
       }),
     );
     // Probe quickly at first to settle the clock, then every two seconds.

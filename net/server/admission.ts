@@ -1,7 +1,7 @@
 // Who may connect: origin (CORS for WebSocket too), connections per address, players per match,
 // protocol version. Refusals carry a code the client can show.
 import type { IncomingMessage } from 'node:http';
-import { ErrorCodes, PROTOCOL_VERSION, type ErrorCode } from '../wire';
+import { checkName, ErrorCodes, PROTOCOL_VERSION, type ErrorCode } from '../wire';
 import type { GameSocket } from './session';
 
 /** An error a Socket.IO middleware passes to `next`: the client sees `message` and `data.code`. */
@@ -50,11 +50,12 @@ class AddressCounter {
 }
 
 /** The protocol an incoming handshake asks for: an engine version, or classic (no `skirmish` field). */
-export function handshakeProtocol(auth: unknown): { kind: 'engine' | 'classic'; version?: unknown; token?: string } {
-  const a = (typeof auth === 'object' && auth !== null ? auth : {}) as { skirmish?: unknown; token?: unknown };
+export function handshakeProtocol(auth: unknown): { kind: 'engine' | 'classic'; version?: unknown; token?: string; name?: string } {
+  const a = (typeof auth === 'object' && auth !== null ? auth : {}) as { skirmish?: unknown; token?: unknown; name?: unknown };
   if (a.skirmish === undefined) return { kind: 'classic' };
   const token = typeof a.token === 'string' && a.token.length <= 64 ? a.token : undefined;
-  return { kind: 'engine', version: a.skirmish, token };
+  // A bad name is not worth refusing a player over: it plays under a guest name and can rename.
+  return { kind: 'engine', version: a.skirmish, token, name: checkName(a.name) };
 }
 
 /** Why a protocol version is refused, or undefined when it is ours. */

@@ -1,7 +1,7 @@
 // The edge: every message a client sends enters here, is rate-limited and validated, and only
 // then becomes an input command for the next tick. Nothing here throws past the dispatcher.
 import { queueInput, type BattleWorld } from '../../engine';
-import { ClassicEvents, DeltaEvents, ErrorCodes, type ErrorCode } from '../wire';
+import { checkName, ClassicEvents, DeltaEvents, ErrorCodes, type ErrorCode, type ServerTickTimes } from '../wire';
 import type { GameSocket, Session } from './session';
 import { checkAttack, checkInput, checkMove, checkTime } from './validate';
 import type { Logger } from './logger';
@@ -14,6 +14,10 @@ export interface InboundContext {
   now(): number;
   /** Counts a message received, refused or dropped, or a connection kicked. */
   count(what: 'received' | 'rejected' | 'dropped' | 'kicked'): void;
+  /** Recent tick costs, answered with each clock probe. */
+  tickTimes(): ServerTickTimes;
+  /** Gives a player an accepted new name (and tells the match). */
+  rename(session: Session, name: string): void;
 }
 
 type Handler = {
@@ -41,7 +45,7 @@ const handlers = new Map<string, Handler>([
       const checked = checkTime(payload);
       if (!checked.ok) return checked.message;
       if (typeof ack !== 'function') return 'clock probe needs an ack';
-      ack(ctx.now());
+      ack(ctx.now(), ctx.tickTimes());
       return undefined;
     },
   }],
@@ -60,6 +64,16 @@ const handlers = new Map<string, Handler>([
       const checked = checkAttack(typeof payload === 'function' ? undefined : payload);
       if (!checked.ok) return checked.message;
       queueInput(world, session.eid, { attack: true });
+      return undefined;
+    },
+  }],
+  [ClassicEvents.setName, {
+    input: false,
+    run(session, [payload], ctx) {
+      const raw = typeof payload === 'object' && payload !== null ? (payload as { name?: unknown }).name : undefined;
+      const name = checkName(raw);
+      if (name === undefined) return 'name must be 1 to 16 visible characters: {"name": "…"}';
+      ctx.rename(session, name);
       return undefined;
     },
   }],

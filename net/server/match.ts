@@ -5,6 +5,7 @@ import { defaultLimits, type RateLimits } from './limits';
 import { createSessions, type Sessions } from './sessions';
 import type { GameNamespace } from './session';
 import type { Logger } from './logger';
+import type { ServerTickTimes } from '../wire';
 
 /** Options of `createMatch`. */
 interface MatchOptions {
@@ -68,6 +69,8 @@ export interface Match {
   flush(): void;
   /** Server clock in ms on the same time line as ticks (tick × dt × 1000). */
   now(): number;
+  /** What recent ticks cost, smoothed: answered with clock probes for clients' net graphs. */
+  readonly tickTimes: Readonly<ServerTickTimes>;
   /** Cancels grace timers (the server is closing). */
   close(): void;
 }
@@ -93,6 +96,9 @@ export function createMatch(options: MatchOptions): Match {
     stateBytes: 0, stateMessages: 0, classicMessages: 0,
   };
   let lastTickAt = performance.now();
+  const tickTimes: ServerTickTimes = { simulateMs: 0, sendMs: 0 };
+  // Exponential smoothing over roughly the last second of ticks.
+  const smooth = (prev: number, sample: number): number => prev + (sample - prev) * (2 / (tickRate + 1));
 
   const broadcaster = createBroadcaster(world, options.nsp, stats, (eid) => sessions.publicIdOf(eid), { ...defaultInterest, ...options.interest });
   const sessions = createSessions({
@@ -103,7 +109,10 @@ export function createMatch(options: MatchOptions): Match {
     log,
     graceMs: options.graceMs ?? 15_000,
     limits: { ...defaultLimits, ...options.limits },
-    inbound: { world, log, now, count: (what) => void stats[what]++ },
+    inbound: {
+      world, log, now, count: (what) => void stats[what]++, tickTimes: () => tickTimes,
+      rename: (session, name) => sessions.rename(session, name),
+    },
     classicPosition: (eid) => broadcaster.classicPosition(eid),
     stats,
   });
@@ -113,14 +122,18 @@ export function createMatch(options: MatchOptions): Match {
   }
 
   function simulate(): void {
+    const started = performance.now();
     step(world);
     lastTickAt = performance.now();
     stats.ticks++;
     broadcaster.build(sessions.byToken.values());
+    tickTimes.simulateMs = smooth(tickTimes.simulateMs, performance.now() - started);
   }
 
   function flush(): void {
+    const started = performance.now();
     broadcaster.send();
+    tickTimes.sendMs = smooth(tickTimes.sendMs, performance.now() - started);
   }
 
   return {
@@ -134,6 +147,7 @@ export function createMatch(options: MatchOptions): Match {
     simulate,
     flush,
     now,
+    tickTimes,
     close: () => sessions.close(),
   };
 }

@@ -155,9 +155,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     resumable: (token) => match.sessions.byToken.get(token)?.socket === null,
   }));
   io.on('connection', (socket) => {
-    const { kind, token } = handshakeProtocol(socket.handshake.auth);
+    const { kind, token, name } = handshakeProtocol(socket.handshake.auth);
     try {
-      match.sessions.join(socket, kind, token);
+      match.sessions.join(socket, kind, token, name);
     } catch (error) {
       logger.error({ err: error, sid: socket.id }, 'join failed');
       socket.disconnect(true);

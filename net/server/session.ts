@@ -36,6 +36,8 @@ export interface Session {
   readonly token: string;
   /** Socket.IO id of the first connection: the id classic clients know this player by, for good. */
   readonly publicId: string;
+  /** The name others see (cleaned; a guest name until the player picks one). */
+  name: string;
   /** True until the first full state has been sent on the current connection. */
   needsFull: boolean;
   /** Messages refused (invalid or over the rate) on this session. */

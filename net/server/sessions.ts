@@ -7,7 +7,7 @@ import {
   NetId, Offline,
   type BattleRules, type BattleWorld,
 } from '../../engine';
-import { DeltaEvents, PROTOCOL_VERSION, type ClassicPosition } from '../wire';
+import { DeltaEvents, guestName, PROTOCOL_VERSION, type ClassicPosition, type NameEntry } from '../wire';
 import { CLASSIC_ROOM, ENGINE_ROOM } from './broadcast';
 import { announceJoin, announceLeave, sendRoster } from './roster';
 import { attachInbound, type InboundContext } from './inbound';
@@ -51,7 +51,9 @@ export interface Sessions {
    * Adds a player for a fresh connection, or gives a returning one its player back (`token`).
    * @throws when the world is full.
    */
-  join(socket: GameSocket, kind: SessionKind, token?: string): Session;
+  join(socket: GameSocket, kind: SessionKind, token?: string, name?: string): Session;
+  /** Gives a player a new (already checked) name and tells every engine client of the match. */
+  rename(session: Session, name: string): void;
   /**
    * The connection of `socket` is gone. A player who left on purpose (`reason` is Socket.IO's
    * 'client namespace disconnect' or 'server namespace disconnect') or a classic player leaves now;
@@ -88,11 +90,21 @@ export function createSessions(options: SessionsOptions): Sessions {
   function welcome(session: Session, resumed: boolean): void {
     session.socket!.emit(DeltaEvents.welcome, {
       protocol: PROTOCOL_VERSION, id: session.netId, sid: session.publicId, token: session.token, graceMs, resumed,
-      tickRate: options.tickRate, tick: world.time.tick, rules: options.rules,
+      tickRate: options.tickRate, tick: world.time.tick, rules: options.rules, name: session.name,
     });
+    // Every name of the match, not only those in view: kill feeds and scoreboards name players
+    // this client cannot see, and names change too rarely to be worth replicating by interest.
+    const roster: NameEntry[] = [];
+    for (const other of byToken.values()) roster.push([other.netId, other.name]);
+    session.socket!.emit(DeltaEvents.names, roster);
   }
 
-  function join(socket: GameSocket, kind: SessionKind, token?: string): Session {
+  /** Tells the match's engine clients (but `except`, which learns it from its roster) a name change. */
+  function announceName(entry: NameEntry, except?: GameSocket): void {
+    (except === undefined ? nsp.to(ENGINE_ROOM) : except.to(ENGINE_ROOM)).emit(DeltaEvents.names, [entry]);
+  }
+
+  function join(socket: GameSocket, kind: SessionKind, token?: string, name?: string): Session {
     const returning = token === undefined ? undefined : byToken.get(token);
     // Only a dropped player can be resumed: a token cannot take over a live connection.
     if (returning !== undefined && returning.socket === null && returning.kind === kind) {
@@ -109,6 +121,7 @@ export function createSessions(options: SessionsOptions): Sessions {
     const session: Session = {
       socket: null, kind, eid, netId: netIds.id[eid]!, token: randomBytes(18).toString('base64url'), publicId: socket.id,
       needsFull: true, rejected: 0, guard: createGuard(limits, clock), replication: { seen: new Set(), sent: { tick: 0, ack: 0 } },
+      name: name ?? guestName(netIds.id[eid]!),
     };
     byToken.set(session.token, session);
     byEid.set(eid, session);
@@ -116,6 +129,7 @@ export function createSessions(options: SessionsOptions): Sessions {
     connect(session, socket);
     if (kind === 'engine') welcome(session, false);
     announceJoin(socket, session, options.classicPosition(eid));
+    announceName([session.netId, session.name], socket);
     log.info({ sid: socket.id, kind, netId: session.netId, players: bySocketId.size }, 'player joined');
     return session;
   }
@@ -149,6 +163,7 @@ export function createSessions(options: SessionsOptions): Sessions {
     }
     despawnPlayer(world, session.eid);
     announceLeave(nsp, session);
+    announceName([session.netId, null]);
     log.info({ netId: session.netId, players: bySocketId.size }, 'player left');
   }
 
@@ -157,6 +172,11 @@ export function createSessions(options: SessionsOptions): Sessions {
     byToken,
     publicIdOf: (eid) => byEid.get(eid)?.publicId,
     join,
+    rename(session, name) {
+      if (session.name === name) return;
+      session.name = name;
+      announceName([session.netId, name]);
+    },
     drop,
     remove,
     close() {

@@ -16,4 +16,7 @@ export type { WireInput } from './input';
 export { PROTOCOL_VERSION, DeltaEvents, ClassicEvents, ErrorCodes } from './protocol';
 export type {
   ClientToServerEvents, ServerToClientEvents, Welcome, WireEvent, ErrorPayload, ErrorCode, ClassicPosition, DeltaAuth,
+  NameEntry, ServerTickTimes,
 } from './protocol';
+
+export { cleanName, checkName, guestName, NAME_MAX_CHARS } from './names';

@@ -20,6 +20,8 @@ export const DeltaEvents = {
   time: 't',
   /** server → client: the server is going away (restart); reconnect later. */
   shutdown: 'shutdown',
+  /** server → client: player names, `[netId, name | null][]` (null: the player left the match). */
+  names: 'n',
 } as const;
 
 /** Event names of the classic JSON protocol, spoken by any plain Socket.IO client. */
@@ -31,6 +33,8 @@ export const ClassicEvents = {
   playerLeft: 'player_left',
   move: 'move',
   attack: 'attack',
+  /** client → server: `{name}`, the player's new name (either protocol may send it). */
+  setName: 'set_name',
 } as const;
 
 /** Error codes sent in `error` events and connect errors. */
@@ -78,6 +82,19 @@ export interface Welcome {
   tickRate: number;
   tick: number;
   rules: BattleRules;
+  /** The player's name as the server accepted it (a guest name when none or a bad one was offered). */
+  name: string;
+}
+
+/** A name change: `[netId, name]`, or `[netId, null]` when the player left the match. */
+export type NameEntry = [number, string | null];
+
+/** The server's recent tick costs, answered with each clock probe (for a net graph). */
+export interface ServerTickTimes {
+  /** Simulating a tick and building its messages, averaged over recent ticks (ms). */
+  simulateMs: number;
+  /** Handing those messages to the sockets, averaged likewise (ms). */
+  sendMs: number;
 }
 
 /**
@@ -98,6 +115,8 @@ export interface DeltaAuth {
   skirmish: number;
   /** Token from an earlier welcome, to resume that player. */
   token?: string;
+  /** The name to play under (cleaned by the server; a resumed player keeps its name). */
+  name?: string;
 }
 
 /** Events the server emits, for typing Socket.IO. */
@@ -111,12 +130,14 @@ export interface ServerToClientEvents {
   player_attacked: (p: { id: string; hp: number }) => void;
   player_killed: (p: { id: string }) => void;
   player_left: (p: { id: string }) => void;
+  n: (names: NameEntry[]) => void;
 }
 
 /** Events clients emit, for typing Socket.IO. Payloads are `unknown` on the server until validated. */
 export interface ClientToServerEvents {
   i: (input: Uint8Array) => void;
-  t: (clientTime: number, ack: (serverTime: number) => void) => void;
+  t: (clientTime: number, ack: (serverTime: number, tick: ServerTickTimes) => void) => void;
   move: (target: { x: number; y: number }) => void;
   attack: (payload?: Record<string, never>) => void;
+  set_name: (payload: { name: string }) => void;
 }

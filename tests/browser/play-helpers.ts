@@ -98,8 +98,8 @@ export function serverHp(server: GameServer, sid: string): number {
 }
 
 /** Connects a Node client (a neighbour to hit, or to be hit by) and waits for its player. */
-export async function addBot(ctx: PlayCtx): Promise<GameClient> {
-  const bot = createClient({ url: ctx.server.url });
+export async function addBot(ctx: PlayCtx, name?: string): Promise<GameClient> {
+  const bot = createClient({ url: ctx.server.url, name });
   ctx.clients.push(bot);
   await waitFor(() => bot.localEntity !== undefined, 10000, 'bot joined');
   return bot;

@@ -78,6 +78,28 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
     assert.is(await other.locator('#start-name').inputValue(), 'x'.repeat(20));
   });
 
+  test("names: each player sees the other's name above it and on the scoreboard", async (ctx) => {
+    const alice = await openGame(ctx, '?name=Alice');
+    const bob = await openGame(ctx, '?name=Bob');
+    const a = await self(alice);
+    const b = await self(bob);
+    place(ctx.server, a.sid, 40, 50);
+    place(ctx.server, b.sid, 60, 50);
+    await alice.locator('.name-label', { hasText: 'Bob' }).waitFor({ timeout: 5000 });
+    await bob.locator('.name-label', { hasText: 'Alice' }).waitFor({ timeout: 5000 });
+    await waitSeen(alice, b.id, 60, 50);
+    await waitSeen(alice, a.id, 40, 50);
+    await sleep(500); // drawn positions glide to corrections
+    // The label sits above Bob's body: left of the screen centre is Alice, right is Bob.
+    const box = (await alice.locator('.name-label', { hasText: 'Bob' }).boundingBox())!;
+    const own = (await alice.locator('.name-label', { hasText: 'Alice' }).boundingBox())!;
+    assert.ok(box.x > own.x, `Bob's label (x ${box.x}) right of Alice's (x ${own.x})`);
+    assert.ok(Math.abs(box.y - own.y) < 2, 'both labels at the same height');
+    await alice.waitForFunction(() => document.body.innerText.includes('Bob'), null, { timeout: 5000 });
+    const board = await alice.evaluate(() => (document.querySelector('#hud') as HTMLElement).innerText);
+    assert.match(board, /Bob/, 'Bob on Alice\'s scoreboard');
+  });
+
   test('a Space tap shorter than a frame attacks once and hits the neighbour', async (ctx) => {
     const page = await openGame(ctx);
     const me = await self(page);
@@ -135,7 +157,7 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
   test('death screen: killer, score, a countdown to the respawn, gone once back', async (ctx) => {
     const page = await openGame(ctx);
     const me = await self(page);
-    const killer = await addBot(ctx);
+    const killer = await addBot(ctx, 'Slayer');
     place(ctx.server, me.sid, 50, 50);
     place(ctx.server, killer.welcome!.sid, 55, 50);
     await waitSeen(page, killer.welcome!.id, 55, 50);
@@ -143,9 +165,11 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
     getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, me.sid)] = 10;
     killer.sendInput({ mx: 0, my: 0, attack: true });
     await page.locator('#death').waitFor({ state: 'visible', timeout: 5000 });
-    assert.is(await page.locator('[data-death="killer"]').textContent(), `#${killer.welcome!.id}`);
+    assert.is(await page.locator('[data-death="killer"]').textContent(), 'Slayer', 'the killer by the name the server announced');
     assert.is(await page.locator('[data-death="score"]').textContent(), '0 kills · 1 death');
     const countdown = async (): Promise<number> => Number.parseFloat((await page.locator('[data-death="countdown"]').textContent())!);
+    // The countdown is drawn from the next frame on.
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-death="countdown"]')?.textContent ?? ''), null, { timeout: 3000 });
     const first = await countdown();
     assert.ok(first > 1.5 && first <= 3.0, `countdown starts near the 3 s respawn delay: ${first}`);
     await sleep(700);

@@ -34,7 +34,7 @@ function pipe(r: BattleRules = rules, viewRadius = defaultInterest.viewRadius): 
         p.messages++;
         applyState(mirror, decodeState(bytes, mirror.stream));
       } } as never,
-      kind: 'engine', eid: me, netId: 1, token: 't', publicId: 'p', needsFull: true, rejected: 0,
+      kind: 'engine', eid: me, netId: 1, token: 't', publicId: 'p', name: 'me', needsFull: true, rejected: 0,
       guard: undefined as never, replication: { seen: new Set(), sent: { tick: 0, ack: 0 } },
     },
     tick() {
