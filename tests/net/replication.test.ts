@@ -7,7 +7,9 @@ import {
   Health, Position, Score, hasComponent, Dead,
   type BattleRules, type BattleWorld,
 } from '../../engine';
-import { applyState, createBroadcaster, createMirrorWorld, decodeState, defaultInterest, type MirrorWorld, type Session } from '../../net';
+import {
+  applyState, createBroadcaster, createMirrorWorld, decodeState, defaultInterest, type AppliedChanges, type MirrorWorld, type Session,
+} from '../../net';
 import { rules } from '../rules';
 
 
@@ -17,6 +19,8 @@ interface Pipe {
   session: Session;
   bytes: number;
   messages: number;
+  /** What the last message changed in the mirror. */
+  applied: AppliedChanges | undefined;
   tick(): void;
 }
 
@@ -27,12 +31,12 @@ function pipe(r: BattleRules = rules, viewRadius = defaultInterest.viewRadius): 
   mirror.tickMs = 1000 / 30;
   const me = spawnPlayer(world, { at: { x: r.map.width / 2, y: r.map.height / 2 } });
   const p: Pipe = {
-    world, mirror, bytes: 0, messages: 0,
+    world, mirror, bytes: 0, messages: 0, applied: undefined,
     session: {
       socket: { emit: (_event: string, bytes: Uint8Array) => {
         p.bytes += bytes.byteLength;
         p.messages++;
-        applyState(mirror, decodeState(bytes, mirror.stream));
+        p.applied = applyState(mirror, decodeState(bytes, mirror.stream));
       } } as never,
       kind: 'engine', eid: me, netId: 1, token: 't', publicId: 'p', name: 'me', needsFull: true, rejected: 0,
       guard: undefined as never, replication: { seen: new Set(), sent: { tick: 0, ack: 0 } },
@@ -157,6 +161,19 @@ Replication('interest: only entities within the view square are mirrored, with h
   assert.ok(p.mirror.entities.has(netOf(near)), 're-entered');
   assertExact(p, 'after re-entering');
   assert.not.ok(p.mirror.entities.has(netOf(far)));
+});
+
+Replication('an attack reaches the mirror with the attacker; entering view is not an attack', () => {
+  const p = pipe();
+  const other = spawnPlayer(p.world, { at: { x: 52, y: 50 } });
+  p.tick();
+  assert.equal(p.applied!.entered.length, 2);
+  assert.equal(p.applied!.attacked, [], 'nobody attacked while entering');
+  const netOf = (eid: number) => [...p.world.sync.byNetId].find(([, e]) => e === eid)![0];
+  queueInput(p.world, other, { attack: true });
+  p.tick();
+  assert.equal(p.applied!.attacked, [netOf(other)]);
+  assert.equal(p.applied!.entered, []);
 });
 
 Replication('a quiet world sends only heartbeats', () => {
