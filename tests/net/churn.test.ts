@@ -103,13 +103,14 @@ class Churn {
   /**
    * Acts for `seconds` worth of rounds, then pauses. Counted in rounds, not on the clock: on a
    * loaded machine the bots' timer fires late (a third of the rounds were lost under a busy loop
-   * and two other soaks), and a soak timed by the clock would churn that much less.
+   * and two other soaks, three quarters with four test suites running), and a soak timed by the
+   * clock would churn that much less. The time bound only guards against rounds stopping.
    */
   async churnFor(seconds: number): Promise<void> {
     const rounds = Math.round((seconds * 1000) / ROUND_MS);
     const target = this.tally.rounds + rounds;
     this.start();
-    await waitFor(() => this.tally.rounds >= target, 4 * seconds * 1000, `${rounds} rounds of churn`);
+    await waitFor(() => this.tally.rounds >= target, 10 * seconds * 1000, `${rounds} rounds of churn`);
     await this.pause();
   }
 
