@@ -27,6 +27,8 @@ const PING_TIMEOUT_MS = 4000;
 const POLLING_CLOSE_MS = 30_000;
 /** Every ROUND_MS each idle bot may act. */
 const ROUND_MS = 50;
+/** The churn the soak is sized for: at least this many connections per SOAK_SECONDS (~25 on a quiet machine). */
+const CONNECTIONS_PER_SECOND = 20;
 const ENGINE_BOTS = 14;
 const CLASSIC_BOTS = 5;
 /** Per-address limit, enforced for loopback here: only a leak-free counter admits this many at the end. */
@@ -101,15 +103,17 @@ class Churn {
   }
 
   /**
-   * Acts for `seconds` worth of rounds, then pauses. Counted in rounds, not on the clock: on a
-   * loaded machine the bots' timer fires late (a third of the rounds were lost under a busy loop
-   * and two other soaks), and a soak timed by the clock would churn that much less.
+   * Acts for `seconds` worth of rounds, and until `enough` says so, then pauses. Counted in rounds,
+   * not on the clock: on a loaded machine the bots' timer fires late (a third of the rounds were
+   * lost under a busy loop and two other soaks, three quarters with four test suites running), and
+   * handshakes take longer, so a soak timed by the clock churns that much less. The time bound
+   * only guards against a churn that stopped.
    */
-  async churnFor(seconds: number): Promise<void> {
+  async churnFor(seconds: number, enough: () => boolean = () => true): Promise<void> {
     const rounds = Math.round((seconds * 1000) / ROUND_MS);
     const target = this.tally.rounds + rounds;
     this.start();
-    await waitFor(() => this.tally.rounds >= target, 4 * seconds * 1000, `${rounds} rounds of churn`);
+    await waitFor(() => this.tally.rounds >= target && enough(), 10 * seconds * 1000, `${rounds} rounds of churn`);
     await this.pause();
   }
 
@@ -436,7 +440,8 @@ Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECON
     assert.ok(live >= 5, `a crowd at mid-point: ${live}`);
     // And every engine bot's mirror shows them all (the view covers the map).
     await waitFor(() => churn.slots.every((s) => s.engine === undefined || s.engine.world.entities.size === live), 3000, 'mirrors agree');
-    await churn.churnFor(SOAK_SECONDS / 2);
+    // As long as it takes to accept the connections the soak is sized for.
+    await churn.churnFor(SOAK_SECONDS / 2, () => accepted > CONNECTIONS_PER_SECOND * SOAK_SECONDS);
     const tally = churn.tally;
     churn.closeAll();
     await drained(server);
@@ -454,7 +459,7 @@ Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECON
     }
     // It did churn: thousands of connections a minute, every path taken.
     const connections = accepted;
-    assert.ok(connections > 20 * SOAK_SECONDS, `connections: ${connections}`);
+    assert.ok(connections > CONNECTIONS_PER_SECOND * SOAK_SECONDS, `connections: ${connections}`);
     for (const k of ['leaves', 'cuts', 'vanishes', 'abandons', 'resumed', 'expired'] as const) assert.ok(tally[k] > 0, `some ${k}`);
     assert.ok(server.match.stats.resumed > tally.resumed, 'cut and vanished clients resumed by themselves too');
     // Heap: the warmed-up empty server against the empty server after the soak, both after full
