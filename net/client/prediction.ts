@@ -61,24 +61,25 @@ export function createPredictor(world: MirrorWorld): Predictor {
       let my = sim.my[eid]!;
       let tick = from;
       let p = 0;
-      // Walks from `tick` to `target`, a run of ticks at a time between direction changes: the
-      // input landing at tick T steers the step that ends at T.
-      const walkTo = (target: number): void => {
-        while (tick < target) {
-          while (p < pending.length && pending[p]!.tick <= tick + 1) {
-            mx = pending[p]!.mx;
-            my = pending[p]!.my;
-            p++;
-          }
-          const until = p < pending.length ? Math.min(target, pending[p]!.tick - 1) : target;
-          reckonMotion(at.x, at.y, mx, my, alive ? until - tick : 0, maxStep, rules!.map.width, rules!.map.height, at);
-          tick = until;
+      let prevX = at.x;
+      let prevY = at.y;
+      // Runs of ticks between direction changes (the input landing at tick T steers the step that
+      // ends at T), stopping once one tick short of `last` to keep the position to interpolate from.
+      while (tick < last) {
+        while (p < pending.length && pending[p]!.tick <= tick + 1) {
+          mx = pending[p]!.mx;
+          my = pending[p]!.my;
+          p++;
         }
-      };
-      walkTo(last - 1);
-      const prevX = at.x;
-      const prevY = at.y;
-      walkTo(last);
+        if (tick === last - 1) {
+          prevX = at.x;
+          prevY = at.y;
+        }
+        const stop = tick < last - 1 ? last - 1 : last;
+        const until = p < pending.length ? Math.min(stop, pending[p]!.tick - 1) : stop;
+        reckonMotion(at.x, at.y, mx, my, alive ? until - tick : 0, maxStep, rules!.map.width, rules!.map.height, at);
+        tick = until;
+      }
       const f = Math.min(1, Math.max(0, horizon - last));
       return { x: prevX + (at.x - prevX) * f, y: prevY + (at.y - prevY) * f };
     },
