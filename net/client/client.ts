@@ -44,12 +44,17 @@ export interface ClientOptions {
 
 /** What a client tells its listeners. */
 export interface ClientEvents {
+  /** A connection was welcomed (first connect, reconnect or resume). */
   welcome: (welcome: Welcome) => void;
+  /** A state message was applied to the mirror world. */
   state: (state: StateMessage) => void;
+  /** What a state message meant: joins, leaves, attacks, hits, kills, respawns. */
   events: (events: WireEvent[]) => void;
+  /** The connection status changed, with Socket.IO's reason when there is one. */
   status: (status: ConnectionStatus, reason?: string) => void;
   /** The session token changed (first welcome, or a new player after the grace window passed). */
   token: (token: string) => void;
+  /** The server refused a message, the connection failed, or a message could not be decoded. */
   error: (error: ErrorPayload | Error) => void;
   /** Player names changed (`names` holds them all): someone joined, renamed or left. */
   names: (names: ReadonlyMap<number, string>) => void;

@@ -7,16 +7,24 @@ import { createConditioner, type Conditioner, type ConditionerOptions } from './
 /** A Socket.IO parser module: what `new Server(http, { parser })` and `io(url, { parser })` take. */
 export interface ParserModule {
   protocol: number;
-  Encoder: new () => { encode(packet: Packet): unknown[] };
+  Encoder: new () => {
+    /** Encodes a packet into the frames Engine.IO sends. */
+    encode(packet: Packet): unknown[];
+  };
   Decoder: new () => ParserDecoder;
 }
 
 /** The part of a parser's Decoder that Socket.IO uses. */
 export interface ParserDecoder {
+  /** Feeds one frame Engine.IO received. */
   add(obj: unknown): void;
+  /** Drops any partly decoded packet (the connection closed). */
   destroy(): void;
+  /** Listens for whole decoded packets. */
   on(event: 'decoded', listener: (packet: Packet) => void): unknown;
+  /** Stops listening. */
   off(event: 'decoded', listener?: (packet: Packet) => void): unknown;
+  /** Stops listening (Node's older name). */
   removeListener(event: 'decoded', listener?: (packet: Packet) => void): unknown;
 }
 

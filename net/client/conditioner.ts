@@ -30,8 +30,11 @@ export interface LinkConditions {
 
 /** The clock and timers a conditioner runs on; tests pass a fake one. */
 export interface ConditionerScheduler {
+  /** The current time in ms. */
   now(): number;
+  /** Runs `callback` after `ms`; returns a handle for `clearTimeout`. */
   setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a `setTimeout`. */
   clearTimeout(handle: unknown): void;
 }
 

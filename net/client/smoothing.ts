@@ -8,6 +8,7 @@ export interface Smoother {
   follow(eid: number, x: number, y: number, maxMove: number, out: { x: Float32Array; y: Float32Array }): void;
   /** The next `follow` of `eid` jumps straight to its target (spawn, respawn, entering view). */
   snap(eid: number): void;
+  /** Forgets every entity (a new connection: everything is drawn afresh). */
   clear(): void;
 }
 

@@ -7,15 +7,16 @@ export type { ServerOptions, GameServer } from './server';
 
 export type { Match, MatchStats } from './match';
 export type { Sessions } from './sessions';
-export type { Session } from './session';
+export type { Session, SessionKind, Replication, GameSocket, GameNamespace } from './session';
 
 export { createLogger } from './logger';
 export type { Logger } from './logger';
 export type { ServerMetrics } from './metrics';
 export { createStaticHandler } from './static';
 export { createBroadcaster, defaultInterest } from './broadcast';
-export type { InterestOptions } from './broadcast';
+export type { InterestOptions, Broadcaster, BroadcastStats } from './broadcast';
 export { createRecordReader } from './records';
 export type { RecordReader } from './records';
-export type { RateLimits } from './limits';
+export type { RateLimits, Guard, Verdict } from './limits';
 export { checkAttack } from './validate';
+export type { Checked } from './validate';

@@ -54,7 +54,7 @@ class TokenBucket {
 }
 
 /** What a connection's guard says about one inbound message. */
-type Verdict = 'ok' | 'dropped';
+export type Verdict = 'ok' | 'dropped';
 
 /** Rate limits and abuse accounting for one connection. */
 export interface Guard {

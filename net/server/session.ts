@@ -6,7 +6,7 @@ import type { Guard } from './limits';
 import type { StreamPosition } from '../wire';
 
 /** What one connection has been told: the entities it sees and where its stream stands. */
-interface Replication {
+export interface Replication {
   /** NetIds the client currently mirrors. */
   seen: Set<number>;
   /** Tick and ack of the last message sent (deltas are relative to it). */

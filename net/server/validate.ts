@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CodecError, decodeInput, type WireInput } from '../wire';
 
 /** The result of checking one payload: the value, or why it was refused. */
-type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
+export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
 // Coordinates beyond this are absurd on any map: refuse rather than clamp silently.
 const MAX_COORD = 1e6;

@@ -17,6 +17,7 @@ export class ByteWriter {
   view = new DataView(this.buf.buffer);
   at = 0;
 
+  /** Starts a new message in the same buffer. */
   reset(): this {
     this.at = 0;
     return this;
@@ -35,6 +36,7 @@ export class ByteWriter {
     this.view = new DataView(next.buffer);
   }
 
+  /** An unsigned byte. */
   u8(v: number): void {
     this.buf[this.at++] = v;
   }
@@ -44,11 +46,13 @@ export class ByteWriter {
     this.buf[this.at++] = v;
   }
 
+  /** An unsigned 32-bit integer, big-endian. */
   u32(v: number): void {
     this.view.setUint32(this.at, v >>> 0);
     this.at += 4;
   }
 
+  /** A Float32, big-endian. */
   f32(v: number): void {
     this.view.setFloat32(this.at, v);
     this.at += 4;
@@ -99,16 +103,19 @@ export class ByteReader {
     }
   }
 
+  /** An unsigned byte. @throws CodecError past the end. */
   u8(): number {
     this.need(1);
     return this.bytes[this.at++]!;
   }
 
+  /** A signed byte. @throws CodecError past the end. */
   i8(): number {
     this.need(1);
     return this.view.getInt8(this.at++);
   }
 
+  /** An unsigned 32-bit integer, big-endian. @throws CodecError past the end. */
   u32(): number {
     this.need(4);
     const v = this.view.getUint32(this.at);
@@ -116,6 +123,7 @@ export class ByteReader {
     return v;
   }
 
+  /** A finite Float32, big-endian. @throws CodecError past the end or on NaN/Infinity. */
   f32(): number {
     this.need(4);
     const v = this.view.getFloat32(this.at);
@@ -124,6 +132,7 @@ export class ByteReader {
     return v;
   }
 
+  /** Unsigned LEB128 of at most 5 bytes. @throws CodecError when truncated or too long. */
   varint(): number {
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {

@@ -5,7 +5,7 @@
 export * as parser from './parser';
 export { ParserError, FRAME_MAGIC } from './frame';
 
-export { CodecError } from './bytes';
+export { CodecError, ByteWriter, ByteReader } from './bytes';
 
 export { encodeState, decodeState, StateEncoder, EncodedRecords } from './state';
 export type { StateMessage, StreamPosition } from './state';

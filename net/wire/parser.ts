@@ -19,7 +19,8 @@ export type { Packet } from 'socket.io-parser';
 export const protocol: number = defaultProtocol;
 
 /** JSON replacer / reviver, as socket.io-parser takes them. */
-type JsonHook = (this: unknown, key: string, value: unknown) => unknown;
+/** A JSON.stringify replacer or JSON.parse reviver, as Socket.IO passes them to a parser. */
+export type JsonHook = (this: unknown, key: string, value: unknown) => unknown;
 
 /** Options of the Decoder: socket.io-parser's (`reviver`, `maxAttachments`, default 10). */
 export type ParserDecoderOptions = DecoderOptions;

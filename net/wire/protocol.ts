@@ -121,23 +121,38 @@ export interface DeltaAuth {
 
 /** Events the server emits, for typing Socket.IO. */
 export interface ServerToClientEvents {
+  /** Delta protocol: a binary state message. */
   s: (state: Uint8Array) => void;
+  /** Delta protocol: who you are and the rules, once per connection. */
   welcome: (welcome: Welcome) => void;
+  /** A message of yours was refused, and why. */
   error: (error: ErrorPayload) => void;
+  /** The server is going away; reconnect later. */
   shutdown: (notice: { reason: string }) => void;
+  /** Classic: a player is in the match (the roster on connect, then each arrival). */
   new_player: (p: { id: string; position: ClassicPosition }) => void;
+  /** Classic: a player moved, was hit or respawned (at most once per player per tick). */
   player_moved: (p: { id: string; position: ClassicPosition }) => void;
+  /** Classic: a player was hit; its health after the hit. */
   player_attacked: (p: { id: string; hp: number }) => void;
+  /** Classic: a player died. */
   player_killed: (p: { id: string }) => void;
+  /** Classic: a player left the match. */
   player_left: (p: { id: string }) => void;
+  /** Delta protocol: player names, `[netId, name | null]`. */
   n: (names: NameEntry[]) => void;
 }
 
 /** Events clients emit, for typing Socket.IO. Payloads are `unknown` on the server until validated. */
 export interface ClientToServerEvents {
+  /** Delta protocol: a binary input message. */
   i: (input: Uint8Array) => void;
+  /** Delta protocol: a clock probe, answered with the server's clock and tick costs. */
   t: (clientTime: number, ack: (serverTime: number, tick: ServerTickTimes) => void) => void;
+  /** Classic: walk toward a point. */
   move: (target: { x: number; y: number }) => void;
+  /** Classic: attack now. */
   attack: (payload?: Record<string, never>) => void;
+  /** Either protocol: play under a new name. */
   set_name: (payload: { name: string }) => void;
 }
