@@ -61,10 +61,14 @@ Pack.after(async (ctx) => {
 
 Pack('the tarball holds lib/ (JS and .d.ts), the built client and README, not the sources', (ctx) => {
   const pkg = join(ctx.project, 'node_modules', 'skirmish');
-  for (const f of ['lib/engine/index.js', 'lib/engine/index.d.ts', 'lib/net/index.js', 'lib/render/index.d.ts', 'lib/game/main.js', 'dist/client.js', 'dist/index.html', 'README.md']) {
+  for (const f of ['lib/engine/index.js', 'lib/engine/index.d.ts', 'lib/net/index.js', 'lib/render/index.d.ts', 'lib/game/main.js', 'dist/index.html', 'dist/build.json', 'README.md']) {
     assert.ok(existsSync(join(pkg, f)), `${f} is in the package`);
   }
-  for (const f of ['engine', 'tests', 'bench', 'tools', 'dist/client.js.map']) assert.not.ok(existsSync(join(pkg, f)), `${f} is not in the package`);
+  // The client's script names carry a content hash; the build's manifest names them.
+  const manifest = JSON.parse(readFileSync(join(pkg, 'dist/build.json'), 'utf8')) as { script: string };
+  assert.ok(existsSync(join(pkg, 'dist', manifest.script)), `dist/${manifest.script} (the client script) is in the package`);
+  assert.ok(existsSync(join(pkg, 'dist', `${manifest.script}.br`)), 'its brotli copy too');
+  for (const f of ['engine', 'tests', 'bench', 'tools', `dist/${manifest.script}.map`]) assert.not.ok(existsSync(join(pkg, f)), `${f} is not in the package`);
 });
 
 Pack('installing it warns about nothing and leaves three out (an optional peer)', (ctx) => {
@@ -87,7 +91,7 @@ const server = await startGameServer({ port: 0, host: '127.0.0.1', logger: creat
 const page = await fetch(server.url + '/');
 const html = await page.text();
 await server.close();
-console.log(JSON.stringify({ tick: world.time.tick, x: getStore(world, Position).x[eid], port: server.port, status: page.status, page: html.includes('client.js') }));
+console.log(JSON.stringify({ tick: world.time.tick, x: getStore(world, Position).x[eid], port: server.port, status: page.status, page: /src="client-[A-Z0-9]+\\.js"/.test(html) }));
 `,
   );
   const { stdout } = await run(process.execPath, ['smoke.mjs'], ctx.project);
