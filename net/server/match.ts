@@ -3,11 +3,11 @@ import { createBattleWorld, step, type BattleRules, type BattleWorld, type Syste
 import { createBroadcaster, defaultInterest, type InterestOptions } from './broadcast';
 import { defaultLimits, type RateLimits } from './limits';
 import { createSessions, type Sessions } from './sessions';
-import type { GameNamespace } from './session';
+import type { GameNamespace, Session } from './session';
 import type { Logger } from './logger';
 
 /** Options of `createMatch`. */
-interface MatchOptions {
+export interface MatchOptions {
   /** The game's rules. */
   rules: BattleRules;
   /** Ticks per second. Default 30. */
@@ -28,6 +28,15 @@ interface MatchOptions {
   limits?: Partial<RateLimits>;
   /** What each engine client is sent: view square, hysteresis, heartbeat. */
   interest?: Partial<InterestOptions>;
+  /**
+   * Id of the match; its rooms are named after it (`<id>:classic`…) so that the matches of one
+   * process never hear each other. Default none: the rooms of a process with one match.
+   */
+  id?: string;
+  /** Told when a new player joins. */
+  onJoined?(session: Session): void;
+  /** Told when a player is removed for good. */
+  onLeft?(session: Session): void;
 }
 
 /** Counters a match keeps for logs and metrics. */
@@ -70,6 +79,8 @@ export interface Match {
   now(): number;
   /** Cancels grace timers (the server is closing). */
   close(): void;
+  /** Room every connection of this match is in (for match-wide notices). */
+  readonly room: string;
 }
 
 /**
@@ -93,8 +104,11 @@ export function createMatch(options: MatchOptions): Match {
     stateBytes: 0, stateMessages: 0, classicMessages: 0,
   };
   let lastTickAt = performance.now();
+  const rooms = options.id === undefined
+    ? { engine: 'engine', classic: 'classic', all: 'players' }
+    : { engine: `${options.id}:engine`, classic: `${options.id}:classic`, all: `${options.id}:all` };
 
-  const broadcaster = createBroadcaster(world, options.nsp, stats, (eid) => sessions.publicIdOf(eid), { ...defaultInterest, ...options.interest });
+  const broadcaster = createBroadcaster(world, options.nsp, stats, (eid) => sessions.publicIdOf(eid), { ...defaultInterest, ...options.interest }, rooms.classic);
   const sessions = createSessions({
     world,
     rules: options.rules,
@@ -106,6 +120,9 @@ export function createMatch(options: MatchOptions): Match {
     inbound: { world, log, now, count: (what) => void stats[what]++ },
     classicPosition: (eid) => broadcaster.classicPosition(eid),
     stats,
+    rooms,
+    onJoined: options.onJoined,
+    onLeft: options.onLeft,
   });
 
   function now(): number {
@@ -135,5 +152,6 @@ export function createMatch(options: MatchOptions): Match {
     flush,
     now,
     close: () => sessions.close(),
+    room: rooms.all,
   };
 }

@@ -20,6 +20,10 @@ export const DeltaEvents = {
   time: 't',
   /** server → client: the server is going away (restart); reconnect later. */
   shutdown: 'shutdown',
+  /** server → client (both protocols): the match is over (its end condition fired) and is disposed; the result. */
+  matchEnded: 'match_ended',
+  /** server → client (both protocols): this worker is draining; matchmake again (POST /matchmake) and connect there. */
+  reconnectElsewhere: 'reconnect_elsewhere',
 } as const;
 
 /** Event names of the classic JSON protocol, spoken by any plain Socket.IO client. */
@@ -43,6 +47,15 @@ export const ErrorCodes = {
   originNotAllowed: 'origin_not_allowed',
   rateLimited: 'rate_limited',
   kicked: 'kicked',
+  /** Seat refusals (cluster matchmaking): no seat, expired, unknown, used, for another worker, registry down. */
+  seatMissing: 'seat_missing',
+  seatExpired: 'seat_expired',
+  seatUnknown: 'seat_unknown',
+  seatUsed: 'seat_used',
+  seatWrongWorker: 'seat_wrong_worker',
+  registryUnavailable: 'registry_unavailable',
+  /** The server is draining: it takes no new players; matchmake again. */
+  draining: 'draining',
 } as const;
 /** One of `ErrorCodes`. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -98,6 +111,19 @@ export interface DeltaAuth {
   skirmish: number;
   /** Token from an earlier welcome, to resume that player. */
   token?: string;
+  /** Seat from POST /matchmake, and the match it is for. */
+  seat?: string;
+  matchId?: string;
+}
+
+/** Payload of `match_ended`: why the match ended and every player's score (winner first). */
+export interface MatchEnded {
+  matchId: string;
+  type: string;
+  /** What fired, e.g. 'time' or 'score'. */
+  reason: string;
+  /** Players by kills, most first: NetId, classic id, kills, deaths. */
+  scores: { id: number; sid: string; kills: number; deaths: number }[];
 }
 
 /** Events the server emits, for typing Socket.IO. */
@@ -106,6 +132,8 @@ export interface ServerToClientEvents {
   welcome: (welcome: Welcome) => void;
   error: (error: ErrorPayload) => void;
   shutdown: (notice: { reason: string }) => void;
+  match_ended: (result: MatchEnded) => void;
+  reconnect_elsewhere: (notice: { reason: string }) => void;
   new_player: (p: { id: string; position: ClassicPosition }) => void;
   player_moved: (p: { id: string; position: ClassicPosition }) => void;
   player_attacked: (p: { id: string; hp: number }) => void;
