@@ -19,6 +19,8 @@ export interface ConnectionOptions {
   protocol?: number;
   /** The session token to present; read at every (re)connection. */
   token(): string | undefined;
+  /** The seat to present (from POST /matchmake); read at every (re)connection. */
+  seat?(): { seat: string; matchId: string } | undefined;
   /** Conditions of the receiving direction of the link (the sending one is the caller's). */
   conditions?: LinkConditions;
   socket?: Partial<ManagerOptions & SocketOptions>;
@@ -55,6 +57,11 @@ export function openConnection(options: ConnectionOptions): Connection {
     auth: (cb) => {
       const token = options.token();
       const auth: DeltaAuth = token === undefined ? { skirmish: version } : { skirmish: version, token };
+      const seat = options.seat?.();
+      if (seat !== undefined) {
+        auth.seat = seat.seat;
+        auth.matchId = seat.matchId;
+      }
       cb(auth);
     },
     reconnectionDelay: 250,

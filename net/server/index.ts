@@ -6,6 +6,8 @@ export { createServer } from './server';
 export type { ServerOptions, GameServer } from './server';
 
 export type { Match, MatchStats } from './match';
+export { roundTimer, scoreLimit } from './matches';
+export type { MatchType, MatchHooks, MatchEnd, HostedMatch } from './matches';
 export type { Sessions } from './sessions';
 export type { Session } from './session';
 
