@@ -14,8 +14,11 @@ function main(): void {
   const hudRoot = document.getElementById('hud') as HTMLElement;
   // The session token survives a reload of this tab, so F5 within the grace window keeps the player.
   // `?lag=150&jitter=20&loss=2` in the page URL plays on a simulated bad link.
+  // The page matchmakes: `classic` by default, `?type=arena` for another type, `?match=<id>` to join a friend's match.
+  const params = new URLSearchParams(location.search);
   const client: GameClient = createClient({
-    url: location.origin, token: sessionStorage.getItem(TOKEN_KEY) ?? undefined, conditions: parseConditions(location.search),
+    url: location.origin, type: params.get('type') ?? 'classic', matchId: params.get('match') ?? undefined,
+    token: sessionStorage.getItem(TOKEN_KEY) ?? undefined, conditions: parseConditions(location.search),
   });
   client.on('token', (token) => sessionStorage.setItem(TOKEN_KEY, token));
   const hud = createHud(hudRoot, client);
