@@ -15,6 +15,15 @@ import { createAdminCheck, createMatchmakingApi, denied, readBody, sendHtml, sen
 import { ID_PATTERN, RegistryError, type MatchInfo, type Registry, type RegistryStats, type WorkerView } from './registry';
 import { openPacketSid, SidPins } from './pins';
 import { renderDashboard, renderLogin } from './dashboard';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// uPlot for the dashboard's charts, served from node_modules (no CDN), read once on first use.
+const requireAsset = createRequire(import.meta.url);
+let uplotJsText: Buffer | undefined;
+let uplotCssText: Buffer | undefined;
+const uplotJs = (): Buffer => (uplotJsText ??= readFileSync(requireAsset.resolve('uplot/dist/uPlot.iife.min.js')));
+const uplotCss = (): Buffer => (uplotCssText ??= readFileSync(requireAsset.resolve('uplot/dist/uPlot.min.css')));
 
 /** A kind of match players can ask for. */
 export interface MatchType {
@@ -323,6 +332,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       res.writeHead(200, { 'content-type': metrics.contentType }).end(text);
       return;
     }
+    if (path === '/stats') {
+      if (!isAdmin(req)) return denied(res);
+      return sendJson(res, 200, await clusterStats());
+    }
+    if (path === '/dashboard/uplot.js' || path === '/dashboard/uplot.css') {
+      if (!isAdmin(req)) return denied(res);
+      const asset = path.endsWith('.js') ? uplotJs : uplotCss;
+      res.writeHead(200, {
+        'content-type': path.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', 'cache-control': 'max-age=3600',
+      }).end(asset());
+      return;
+    }
     if (path === '/dashboard') {
       if (!isAdmin(req)) return sendHtml(res, 401, renderLogin(false));
       return sendHtml(res, 200, renderDashboard());
@@ -340,6 +361,23 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
     if (serveStatic) return serveStatic(req, res);
     sendJson(res, 404, { error: 'not_found', message: 'not found' });
+  };
+
+  /** Each live worker's /stats (matches, players, recent tick p99 by type), fetched with the admin token, 1 s at most. */
+  const clusterStats = async (): Promise<object> => {
+    const list = await registry.workers().catch(() => [...workers.values()]);
+    const rows = await Promise.all(list.map(async (w) => {
+      try {
+        const res = await fetch(`${w.url}/stats`, {
+          headers: adminToken ? { authorization: `Bearer ${adminToken}` } : {}, signal: AbortSignal.timeout(1000),
+        });
+        const body = (await res.json()) as { matches: number; players: number; tickP99Ms: Record<string, number> };
+        return { id: w.id, matches: body.matches, players: body.players, tickP99Ms: body.tickP99Ms };
+      } catch {
+        return { id: w.id, matches: w.matches, players: w.players, tickP99Ms: {}, unreachable: true };
+      }
+    }));
+    return { t: Date.now(), workers: rows };
   };
 
   const publicOrigin = (req: IncomingMessage): string => {

@@ -4,6 +4,8 @@ import type { Socket as TcpSocket } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Match, MatchStats } from './match';
 
+const RING = 300;
+
 /** The server's Prometheus metrics and the hooks that feed them. */
 export interface ServerMetrics {
   /** The prom-client registry holding every metric (its content type is served with the text). */
@@ -15,6 +17,8 @@ export interface ServerMetrics {
   observeTick(simulateSeconds: number, writeSeconds: number, type?: string): void;
   /** Keeps the counters of a disposed match, so that process totals never go down. */
   retire(match: Match): void;
+  /** 99th percentile of the last 300 ticks' simulate time of each match type, in ms (for dashboards). */
+  recentTickP99(): Record<string, number>;
   /** The Prometheus text exposition, as served at `/metrics`. */
   text(): Promise<string>;
   /** Stops background collection. */
@@ -74,6 +78,8 @@ export function createMetrics(http: HttpServer, live: () => Iterable<{ type: { n
   const write = new Histogram({
     name: 'skirmish_tick_write_seconds', help: 'Time to write one tick\'s messages to the sockets.', registers: [registry], buckets,
   });
+  // A histogram cannot say what the p99 was lately; a ring of recent ticks per type can.
+  const recent = new Map<string, { samples: Float64Array; count: number }>();
   const typeTick = new Histogram({
     name: 'skirmish_match_tick_seconds', help: 'Time to simulate one tick of one match and build its messages, by match type.',
     labelNames: ['type'], registers: [registry], buckets,
@@ -138,7 +144,22 @@ export function createMetrics(http: HttpServer, live: () => Iterable<{ type: { n
     observeTick(simulateSeconds, writeSeconds, type) {
       tick.observe(simulateSeconds);
       write.observe(writeSeconds);
-      if (type !== undefined) typeTick.observe({ type }, simulateSeconds);
+      if (type !== undefined) {
+        typeTick.observe({ type }, simulateSeconds);
+        let ring = recent.get(type);
+        if (ring === undefined) recent.set(type, (ring = { samples: new Float64Array(RING), count: 0 }));
+        ring.samples[ring.count++ % RING] = simulateSeconds;
+      }
+    },
+    recentTickP99() {
+      const out: Record<string, number> = {};
+      for (const [type, ring] of recent) {
+        const n = Math.min(ring.count, RING);
+        if (n === 0) continue;
+        const sorted = Array.from(ring.samples.subarray(0, n)).sort((a, b) => a - b);
+        out[type] = Math.round(sorted[Math.min(n - 1, Math.floor(n * 0.99))]! * 1e6) / 1000;
+      }
+      return out;
     },
     retire(match) {
       for (const key of Object.keys(retired) as (keyof typeof retired)[]) retired[key] += match.stats[key];

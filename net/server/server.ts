@@ -19,7 +19,7 @@ import { createMatchHost, type HostedMatch, type MatchHost, type MatchType } fro
 import { admitSeat, readSeat, startHeartbeat, type Heartbeat, type PresentedSeat } from '../cluster/worker';
 import { createMemoryRegistry } from '../cluster/memory-registry';
 import { RegistryError, newMatchId, type MatchInfo, type Registry } from '../cluster/registry';
-import { createAdminCheck, createMatchmakingApi, denied, sendHtml, STATUS } from '../cluster/http-api';
+import { createAdminCheck, createMatchmakingApi, denied, sendHtml, sendJson } from '../cluster/http-api';
 import { hostname } from 'node:os';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
@@ -44,7 +44,7 @@ export interface ServerOptions {
    * registry and this process as its only worker.
    */
   cluster?: { registry: Registry; workerId: string; publicUrl?: string };
-  /** Required (Bearer or dashboard cookie) for /metrics and /workers. Default ADMIN_TOKEN from the environment. */
+  /** Required (Bearer or dashboard cookie) for /metrics, /stats, /workers and /dashboard. Default ADMIN_TOKEN from the environment. */
   adminToken?: string;
   /** TCP port; 0 picks a free one. Default 5000. */
   port?: number;
@@ -205,6 +205,11 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
         },
       );
       return;
+    }
+    if (path === '/stats') {
+      // What the gateway's dashboard charts: this process's matches, players and recent tick p99 by type.
+      if (!admin.isAdmin(req)) return denied(res);
+      return sendJson(res, 200, { worker: workerId, matches: host.matches.size, players: host.players(), tickP99Ms: metrics.recentTickP99() });
     }
     if (path === '/dashboard') {
       if (!admin.isAdmin(req)) return denied(res);

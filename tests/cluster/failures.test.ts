@@ -96,10 +96,12 @@ const workerOf = async (ctx: Ctx, matchId: string | undefined): Promise<string |
 /** Resolves when `observer` sees `mover` walk more than 2 units (states keep flowing both ways). */
 const seesMove = async (observer: GameClient, mover: GameClient, ms = 5000): Promise<void> => {
   const id = mover.welcome!.id;
-  const start = latestPosition(observer.world, id);
+  let start = latestPosition(observer.world, id);
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const now = latestPosition(observer.world, id);
+    // Right after a (re)welcome the mirror is empty until the first state: start from then.
+    start ??= now;
     mover.sendInput({ mx: (now?.x ?? 0) < 50 ? 1 : -1, my: 0, attack: false });
     await sleep(50);
     if (start && now && Math.abs(now.x - start.x) > 2) return;
@@ -116,6 +118,15 @@ Failures('two engine clients through the gateway land in the same classic match 
   assert.is(a.matchId, b.matchId);
   await waitFor(() => a.world.entities.has(b.welcome!.id) && b.world.entities.has(a.welcome!.id), 5000, 'each sees the other');
   await seesMove(a, b);
+  // The dashboard's data and chart library come from the gateway itself.
+  const stats = (await json(`${ctx.gateway.url}/stats`)).body as { workers: { id: string; players: number; tickP99Ms: Record<string, number> }[] };
+  assert.equal(stats.workers.map((w) => w.id).sort(), ['wa', 'wb']);
+  assert.is(stats.workers.reduce((n, w) => n + w.players, 0), 2);
+  assert.ok(stats.workers.some((w) => typeof w.tickP99Ms.classic === 'number'));
+  const uplot = await fetch(`${ctx.gateway.url}/dashboard/uplot.js`);
+  assert.is(uplot.status, 200);
+  assert.ok((await uplot.text()).includes('uPlot'));
+  assert.match(await (await fetch(`${ctx.gateway.url}/dashboard`)).text(), /uplot\.js/);
 });
 
 Failures('a classic polling-only client plays through the gateway', async (ctx) => {

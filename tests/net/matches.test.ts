@@ -175,4 +175,26 @@ Matches('a token resumes its player in its own match; an empty match is disposed
   assert.not.ok(listed.some((x) => x.id === placed.matchId));
 });
 
+Matches('metrics by match type; ADMIN_TOKEN guards /metrics, /stats, /workers and /dashboard on the embedded server', async (ctx) => {
+  const arena: MatchType = { name: 'arena', rules: { ...rules, map: { width: 1000, height: 1000 } }, capacity: 500 };
+  const server = (ctx.server = await createServer({ ...quiet, types: [classicType, arena], adminToken: 'sesame' }));
+  const a = createClient({ url: server.url, type: 'arena' });
+  ctx.clients.push(a);
+  await waitFor(() => a.localEntity !== undefined, 5000, 'arena player in');
+  await sleep(300);
+  for (const path of ['/metrics', '/stats', '/workers', '/dashboard']) {
+    assert.is((await fetch(`${server.url}${path}`)).status, 401, path);
+  }
+  assert.is((await fetch(`${server.url}/matches`)).status, 200, '/matches stays open');
+  const bearer = { headers: { authorization: 'Bearer sesame' } };
+  const text = await (await fetch(`${server.url}/metrics`, bearer)).text();
+  assert.match(text, /skirmish_match_tick_seconds_count\{type="arena"\} [1-9]/);
+  assert.match(text, /skirmish_match_tick_seconds_count\{type="classic"\} [1-9]/);
+  assert.ok(text.includes('skirmish_matches{type="arena"} 1'));
+  assert.ok(text.includes('skirmish_match_players{type="arena"} 1'));
+  const stats = (await (await fetch(`${server.url}/stats`, bearer)).json()) as { players: number; tickP99Ms: Record<string, number> };
+  assert.is(stats.players, 1);
+  assert.type(stats.tickP99Ms.arena, 'number');
+});
+
 Matches.run();
