@@ -14,7 +14,9 @@ export interface MatchmakeRequest {
 
 /** The answer of `POST /matchmake`: where the seat is and how to present it. */
 export interface MatchmakeAnswer {
+  /** The match the seat is in. */
   matchId: string;
+  /** Its type. */
   type: string;
   /** Origin to connect to. */
   url: string;
@@ -29,6 +31,7 @@ export interface MatchmakeAnswer {
 /** A refusal of `POST /matchmake`: the HTTP status and the server's code (`full`, `bad_type`, `unavailable`…). */
 export class MatchmakeError extends Error {
   override readonly name = 'MatchmakeError';
+  /** `status`: the HTTP status (0 when none); `code`: the server's error code. */
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
   }

@@ -64,9 +64,11 @@ export function scoreLimit(kills: number): MatchEnd {
 export interface HostedMatch {
   /** Registry id, also the prefix of its Socket.IO rooms. */
   readonly id: string;
+  /** The type it was created from. */
   readonly type: MatchType;
   /** Its world, sessions and counters. */
   readonly match: Match;
+  /** Seed of its world's RNG. */
   readonly seed: number;
   /** Epoch ms. */
   readonly createdAt: number;
@@ -80,6 +82,7 @@ export interface HostedMatch {
 export interface MatchHostOptions {
   /** Ticks per second of every match. */
   tickRate: number;
+  /** Where matches log (each with its id and type). */
   logger: Logger;
   /** Everything of `createMatch` a type does not set (namespace, grace, limits, interest). */
   matchDefaults: Omit<MatchOptions, 'rules' | 'systems' | 'seed' | 'id' | 'onJoined' | 'onLeft' | 'logger' | 'tickRate'>;
@@ -87,8 +90,9 @@ export interface MatchHostOptions {
   seed?: number;
   /** A match empty this long is disposed. Default 30 000 ms. */
   emptyDisposeMs?: number;
-  /** Told when a match is created, a player joins or leaves, or a match is disposed (registry upkeep). */
+  /** Told when a player leaves a match for good (registry upkeep). */
   onPlayerLeft?(match: HostedMatch, session: Session): void;
+  /** Told when a match is disposed (registry upkeep, metrics). */
   onDisposed?(match: HostedMatch, reason: string): void;
   /** Times each tick of a match (seconds: simulate + build, then write). */
   observeTick?(type: string, simulateSeconds: number, writeSeconds: number): void;

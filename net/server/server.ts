@@ -276,16 +276,10 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       players += m.players;
       matches.push({ id: m.id, type: m.type.name, players: n, capacity: m.type.capacity, worker: workerId, createdAt: m.createdAt });
     }
-    // Claims for matches not created here yet count too.
-    for (const [id, n] of inFlight) {
-      if (!host.matches.has(id)) {
-        const known = pendingTypes.get(id);
-        if (known) matches.push({ id, type: known.type, players: n, capacity: known.capacity, worker: workerId, createdAt: Date.now() });
-      }
-    }
+    // A match whose first claim is still in flight is not reported: the registry keeps a match
+    // with live reservations (or younger than pendingMatchMs) that its worker does not report yet.
     return { worker: { id: workerId, pid: process.pid, host: hostname(), url: publicUrl, matches: host.matches.size, players }, matches };
   };
-  const pendingTypes = new Map<string, { type: string; capacity: number }>();
 
   io.use(createAdmission({
     maxPlayers: options.maxPlayers ?? 1000,

@@ -47,12 +47,17 @@ export const ErrorCodes = {
   originNotAllowed: 'origin_not_allowed',
   rateLimited: 'rate_limited',
   kicked: 'kicked',
-  /** Seat refusals (cluster matchmaking): no seat, expired, unknown, used, for another worker, registry down. */
+  /** No seat presented: matchmake first (POST /matchmake). */
   seatMissing: 'seat_missing',
+  /** The seat was not claimed in time: matchmake again. */
   seatExpired: 'seat_expired',
+  /** No such seat, or its match is gone. */
   seatUnknown: 'seat_unknown',
+  /** The seat was already used by another connection. */
   seatUsed: 'seat_used',
+  /** The seat is for a match on another worker. */
   seatWrongWorker: 'seat_wrong_worker',
+  /** The registry cannot be reached: try again shortly. */
   registryUnavailable: 'registry_unavailable',
   /** The server is draining: it takes no new players; matchmake again. */
   draining: 'draining',
@@ -111,14 +116,17 @@ export interface DeltaAuth {
   skirmish: number;
   /** Token from an earlier welcome, to resume that player. */
   token?: string;
-  /** Seat from POST /matchmake, and the match it is for. */
+  /** Seat token from POST /matchmake. */
   seat?: string;
+  /** The match the seat is for. */
   matchId?: string;
 }
 
 /** Payload of `match_ended`: why the match ended and every player's score (winner first). */
 export interface MatchEnded {
+  /** The match that ended. */
   matchId: string;
+  /** Its type. */
   type: string;
   /** What fired, e.g. 'time' or 'score'. */
   reason: string;
