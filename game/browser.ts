@@ -69,7 +69,12 @@ async function chooseName(params: URLSearchParams, ui: HTMLElement): Promise<str
 
 /** The one place the game connects: the name goes to the server, which tells everyone. */
 function connect(name: string, token: string | undefined): GameClient {
-  return createClient({ url: location.origin, token, name, conditions: parseConditions(location.search) });
+  // The page matchmakes: `classic` by default, `?type=arena` for another type, `?match=<id>` to join a friend's match.
+  const params = new URLSearchParams(location.search);
+  return createClient({
+    url: location.origin, type: params.get('type') ?? 'classic', matchId: params.get('match') ?? undefined,
+    token, name, conditions: parseConditions(location.search),
+  });
 }
 
 function isTouchScreen(): boolean {

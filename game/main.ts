@@ -1,7 +1,7 @@
 // Server entry: `npm start`. Reads PORT, HOST, TICK_RATE, MAP_SIZE, GRACE_MS, LOG_LEVEL from the environment.
 import { createLogger } from '../net';
 import { startGameServer } from './server';
-import { rulesForMap } from './rules';
+import { arenaType, classicType, rulesForMap } from './rules';
 
 const logger = createLogger();
 const env = (name: string, fallback: number): number => {
@@ -19,7 +19,8 @@ const server = await startGameServer({
   host: process.env.HOST || '0.0.0.0',
   tickRate: env('TICK_RATE', 30),
   graceMs: env('GRACE_MS', 15_000),
-  rules: rulesForMap(env('MAP_SIZE', 100)),
+  types: [{ ...classicType, rules: rulesForMap(env('MAP_SIZE', 100)) }, arenaType],
+  emptyDisposeMs: env('EMPTY_DISPOSE_MS', 30_000),
   logger,
 });
 process.stderr.write(`\n  Skirmish is running: open http://localhost:${server.port}\n\n`);

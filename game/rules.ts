@@ -1,4 +1,5 @@
 import type { BattleRules } from '../engine';
+import type { MatchType } from '../net';
 
 /** The battle's rules as data (the README's rules table): change them here, not in systems. */
 export const defaultRules: BattleRules = {
@@ -15,3 +16,12 @@ export const defaultRules: BattleRules = {
 export function rulesForMap(width: number, height: number = width): BattleRules {
   return { ...defaultRules, map: { width, height } };
 }
+
+/** The classic match: the 100 × 100 map, 16 players, played until the last one leaves. */
+export const classicType: MatchType = { name: 'classic', rules: defaultRules, capacity: 16 };
+
+/** The arena: a 1000 × 1000 map for 500 players. */
+export const arenaType: MatchType = { name: 'arena', rules: rulesForMap(1000), capacity: 500 };
+
+/** Every match type the battle game offers (`POST /matchmake {"type": …}`). */
+export const gameTypes: MatchType[] = [classicType, arenaType];

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createServer, type GameServer, type ServerOptions } from '../net';
-import { defaultRules } from './rules';
+import { gameTypes } from './rules';
 
 /**
  * Folder the browser client is built into (by build.mjs) and served from: the package's `dist/`,
@@ -8,7 +8,10 @@ import { defaultRules } from './rules';
  */
 export const clientDir = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist' : '../../dist', import.meta.url));
 
-/** Starts the battle game's server with the default rules; every option can be overridden. */
+/**
+ * Starts the battle game's server with its match types, `classic` (the default) and `arena`;
+ * every option can be overridden (`types` replaces both; `rules` alone is ignored while a type is named 'classic').
+ */
 export function startGameServer(options: Partial<ServerOptions> = {}): Promise<GameServer> {
-  return createServer({ rules: defaultRules, staticDir: clientDir, ...options });
+  return createServer({ types: gameTypes, defaultType: 'classic', maxPlayers: 10_000, staticDir: clientDir, ...options });
 }

@@ -1,5 +1,6 @@
 // A bot on the classic JSON protocol: a plain Socket.IO client, as any third-party client would be.
 import { performance } from 'node:perf_hooks';
+import { matchmake } from '../../net/client';
 import { io, type Socket } from 'socket.io-client';
 import type { InputIntent } from '../../engine';
 import { createBrain, type BotView } from './behavior';
@@ -49,7 +50,21 @@ interface PositionPayload {
  */
 export function startClassicBot(ctx: BotContext, hooks: ClassicBotHooks = {}): ClassicBot {
   const { options, tally } = ctx;
-  const socket = io(options.url, socketOptions(ctx));
+  const matchmaking = options.type !== undefined || options.match !== undefined;
+  const socket = io(options.url, matchmaking ? { ...socketOptions(ctx), autoConnect: false } : socketOptions(ctx));
+  if (matchmaking) {
+    // Like the browser: a seat first, then the worker's path with the seat in the query (what the gateway does for plain clients).
+    const place = (): void => {
+      matchmake(options.url, { type: options.type ?? 'classic', matchId: options.match }).then((answer) => {
+        const manager = socket.io as unknown as { uri: string; opts: { path?: string; query?: Record<string, string> } };
+        manager.uri = answer.url;
+        manager.opts.path = answer.path;
+        manager.opts.query = { seat: answer.seat, match: answer.matchId };
+        socket.connect();
+      }, () => setTimeout(place, 1000));
+    };
+    place();
+  }
   const players = new Map<string, ClassicPlayer>();
   const brain = createBrain(options.behavior, ctx.rng);
   const self = (): ClassicPlayer | undefined => (socket.id === undefined ? undefined : players.get(socket.id));

@@ -53,7 +53,7 @@ export function engineView(client: GameClient): BotView {
  */
 export function startEngineBot(ctx: BotContext, hooks: EngineBotHooks = {}): EngineBot {
   const { options, tally } = ctx;
-  const client = createClient({ url: options.url, socket: socketOptions(ctx) });
+  const client = createClient({ url: options.url, type: options.type, matchId: options.match, socket: socketOptions(ctx) });
   const brain = createBrain(options.behavior, ctx.rng);
   const view = engineView(client);
   const decide = hooks.decide ?? (options.behavior === 'idle' ? () => undefined : (now: number) => brain.decide(now, view));

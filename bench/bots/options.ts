@@ -12,6 +12,10 @@ export type BotProtocol = 'engine' | 'classic';
 /** Everything a bot run needs to know. */
 export interface BotOptions {
   url: string;
+  /** Match type to matchmake into (POST /matchmake); undefined connects straight to `url` (the server places the bot). */
+  type?: string;
+  /** Match to join by id (matchmaking too). */
+  match?: string;
   count: number;
   /** Whole run in seconds, ramp included. */
   duration: number;
@@ -34,7 +38,9 @@ export interface BotOptions {
 
 /** Usage text of the bots command. */
 export const BOTS_USAGE = `Usage: npm run bots -- [options]
-  --url URL              server to load (default http://127.0.0.1:5000)
+  --url URL              server or gateway to load (default http://127.0.0.1:5000)
+  --type T               match type to matchmake into, like the browser (default classic)
+  --match ID             join this match (POST /matchmake {matchId})
   --count N              bots (default 10; 2 of them are the probe pair with --probe)
   --duration S           whole run in seconds, ramp included (default 30; Ctrl-C ends it early)
   --input-hz N           inputs per second per bot (default 20)
@@ -79,6 +85,8 @@ export function parseBotArgs(argv: readonly string[]): BotOptions & { help: bool
     allowPositionals: false,
     options: {
       url: { type: 'string', default: 'http://127.0.0.1:5000' },
+      type: { type: 'string', default: 'classic' },
+      match: { type: 'string' },
       count: { type: 'string', default: '10' },
       duration: { type: 'string', default: '30' },
       'input-hz': { type: 'string', default: '20' },
@@ -105,6 +113,8 @@ export function parseBotArgs(argv: readonly string[]): BotOptions & { help: bool
   const count = number('count', values.count, probe ? 2 : 1, 10_000);
   return {
     url: url.origin,
+    type: values.type,
+    match: values.match,
     count,
     duration: number('duration', values.duration, 0.1, 86_400, false),
     inputHz: number('input-hz', values['input-hz'], 0.1, 1000, false),

@@ -24,6 +24,9 @@ const { values } = parseArgs({
     window: { type: 'string' },
     large: { type: 'boolean' },
     'only-large': { type: 'boolean', default: false },
+    cluster: { type: 'boolean', default: false },
+    'only-cluster': { type: 'boolean', default: false },
+    'cluster-players': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -32,7 +35,9 @@ if (values.help) {
   --quick     50 and 200 players, ~6 s each, smaller engine runs: under a minute
   --profile   also run our server under 200 bots with node --cpu-prof and summarize the profile
   --large     also run our server with 500 players on a 1000 × 1000 map (interest management; on in full runs)
-  --only-large  just that scenario`);
+  --only-large  just that scenario
+  --cluster   also run the cluster scenario (redis-server, 3 workers, a gateway): a matchmaking burst, then bots vs one process
+  --only-cluster  just that scenario (--cluster-players N, default 1000)`);
   process.exit(0);
 }
 
@@ -61,6 +66,31 @@ const results: BenchResults = {
   elapsedS: 0,
 };
 
+if (values['only-cluster']) {
+  const { benchCluster } = await import('./cluster');
+  const cluster = await benchCluster(log, { players: values['cluster-players'] ? Number(values['cluster-players']) : undefined });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const out = join(RESULTS_DIR, `cluster-${stamp}.json`);
+  writeFileSync(out, `${JSON.stringify({ command: 'npm run bench -- --only-cluster', machine, cluster }, null, 2)}\n`);
+  if (cluster) {
+    const m = cluster.matchmake;
+    const obs = (b: typeof cluster.bots.cluster) => (b?.observedMs ? `${b.observedMs.p99} ms (p50 ${b.observedMs.p50}, n ${b.observedMs.n}, connected ${b.connected})` : 'n/a');
+    console.log(`| cluster figure | value |\n| --- | --- |
+| matchmake requests / ok / connected | ${m.requests} / ${m.ok} / ${m.connected} |
+| overfilled matches | ${m.overfilled} |
+| duplicate matches | ${m.duplicateMatches} |
+| seats lost | ${m.seatsLost} |
+| matchmaking p50 / p99 | ${m.matchmakeP50Ms} / ${m.matchmakeP99Ms} ms |
+| seats placed per second | ${m.placedPerSec} |
+| players seated per second | ${m.seatedPerSec} |
+| input→observed p99, ${cluster.bots.players} bots over 3 workers | ${obs(cluster.bots.cluster)} |
+| input→observed p99, ${cluster.bots.players} bots on one process | ${obs(cluster.bots.single)} |`);
+  }
+  console.log(`\nJSON: ${out}`);
+  process.exit(0);
+}
+
 const onlyLarge = values['only-large'];
 const large = onlyLarge || (values.large ?? !quick);
 for (const [entities, ticks] of onlyLarge ? [] : engineRuns) {
@@ -81,6 +111,11 @@ for (const n of onlyLarge ? [] : players) {
   for (const f of FIGURES) r[f] = ratio(ours[f], baseline[f]);
   r.updatesPerSec = ratio(ours.bots?.updatesPerSec, baseline.bots?.updatesPerSec);
   results.servers.push({ players: n, ours, baseline, ratio: r });
+}
+
+if (values.cluster) {
+  const { benchCluster } = await import('./cluster');
+  (results as BenchResults & { cluster?: unknown }).cluster = await benchCluster(log);
 }
 
 if (large) {

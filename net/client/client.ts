@@ -3,7 +3,11 @@
 // (translate.ts), inputs (inputs.ts), prediction (prediction.ts) and interpolation (interpolation.ts).
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { BattleRules, InputIntent } from '../../engine';
-import { ClassicEvents, cleanName, decodeState, DeltaEvents, type ErrorPayload, type ServerTickTimes, type StateMessage, type Welcome, type WireEvent } from '../wire';
+import {
+  ClassicEvents, cleanName, decodeState, DeltaEvents,
+  type ErrorPayload, type MatchEnded, type ServerTickTimes, type StateMessage, type Welcome, type WireEvent,
+} from '../wire';
+import { matchmake, type MatchmakeAnswer } from './matchmake';
 import { createClockSync, type ClockSync } from './clock';
 import { createConditioner, type Conditioner, type LinkConditions } from './conditioner';
 import { openConnection, type ClientSocket, type ConnectionStatus } from './connection';
@@ -18,8 +22,16 @@ import { eventsOf } from './translate';
 
 /** Options of `createClient`. */
 export interface ClientOptions {
-  /** Server URL; in a browser served by the game server, `location.origin`. */
+  /**
+   * Server (or gateway) URL; in a browser served by the game server, `location.origin`. With
+   * `type` or `matchId` the client matchmakes there first (POST /matchmake) and connects where
+   * it is told; without either it connects to `url` directly (the server places it).
+   */
   url: string;
+  /** Match type to matchmake into (e.g. 'classic', 'arena'); turns matchmaking on. */
+  type?: string;
+  /** Match to join (e.g. from a shared link); turns matchmaking on. When it is gone, the client matchmakes by type. */
+  matchId?: string;
   /** Socket.IO transports, e.g. `['polling']`. Default websocket with polling fallback. */
   transports?: ('websocket' | 'polling')[];
   /** Fixed interpolation delay for remote entities (ms); default adapts to measured jitter. */
@@ -54,6 +66,10 @@ export interface ClientEvents {
   status: (status: ConnectionStatus, reason?: string) => void;
   /** The session token changed (first welcome, or a new player after the grace window passed). */
   token: (token: string) => void;
+  /** Matchmaking gave a seat (first placement, or again after the match or its worker went away). */
+  placed: (answer: MatchmakeAnswer) => void;
+  /** The match ended (its end condition fired): the result. A matchmaking client then joins another. */
+  matchEnded: (result: MatchEnded) => void;
   /** The server refused a message, the connection failed, or a message could not be decoded. */
   error: (error: ErrorPayload | Error) => void;
   /** Player names changed (`names` holds them all): someone joined, renamed or left. */
@@ -78,6 +94,8 @@ export interface GameClient {
   readonly clock: ClockSync;
   /** Session token of the current player (undefined before the first welcome). */
   readonly token: string | undefined;
+  /** Match of the last seat matchmaking gave (undefined without matchmaking). */
+  readonly matchId: string | undefined;
   /** Current interpolation delay for remote entities (ms). */
   readonly interpolationDelay: number;
   /** Own position as predicted for the present (undefined before the first state). */
@@ -131,9 +149,15 @@ export function createClient(options: ClientOptions): GameClient {
   // The sending direction of a conditioned link; the receiving one is the connection's parser.
   const up: Conditioner | undefined = conditions && createConditioner({ ...conditions, seed: 1 });
   const link = (bytes: number, send: () => void): void => (up ? up.schedule(bytes, send) : send());
+  const matchmaking = options.type !== undefined || options.matchId !== undefined;
+  let seat: MatchmakeAnswer | undefined;
+  let closed = false;
   const connection = openConnection({
-    url: options.url, transports: options.transports, protocol: options.protocol, conditions, socket: options.socket,
+    url: options.url, transports: options.transports, protocol: options.protocol, conditions,
+    // With matchmaking, nothing connects before the seat and the path are known.
+    socket: matchmaking ? { ...options.socket, autoConnect: false } : options.socket,
     token: () => token,
+    seat: () => (seat === undefined ? undefined : { seat: seat.seat, matchId: seat.matchId }),
     name: () => name,
     onStatus: (status, reason) => emit('status', status, reason),
     onError: (error) => emit('error', error),
@@ -186,6 +210,64 @@ export function createClient(options: ClientOptions): GameClient {
     emit('state', message);
     if (events.length > 0) emit('events', events);
   });
+  socket.on(DeltaEvents.matchEnded, (result) => {
+    moveOn = true;
+    emit('matchEnded', result);
+  });
+  socket.on(DeltaEvents.reconnectElsewhere, () => {
+    moveOn = true;
+  });
+
+  // ---- matchmaking: a seat first; again when the match or its worker is gone ----
+  let moveOn = false;
+  let placing = false;
+  let failures = 0;
+  let wanted = { type: options.type ?? 'classic', matchId: options.matchId };
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const seatCodes = new Set(['seat_missing', 'seat_expired', 'seat_unknown', 'seat_used', 'seat_wrong_worker', 'registry_unavailable', 'draining', 'server_full']);
+  const place = (): void => {
+    if (!matchmaking || placing || closed) return;
+    placing = true;
+    clearTimeout(retry);
+    matchmake(options.url, wanted).then((answer) => {
+      placing = false;
+      if (closed) return;
+      seat = answer;
+      // A later placement is by type: the match asked for may be gone by then.
+      wanted = { type: answer.type, matchId: undefined };
+      failures = 0;
+      const manager = socket.io as unknown as { uri: string; opts: { path?: string } };
+      manager.opts.path = answer.path;
+      manager.uri = answer.url;
+      emit('placed', answer);
+      if (!socket.connected && !socket.active) socket.connect();
+    }, (error: Error) => {
+      placing = false;
+      if (closed) return;
+      emit('error', error);
+      // The match asked for may be gone or full: fall back to the type after the first refusal.
+      if (wanted.matchId !== undefined && 'code' in error && (error.code === 'not_found' || error.code === 'full')) wanted = { type: wanted.type, matchId: undefined };
+      retry = setTimeout(place, 1000);
+    });
+  };
+  if (matchmaking) {
+    socket.on('connect', () => {
+      failures = 0;
+    });
+    socket.on('disconnect', (reason) => {
+      if (moveOn && reason === 'io server disconnect') {
+        moveOn = false;
+        place();
+      }
+    });
+    socket.on('connect_error', (error) => {
+      const code = (error as { data?: { code?: unknown } }).data?.code;
+      // A refused seat, or a worker that stopped answering: ask for a new place.
+      if ((typeof code === 'string' && seatCodes.has(code)) || ++failures >= 2) place();
+    });
+    place();
+  }
+
   socket.on(DeltaEvents.names, (entries) => {
     if (!Array.isArray(entries)) return;
     for (const entry of entries) {
@@ -221,6 +303,9 @@ export function createClient(options: ClientOptions): GameClient {
     },
     get token() {
       return token;
+    },
+    get matchId() {
+      return seat?.matchId;
     },
     get lastSentSeq() {
       return inputs.seq;
@@ -259,6 +344,8 @@ export function createClient(options: ClientOptions): GameClient {
       return () => void set.delete(added);
     },
     close() {
+      closed = true;
+      clearTimeout(retry);
       prober.stop();
       up?.close();
       connection.close();

@@ -21,6 +21,8 @@ export interface ConnectionOptions {
   token(): string | undefined;
   /** The name to present; read at every (re)connection (a resumed player keeps its own). */
   name(): string | undefined;
+  /** The seat to present (from POST /matchmake); read at every (re)connection. */
+  seat?(): { seat: string; matchId: string } | undefined;
   /** Conditions of the receiving direction of the link (the sending one is the caller's). */
   conditions?: LinkConditions;
   socket?: Partial<ManagerOptions & SocketOptions>;
@@ -60,6 +62,11 @@ export function openConnection(options: ConnectionOptions): Connection {
       const auth: DeltaAuth = { skirmish: version };
       if (token !== undefined) auth.token = token;
       if (name !== undefined) auth.name = name;
+      const seat = options.seat?.();
+      if (seat !== undefined) {
+        auth.seat = seat.seat;
+        auth.matchId = seat.matchId;
+      }
       cb(auth);
     },
     reconnectionDelay: 250,

@@ -4,6 +4,8 @@
 export { createClient } from './client';
 export type { GameClient, ClientOptions, ClientEvents } from './client';
 export type { ConnectionStatus, ClientSocket } from './connection';
+export { matchmake, MatchmakeError } from './matchmake';
+export type { MatchmakeRequest, MatchmakeAnswer } from './matchmake';
 
 export {
   createMirrorWorld, applyState, mirrorPositionAt, latestPosition, entityOf, clearMirror, removeMirrored, HISTORY_TICKS,

@@ -24,13 +24,19 @@ ${failed ? '<p class="error">Wrong token.</p>' : ''}
 `;
 }
 
-/** The dashboard: live tables of workers and matches, refreshed every two seconds. */
+/**
+ * The dashboard: live tables of workers and matches, refreshed every two seconds, and uPlot
+ * charts (served by the gateway from node_modules) of players and tick p99 per worker over time.
+ */
 export function renderDashboard(): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Skirmish cluster</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>Skirmish cluster</title><style>${STYLE}</style>
+<link rel="stylesheet" href="/dashboard/uplot.css"><script src="/dashboard/uplot.js"></script></head>
 <body>
 <h1>Skirmish cluster</h1>
 <p id="status"></p>
+<h2>Players</h2><div id="players-chart"></div>
+<h2>Tick p99 (ms, worst match type)</h2><div id="tick-chart"></div>
 <h2>Workers</h2>
 <table id="workers"><thead><tr><th>id</th><th>host</th><th>pid</th><th>url</th><th>matches</th><th>players</th><th>heartbeat age</th></tr></thead><tbody></tbody></table>
 <h2>Matches</h2>
@@ -62,8 +68,58 @@ async function refresh() {
     status.className = 'error';
   }
 }
+// Time series of /stats: one line per worker (workers that come later get a line from then on).
+const WINDOW = 300; // points kept: 10 minutes at one every 2 s
+const series = { t: [], ids: [], players: new Map(), tick: new Map() };
+let charts;
+function column(map, id) {
+  if (!map.has(id)) map.set(id, series.t.map(() => null));
+  return map.get(id);
+}
+async function sample() {
+  let stats;
+  try {
+    const r = await fetch('/stats', { credentials: 'same-origin' });
+    if (!r.ok) return;
+    stats = await r.json();
+  } catch { return; }
+  series.t.push(stats.t / 1000);
+  const seen = new Set();
+  for (const w of stats.workers) {
+    if (!series.ids.includes(w.id)) series.ids.push(w.id);
+    seen.add(w.id);
+    column(series.players, w.id).push(w.players);
+    const p99 = Object.values(w.tickP99Ms);
+    column(series.tick, w.id).push(p99.length ? Math.max(...p99) : null);
+  }
+  for (const id of series.ids) if (!seen.has(id)) { column(series.players, id).push(null); column(series.tick, id).push(null); }
+  if (series.t.length > WINDOW) {
+    series.t.shift();
+    for (const m of [series.players, series.tick]) for (const c of m.values()) c.shift();
+  }
+  draw();
+}
+function draw() {
+  if (typeof uPlot === 'undefined') return;
+  const colors = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+  const make = (el, map) => new uPlot({
+    width: Math.min(900, window.innerWidth - 60), height: 220,
+    series: [{}, ...series.ids.map((id, i) => ({ label: id, stroke: colors[i % colors.length], spanGaps: false }))],
+    axes: [{}, {}],
+  }, [series.t, ...series.ids.map((id) => column(map, id))], document.getElementById(el));
+  const key = series.ids.join(',');
+  if (!charts || charts.key !== key) {
+    charts?.players.destroy(); charts?.tick.destroy();
+    charts = { key, players: make('players-chart', series.players), tick: make('tick-chart', series.tick) };
+  } else {
+    charts.players.setData([series.t, ...series.ids.map((id) => column(series.players, id))]);
+    charts.tick.setData([series.t, ...series.ids.map((id) => column(series.tick, id))]);
+  }
+}
 refresh();
 setInterval(refresh, 2000);
+sample();
+setInterval(sample, 2000);
 </script>
 </body></html>
 `;

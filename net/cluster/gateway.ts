@@ -7,14 +7,23 @@
 import { Agent, createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createProxyServer } from 'http-proxy-3';
 import { pino, type Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry as MetricsRegistry } from 'prom-client';
-import { createStaticHandler } from '../server';
-import { ID_PATTERN, RegistryError, type MatchInfo, type Registry, type RegistryErrorCode, type RegistryStats, type WorkerView } from './registry';
+import { createStaticHandler } from '../server/static';
+import { createAdminCheck, createMatchmakingApi, denied, readBody, sendHtml, sendJson, STATUS } from './http-api';
+import { ID_PATTERN, RegistryError, type MatchInfo, type Registry, type RegistryStats, type WorkerView } from './registry';
 import { openPacketSid, SidPins } from './pins';
 import { renderDashboard, renderLogin } from './dashboard';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// uPlot for the dashboard's charts, served from node_modules (no CDN), read once on first use.
+const requireAsset = createRequire(import.meta.url);
+let uplotJsText: Buffer | undefined;
+let uplotCssText: Buffer | undefined;
+const uplotJs = (): Buffer => (uplotJsText ??= readFileSync(requireAsset.resolve('uplot/dist/uPlot.iife.min.js')));
+const uplotCss = (): Buffer => (uplotCssText ??= readFileSync(requireAsset.resolve('uplot/dist/uPlot.min.css')));
 
 /** A kind of match players can ask for. */
 export interface MatchType {
@@ -62,12 +71,8 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const STATUS: Record<RegistryErrorCode, number> = {
-  bad_type: 400, bad_request: 400, not_found: 404, full: 503, no_workers: 503, unavailable: 503,
-};
 const SOCKET_IO = '/socket.io/';
 const WORKER_PATH = /^\/([A-Za-z0-9_-]{1,64})(\/socket\.io\/.*)$/s;
-const COOKIE = 'skirmish_admin';
 const MAX_BODY = 4096;
 
 /**
@@ -304,76 +309,39 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     proxy.ws(req, socket, head, { target: r.worker.url });
   };
 
-  // ---- admin ----
-  const cookieValue = adminToken ? createHmac('sha256', adminToken).update('skirmish-dashboard').digest('base64url') : '';
-  const same = (a: string, b: string): boolean =>
-    timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
-  const isAdmin = (req: IncomingMessage): boolean => {
-    if (!adminToken) return true;
-    const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ') && same(auth.slice(7).trim(), adminToken)) return true;
-    const cookie = parseCookies(req.headers.cookie)[COOKIE];
-    return cookie !== undefined && same(cookie, cookieValue);
-  };
-  const denied = (res: ServerResponse): void => {
-    res.setHeader('www-authenticate', 'Bearer');
-    sendJson(res, 401, { error: 'unauthorized', message: 'admin token required (Authorization: Bearer …)' });
-  };
+  // ---- admin and the matchmaking API (shared with the embedded server) ----
+  const admin = createAdminCheck(adminToken);
+  const isAdmin = admin.isAdmin;
+  const api = createMatchmakingApi({
+    registry, place, isAdmin,
+    origin: (req) => publicOrigin(req),
+    path: (placed) => `/${placed.match.worker}/socket.io/`,
+  });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = req.url ?? '/';
     if (WORKER_PATH.test(raw) || raw.startsWith(SOCKET_IO)) return proxyWeb(req, res);
-    const path = raw.split('?')[0];
-    if (path === '/matchmake') {
-      if (req.method !== 'POST') return sendJson(res, 405, { error: 'method', message: 'POST a JSON body' }, { allow: 'POST' });
-      const body = await readJson(req).catch((error: Error) => error);
-      if (body instanceof Error) {
-        const tooLarge = body.message === 'too large';
-        return sendJson(res, tooLarge ? 413 : 400, { error: 'bad_request', message: `body: ${body.message}` }, tooLarge ? { connection: 'close' } : {});
-      }
-      const problem = checkMatchmake(body);
-      if (problem) return sendJson(res, 400, problem);
-      const b = body as { type: string; matchId?: string; create?: boolean };
-      try {
-        const placed = await place({ type: b.type, matchId: b.matchId, create: b.create === true ? true : undefined });
-        return sendJson(res, 200, {
-          matchId: placed.seat.matchId, type: placed.match.type, url: publicOrigin(req), path: `/${placed.match.worker}/socket.io/`,
-          seat: placed.seat.token, expiresAt: placed.seat.expiresAt, created: placed.created,
-        });
-      } catch (error) {
-        const e = error as RegistryError;
-        return sendJson(res, STATUS[e.code] ?? 503, { error: e.code, message: e.message });
-      }
-    }
+    const path = raw.split('?')[0] ?? '/';
+    if (await api(req, res, path)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD' && !(path === '/login' && req.method === 'POST')) {
       return sendJson(res, 405, { error: 'method', message: 'method not allowed' });
-    }
-    if (path === '/matches') {
-      try {
-        const list = await registry.matches();
-        return sendJson(res, 200, list.map((m) => ({
-          id: m.id, type: m.type, players: m.players, capacity: m.capacity, worker: m.worker, createdAt: m.createdAt, reserved: m.reserved ?? 0,
-        })));
-      } catch (error) {
-        return sendJson(res, 503, { error: 'unavailable', message: (error as Error).message });
-      }
-    }
-    if (path === '/workers') {
-      if (!isAdmin(req)) return denied(res);
-      try {
-        const list = await registry.workers();
-        return sendJson(res, 200, list.map((w) => ({
-          id: w.id, pid: w.pid, host: w.host, url: w.url, matches: w.matches, players: w.players, heartbeatAgeMs: w.heartbeatAgeMs,
-          ...(w.cpu === undefined ? {} : { cpu: w.cpu }),
-        })));
-      } catch (error) {
-        return sendJson(res, 503, { error: 'unavailable', message: (error as Error).message });
-      }
     }
     if (path === '/metrics') {
       if (!isAdmin(req)) return denied(res);
       const text = await metrics.metrics();
       res.writeHead(200, { 'content-type': metrics.contentType }).end(text);
+      return;
+    }
+    if (path === '/stats') {
+      if (!isAdmin(req)) return denied(res);
+      return sendJson(res, 200, await clusterStats());
+    }
+    if (path === '/dashboard/uplot.js' || path === '/dashboard/uplot.css') {
+      if (!isAdmin(req)) return denied(res);
+      const asset = path.endsWith('.js') ? uplotJs : uplotCss;
+      res.writeHead(200, {
+        'content-type': path.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', 'cache-control': 'max-age=3600',
+      }).end(asset());
       return;
     }
     if (path === '/dashboard') {
@@ -383,16 +351,33 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (path === '/login' && req.method === 'POST') {
       const form = await readBody(req).catch(() => '');
       const token = new URLSearchParams(form).get('token') ?? '';
-      if (!adminToken || !same(token, adminToken)) return sendHtml(res, 401, renderLogin(true));
+      if (!admin.matches(token)) return sendHtml(res, 401, renderLogin(true));
       const secure = (options.publicUrl ?? '').startsWith('https:') ? '; Secure' : '';
       res.writeHead(303, {
         location: '/dashboard',
-        'set-cookie': `${COOKIE}=${cookieValue}; HttpOnly; SameSite=Strict; Path=/; Max-Age=86400${secure}`,
+        'set-cookie': `${admin.cookieName}=${admin.cookie}; HttpOnly; SameSite=Strict; Path=/; Max-Age=86400${secure}`,
       }).end();
       return;
     }
     if (serveStatic) return serveStatic(req, res);
     sendJson(res, 404, { error: 'not_found', message: 'not found' });
+  };
+
+  /** Each live worker's /stats (matches, players, recent tick p99 by type), fetched with the admin token, 1 s at most. */
+  const clusterStats = async (): Promise<object> => {
+    const list = await registry.workers().catch(() => [...workers.values()]);
+    const rows = await Promise.all(list.map(async (w) => {
+      try {
+        const res = await fetch(`${w.url}/stats`, {
+          headers: adminToken ? { authorization: `Bearer ${adminToken}` } : {}, signal: AbortSignal.timeout(1000),
+        });
+        const body = (await res.json()) as { matches: number; players: number; tickP99Ms: Record<string, number> };
+        return { id: w.id, matches: body.matches, players: body.players, tickP99Ms: body.tickP99Ms };
+      } catch {
+        return { id: w.id, matches: w.matches, players: w.players, tickP99Ms: {}, unreachable: true };
+      }
+    }));
+    return { t: Date.now(), workers: rows };
   };
 
   const publicOrigin = (req: IncomingMessage): string => {
@@ -456,70 +441,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await refreshing;
     },
   };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers,
-  }).end(text);
-}
-
-function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY',
-  }).end(html);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        // Stop buffering; the 413 goes out with `connection: close`, which ends the upload too.
-        req.removeAllListeners('data');
-        reject(new Error('too large'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new Error('not JSON');
-  }
-}
-
-/** Why a /matchmake body is refused, or undefined. */
-function checkMatchmake(body: unknown): { error: string; message: string } | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { error: 'bad_request', message: 'body must be a JSON object' };
-  const b = body as Record<string, unknown>;
-  if (typeof b.type !== 'string') return { error: 'bad_type', message: 'type must be a string, e.g. {"type":"classic"}' };
-  if (b.matchId !== undefined && (typeof b.matchId !== 'string' || !ID_PATTERN.test(b.matchId))) {
-    return { error: 'bad_request', message: 'matchId must be a match id string' };
-  }
-  if (b.create !== undefined && typeof b.create !== 'boolean') return { error: 'bad_request', message: 'create must be a boolean' };
-  if (b.matchId !== undefined && b.create === true) return { error: 'bad_request', message: 'give matchId or create, not both' };
-  return undefined;
-}
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  return out;
 }
 
 function isLoopbackHost(host: string): boolean {

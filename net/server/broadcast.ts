@@ -36,15 +36,16 @@ export interface Broadcaster {
   classicPosition(eid: number): ClassicPosition;
 }
 
-/** Creates the broadcaster of a match. `publicIdOf` maps an entity to its classic id. */
+/** Creates the broadcaster of a match. `publicIdOf` maps an entity to its classic id; `classicRoom` is the match's classic room. */
 export function createBroadcaster(
   world: BattleWorld,
   nsp: GameNamespace,
   stats: BroadcastStats,
   publicIdOf: (eid: number) => string | undefined,
   interest: InterestOptions = defaultInterest,
+  classicRoom?: string,
 ): Broadcaster {
-  const classic = createClassicAdapter(world, nsp, stats, publicIdOf);
+  const classic = createClassicAdapter(world, nsp, stats, publicIdOf, classicRoom);
   const replicator = createReplicator(world, stats, interest);
   const outbox = createOutbox();
   const live: Session[] = [];

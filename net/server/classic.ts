@@ -23,9 +23,12 @@ export interface ClassicAdapter {
   classicPosition(eid: number): ClassicPosition;
 }
 
-/** Creates the classic adapter of a match. `publicIdOf` maps an entity to its classic id. */
+/**
+ * Creates the classic adapter of a match. `publicIdOf` maps an entity to its classic id; `room` is
+ * the match's own classic room, so that several matches on one namespace never hear each other.
+ */
 export function createClassicAdapter(
-  world: BattleWorld, nsp: GameNamespace, stats: ClassicStats, publicIdOf: (eid: number) => string | undefined,
+  world: BattleWorld, nsp: GameNamespace, stats: ClassicStats, publicIdOf: (eid: number) => string | undefined, room = CLASSIC_ROOM,
 ): ClassicAdapter {
   const pos = getStore(world, Position);
   const health = getStore(world, Health);
@@ -46,7 +49,7 @@ export function createClassicAdapter(
       for (const eid of spawned) remember(eid);
     },
     send(events) {
-      const classic = nsp.to(CLASSIC_ROOM);
+      const classic = nsp.to(room);
       for (const event of events) {
         if (event.type === 'hit') {
           classic.emit(ClassicEvents.playerAttacked, { id: publicIdOf(event.victim) ?? '', hp: event.hp });

@@ -6,6 +6,12 @@ export { createServer } from './server';
 export type { ServerOptions, GameServer } from './server';
 
 export type { Match, MatchStats } from './match';
+export { roundTimer, scoreLimit } from './matches';
+export type { MatchType, MatchHooks, MatchEnd, HostedMatch } from './matches';
+// The registry a server matchmakes through (`ServerOptions.cluster`); implementations live in net/cluster.
+export type {
+  Registry, RegistryStats, WorkerInfo, WorkerView, MatchInfo, Seat, PlaceRequest, Placement, ClaimResult,
+} from '../cluster/registry';
 export type { Sessions } from './sessions';
 export type { Session, SessionKind, Replication, GameSocket, GameNamespace } from './session';
 

@@ -3,12 +3,12 @@ import { createBattleWorld, step, type BattleRules, type BattleWorld, type Syste
 import { createBroadcaster, defaultInterest, type InterestOptions } from './broadcast';
 import { defaultLimits, type RateLimits } from './limits';
 import { createSessions, type Sessions } from './sessions';
-import type { GameNamespace } from './session';
+import type { GameNamespace, Session } from './session';
 import type { Logger } from './logger';
 import type { ServerTickTimes } from '../wire';
 
 /** Options of `createMatch`. */
-interface MatchOptions {
+export interface MatchOptions {
   /** The game's rules. */
   rules: BattleRules;
   /** Ticks per second. Default 30. */
@@ -29,6 +29,15 @@ interface MatchOptions {
   limits?: Partial<RateLimits>;
   /** What each engine client is sent: view square, hysteresis, heartbeat. */
   interest?: Partial<InterestOptions>;
+  /**
+   * Id of the match; its rooms are named after it (`<id>:classic`…) so that the matches of one
+   * process never hear each other. Default none: the rooms of a process with one match.
+   */
+  id?: string;
+  /** Told when a new player joins. */
+  onJoined?(session: Session): void;
+  /** Told when a player is removed for good. */
+  onLeft?(session: Session): void;
 }
 
 /** Counters a match keeps for logs and metrics. */
@@ -73,6 +82,8 @@ export interface Match {
   readonly tickTimes: Readonly<ServerTickTimes>;
   /** Cancels grace timers (the server is closing). */
   close(): void;
+  /** Room every connection of this match is in (for match-wide notices). */
+  readonly room: string;
 }
 
 /**
@@ -99,8 +110,11 @@ export function createMatch(options: MatchOptions): Match {
   const tickTimes: ServerTickTimes = { simulateMs: 0, sendMs: 0 };
   // Exponential smoothing over roughly the last second of ticks.
   const smooth = (prev: number, sample: number): number => prev + (sample - prev) * (2 / (tickRate + 1));
+  const rooms = options.id === undefined
+    ? { engine: 'engine', classic: 'classic', all: 'players' }
+    : { engine: `${options.id}:engine`, classic: `${options.id}:classic`, all: `${options.id}:all` };
 
-  const broadcaster = createBroadcaster(world, options.nsp, stats, (eid) => sessions.publicIdOf(eid), { ...defaultInterest, ...options.interest });
+  const broadcaster = createBroadcaster(world, options.nsp, stats, (eid) => sessions.publicIdOf(eid), { ...defaultInterest, ...options.interest }, rooms.classic);
   const sessions = createSessions({
     world,
     rules: options.rules,
@@ -115,6 +129,9 @@ export function createMatch(options: MatchOptions): Match {
     },
     classicPosition: (eid) => broadcaster.classicPosition(eid),
     stats,
+    rooms,
+    onJoined: options.onJoined,
+    onLeft: options.onLeft,
   });
 
   function now(): number {
@@ -149,5 +166,6 @@ export function createMatch(options: MatchOptions): Match {
     now,
     tickTimes,
     close: () => sessions.close(),
+    room: rooms.all,
   };
 }

@@ -12,12 +12,12 @@ export function sendRoster(socket: GameSocket, players: Iterable<Session>, posit
   }
 }
 
-/** Tells every classic client but the newcomer's own connection that `session` joined. */
-export function announceJoin(socket: GameSocket, session: Session, position: ClassicPosition): void {
-  socket.to(CLASSIC_ROOM).emit(ClassicEvents.newPlayer, { id: session.publicId, position });
+/** Tells every classic client of the match (its classic `room`) but the newcomer's own connection that `session` joined. */
+export function announceJoin(socket: GameSocket, session: Session, position: ClassicPosition, room = CLASSIC_ROOM): void {
+  socket.to(room).emit(ClassicEvents.newPlayer, { id: session.publicId, position });
 }
 
-/** Tells every classic client that `session` left the match. */
-export function announceLeave(nsp: GameNamespace, session: Session): void {
-  nsp.to(CLASSIC_ROOM).emit(ClassicEvents.playerLeft, { id: session.publicId });
+/** Tells every classic client of the match (its classic `room`) that `session` left the match. */
+export function announceLeave(nsp: GameNamespace, session: Session, room = CLASSIC_ROOM): void {
+  nsp.to(room).emit(ClassicEvents.playerLeft, { id: session.publicId });
 }

@@ -1,12 +1,13 @@
-// The server an embedder starts: HTTP (the built client, /metrics), Socket.IO for both protocols,
-// admission, and the match's tick loop, wired together; and its graceful shutdown.
+// The server an embedder starts: HTTP (the built client, /metrics, the matchmaking API), Socket.IO
+// for both protocols, admission by seat, and the matches of this process with their tick loop,
+// wired together; and its graceful shutdown and drain.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { Server } from 'socket.io';
 import type { BattleRules, BattleWorld, System } from '../../engine';
-import { createMatch, type Match } from './match';
-import { DeltaEvents, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
+import type { Match } from './match';
+import { DeltaEvents, ErrorCodes, type ClientToServerEvents, type ErrorCode, type ServerToClientEvents } from '../wire';
 import { createStaticHandler } from './static';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type ServerMetrics } from './metrics';
@@ -14,12 +15,37 @@ import type { RateLimits } from './limits';
 import type { InterestOptions } from './broadcast';
 import { parser } from '../wire';
 import { createAdmission, handshakeProtocol, originAllowed } from './admission';
-import { createTickLoop } from './loop';
+import { createMatchHost, type HostedMatch, type MatchHost, type MatchType } from './matches';
+import { admitSeat, readSeat, startHeartbeat, type Heartbeat, type PresentedSeat } from '../cluster/worker';
+import { createMemoryRegistry } from '../cluster/memory-registry';
+import { RegistryError, newMatchId, type MatchInfo, type Registry } from '../cluster/registry';
+import { createAdminCheck, createMatchmakingApi, denied, sendHtml, sendJson } from '../cluster/http-api';
+import { hostname } from 'node:os';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
 export interface ServerOptions {
-  /** The game's rules (map, speed, damage…), also sent to every engine client in its welcome. */
-  rules: BattleRules;
+  /**
+   * Rules of the default match type (map, speed, damage…), sent to every engine client in its
+   * welcome. With `types` too, they define one more type named `defaultType` unless `types`
+   * already has one of that name (a type in `types` wins). One of `rules` and `types` is required.
+   */
+  rules?: BattleRules;
+  /** Match types by name (see `MatchType`); players ask for one in `POST /matchmake`. */
+  types?: MatchType[];
+  /** Type of engine clients that connect with no seat (old clients). Default 'classic', or the only/first type. */
+  defaultType?: string;
+  /** Type classic JSON clients with no seat are placed in. Default 'classic' if there is one, else `defaultType`. */
+  classicType?: string;
+  /** A match empty this long is disposed. Default 30 000 ms. */
+  emptyDisposeMs?: number;
+  /**
+   * Cluster worker mode: the shared registry, this worker's id and the URL gateways reach it at.
+   * Clients must then present a seat (or resume with a token). Default: embedded, an in-memory
+   * registry and this process as its only worker.
+   */
+  cluster?: { registry: Registry; workerId: string; publicUrl?: string };
+  /** Required (Bearer or dashboard cookie) for /metrics, /stats, /workers and /dashboard. Default ADMIN_TOKEN from the environment. */
+  adminToken?: string;
   /** TCP port; 0 picks a free one. Default 5000. */
   port?: number;
   /** Interface to listen on. Default '0.0.0.0'. */
@@ -30,9 +56,12 @@ export interface ServerOptions {
   seed?: number;
   /** Folder with the built browser client, served at `/`. */
   staticDir?: string;
-  /** Systems of a tick; default the engine's battle systems. */
+  /** Systems of a tick of the default type (from `rules`); default the engine's battle systems. */
   systems?: System<BattleWorld>[];
-  /** Most players in the match, connected or waiting to resume. Default 1000. */
+  /**
+   * Most players in this process, all matches together, connected or waiting to resume; also the
+   * capacity of the default type made from `rules`. Default 1000.
+   */
   maxPlayers?: number;
   /** Most simultaneous connections from one address. Default 32. */
   maxConnectionsPerAddress?: number;
@@ -74,8 +103,24 @@ export interface GameServer {
   readonly http: HttpServer;
   /** The Socket.IO server. */
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
-  /** The one match played on this server: its world, players and counters. */
+  /**
+   * The default match: the first match of the default type, created at start and kept while the
+   * server runs (never disposed for being empty), where old seatless clients land first.
+   */
   readonly match: Match;
+  /** Every match of this process, by id. */
+  readonly matches: ReadonlyMap<string, HostedMatch>;
+  /** Id of `match` in the registry. */
+  readonly matchId: string;
+  /** The registry this server matchmakes through (in memory unless `cluster`). */
+  readonly registry: Registry;
+  /** Id of this process as a worker in the registry. */
+  readonly workerId: string;
+  /**
+   * Drains: leaves the registry (no new matches or seats come here), tells every player
+   * `reconnect_elsewhere`, then closes like `close`.
+   */
+  drain(reason?: string): Promise<void>;
   /** Prometheus metrics (also served at `/metrics` unless disabled). */
   readonly metrics: ServerMetrics;
   /** Starts the fixed-rate tick loop (if not running, and not closing). */
@@ -87,10 +132,33 @@ export interface GameServer {
   close(reason?: string): Promise<void>;
 }
 
+/** An error a Socket.IO middleware passes to `next`: the client sees `message` and `data.code`. */
+function refusal(code: ErrorCode, message: string): Error {
+  return Object.assign(new Error(message), { data: { code } });
+}
+
+/** The match types of `options`, by name, with the default and classic type names (see `ServerOptions`). */
+function resolveTypes(options: ServerOptions): { types: Map<string, MatchType>; defaultType: string; classicType: string } {
+  const types = new Map<string, MatchType>();
+  for (const type of options.types ?? []) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(type.name)) throw new Error(`match type name ${JSON.stringify(type.name)}: 1-64 letters, digits, _ or -`);
+    if (!Number.isInteger(type.capacity) || type.capacity < 1) throw new Error(`match type ${type.name}: capacity must be a positive integer`);
+    types.set(type.name, type);
+  }
+  const defaultType = options.defaultType ?? (types.size === 0 || types.has('classic') ? 'classic' : types.keys().next().value!);
+  if (options.rules !== undefined && !types.has(defaultType)) {
+    types.set(defaultType, { name: defaultType, rules: options.rules, systems: options.systems, capacity: options.maxPlayers ?? 1000 });
+  }
+  if (!types.has(defaultType)) throw new Error(`no match type ${defaultType}: give rules or a type of that name`);
+  const classicType = options.classicType ?? (types.has('classic') ? 'classic' : defaultType);
+  if (!types.has(classicType)) throw new Error(`no match type ${classicType} for classic clients`);
+  return { types, defaultType, classicType };
+}
+
 /**
- * Creates and starts a game server: HTTP (serving the client and /metrics), Socket.IO (both
- * protocols) and the match's tick loop.
- * @throws if the port cannot be bound, or the rules, tick rate or capacity are invalid.
+ * Creates and starts a game server: HTTP (serving the client, /metrics and the matchmaking API),
+ * Socket.IO (both protocols) and the matches' tick loop.
+ * @throws if the port cannot be bound, or the rules, types, tick rate or capacity are invalid.
  */
 export async function createServer(options: ServerOptions): Promise<GameServer> {
   const logger = options.logger ?? createLogger();
@@ -98,12 +166,37 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   const corsOrigins = options.corsOrigins ?? [];
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : undefined;
   const serveMetrics = options.metrics !== false;
+  const { types, defaultType, classicType } = resolveTypes(options);
+  const registry = options.cluster?.registry ?? createMemoryRegistry();
+  const workerId = options.cluster?.workerId ?? 'local';
+  const requireSeat = options.cluster !== undefined;
+  const admin = createAdminCheck(options.adminToken ?? process.env.ADMIN_TOKEN ?? '');
   let closing = false;
+  let draining = false;
+  let publicUrl = options.cluster?.publicUrl ?? '';
+
+  const api = createMatchmakingApi({
+    registry,
+    isAdmin: admin.isAdmin,
+    async place(request) {
+      const type = types.get(request.type);
+      if (!type) throw new RegistryError('bad_type', `unknown match type ${JSON.stringify(request.type).slice(0, 70)}`);
+      if (draining || closing) throw new RegistryError('unavailable', 'this server is draining: try again shortly');
+      return registry.placeSeat({ ...request, capacity: type.capacity });
+    },
+    origin: (req) => {
+      const host = req.headers.host;
+      return host && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? `http://${host}` : publicUrl;
+    },
+    path: () => '/socket.io/',
+  });
 
   const http = createHttpServer((req, res) => {
-    // Socket.IO answers its own path; everything else is the static client or metrics.
+    // Socket.IO answers its own path; everything else is the API, metrics or the static client.
     if (req.url?.startsWith('/socket.io/')) return;
-    if (serveMetrics && req.url === '/metrics') {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (serveMetrics && path === '/metrics') {
+      if (!admin.isAdmin(req)) return denied(res);
       metrics.text().then(
         (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
         (error: unknown) => {
@@ -113,8 +206,24 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       );
       return;
     }
-    if (serveStatic) serveStatic(req, res);
-    else res.writeHead(404).end('not found\n');
+    if (path === '/stats') {
+      // What the gateway's dashboard charts: this process's matches, players and recent tick p99 by type.
+      if (!admin.isAdmin(req)) return denied(res);
+      return sendJson(res, 200, { worker: workerId, matches: host.matches.size, players: host.players(), tickP99Ms: metrics.recentTickP99() });
+    }
+    if (path === '/dashboard') {
+      if (!admin.isAdmin(req)) return denied(res);
+      return sendHtml(res, 200, '<!doctype html><title>Skirmish</title><p>The dashboard is served by the gateway (npm run cluster); this server lists <a href="/matches">/matches</a> and <a href="/workers">/workers</a>.</p>');
+    }
+    api(req, res, path).then((handled) => {
+      if (handled) return;
+      if (serveStatic) serveStatic(req, res);
+      else res.writeHead(404).end('not found\n');
+    }, (error: unknown) => {
+      logger.error({ err: error, url: req.url }, 'request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
   });
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     // Games need to notice a vanished player in seconds, not the chat-friendly 45 s default.
@@ -134,38 +243,153 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       callback(null, true);
     },
   });
-  const match = createMatch({
-    rules: options.rules,
+  const nsp = io.of('/');
+  // Seat claims sent to the registry and not yet joined, per match: counted in heartbeats so a
+  // heartbeat racing a claim cannot undo it.
+  const inFlight = new Map<string, number>();
+  const host: MatchHost = createMatchHost({
     tickRate,
-    seed: options.seed ?? randomInt(2 ** 31),
-    capacity: options.capacity,
-    systems: options.systems,
     logger,
-    nsp: io.of('/'),
-    graceMs: options.graceMs,
-    limits: options.limits,
-    interest: options.interest,
+    seed: options.seed,
+    emptyDisposeMs: options.emptyDisposeMs,
+    matchDefaults: {
+      nsp, capacity: options.capacity, graceMs: options.graceMs, limits: options.limits, interest: options.interest,
+    },
+    observeTick: (type, simulate, write) => metrics.observeTick(simulate, write, type),
+    onPlayerLeft: (m) => {
+      registry.releasePlayer(m.id).catch(() => undefined);
+    },
+    onDisposed: (m) => {
+      metrics.retire(m.match);
+      registry.removeMatch(m.id).catch(() => undefined);
+    },
   });
-  const metrics = createMetrics(http, match);
+  const metrics = createMetrics(http, () => host.matches.values());
+  const defaultId = newMatchId();
+  const first = host.create(types.get(defaultType)!, defaultId, { keep: true });
+
+  const report = (): { worker: { id: string; pid: number; host: string; url: string; matches: number; players: number }; matches: MatchInfo[] } => {
+    const matches: MatchInfo[] = [];
+    let players = 0;
+    for (const m of host.matches.values()) {
+      const n = m.players + (inFlight.get(m.id) ?? 0);
+      players += m.players;
+      matches.push({ id: m.id, type: m.type.name, players: n, capacity: m.type.capacity, worker: workerId, createdAt: m.createdAt });
+    }
+    // A match whose first claim is still in flight is not reported: the registry keeps a match
+    // with live reservations (or younger than pendingMatchMs) that its worker does not report yet.
+    return { worker: { id: workerId, pid: process.pid, host: hostname(), url: publicUrl, matches: host.matches.size, players }, matches };
+  };
+
   io.use(createAdmission({
     maxPlayers: options.maxPlayers ?? 1000,
     maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 32,
     exemptLoopback: options.exemptLoopback ?? true,
-    players: () => match.sessions.byToken.size,
-    resumable: (token) => match.sessions.byToken.get(token)?.socket === null,
+    players: () => host.players(),
+    resumable: (token) => host.byToken(token)?.match.sessions.byToken.get(token)?.socket === null,
   }));
+  // Which match a connection is for: a resuming player's own, else the one its seat is for (a
+  // seatless client on an embedded server gets a seat here: joinOrCreate of its protocol's type).
+  io.use((socket, next) => {
+    seatFor(socket.handshake).then((result) => {
+      if (result instanceof Error) return next(result);
+      const data = socket.data as { matchId?: string; claimed?: boolean };
+      data.matchId = result.matchId;
+      if (result.claimed) {
+        // Counted in the registry from the claim on: a connection that closes before it joins gives its place back.
+        data.claimed = true;
+        socket.conn.once('close', () => {
+          if (!data.claimed) return;
+          data.claimed = false;
+          settleClaim(result.matchId);
+          registry.releasePlayer(result.matchId).catch(() => undefined);
+        });
+      }
+      next();
+    }, (error: unknown) => {
+      logger.error({ err: error }, 'admission failed');
+      next(refusal(ErrorCodes.registryUnavailable, 'admission failed; try again'));
+    });
+  });
+  const settleClaim = (matchId: string): void => {
+    const n = (inFlight.get(matchId) ?? 1) - 1;
+    if (n <= 0) inFlight.delete(matchId);
+    else inFlight.set(matchId, n);
+  };
+  const seatFor = async (handshake: { auth?: unknown; query?: unknown }): Promise<{ matchId: string; claimed: boolean } | Error> => {
+    const { kind, token } = handshakeProtocol(handshake.auth);
+    if (token !== undefined) {
+      const m = host.byToken(token);
+      if (m && m.match.sessions.byToken.get(token)?.socket === null) return { matchId: m.id, claimed: false };
+    }
+    if (draining) return refusal(ErrorCodes.draining, 'this server is draining: matchmake again');
+    let seat: PresentedSeat | undefined = readSeat(handshake);
+    if (seat === undefined) {
+      if (requireSeat) return refusal(ErrorCodes.seatMissing, 'no seat: matchmake first (POST /matchmake)');
+      const type = types.get(kind === 'classic' ? classicType : defaultType)!;
+      try {
+        const placed = await registry.placeSeat({ type: type.name, capacity: type.capacity });
+        seat = { matchId: placed.seat.matchId, token: placed.seat.token };
+      } catch (error) {
+        const e = error instanceof RegistryError ? error : undefined;
+        if (e?.code === 'full') return refusal(ErrorCodes.serverFull, e.message);
+        return refusal(ErrorCodes.registryUnavailable, `matchmaking failed: ${e?.message ?? 'registry failed'}`);
+      }
+    }
+    inFlight.set(seat.matchId, (inFlight.get(seat.matchId) ?? 0) + 1);
+    const admitted = await admitSeat(registry, workerId, seat);
+    const done = (): void => settleClaim(seat.matchId);
+    if (!admitted.ok) {
+      done();
+      return refusal(admitted.code as ErrorCode, admitted.message);
+    }
+    const type = types.get(admitted.match.type);
+    if (!type) {
+      done();
+      registry.releasePlayer(seat.matchId).catch(() => undefined);
+      return refusal(ErrorCodes.seatUnknown, `this server has no match type ${admitted.match.type}`);
+    }
+    if (!host.matches.has(seat.matchId)) {
+      try {
+        host.create(type, seat.matchId);
+      } catch (error) {
+        done();
+        logger.error({ err: error, type: type.name }, 'match creation failed');
+        return refusal(ErrorCodes.seatUnknown, 'the match could not be created');
+      }
+    }
+    // The claim stays in flight until the connection joins (or closes first).
+    return { matchId: seat.matchId, claimed: true };
+  };
+
   io.on('connection', (socket) => {
     const { kind, token, name } = handshakeProtocol(socket.handshake.auth);
+    const data = socket.data as { matchId?: string; claimed?: boolean };
+    const matchId = data.matchId;
+    const hosted = matchId === undefined ? undefined : host.matches.get(matchId);
+    const resuming = !data.claimed;
+    if (data.claimed && matchId !== undefined) {
+      data.claimed = false;
+      settleClaim(matchId);
+    }
+    if (hosted === undefined) {
+      // Its match was disposed between admission and now (ended, drained): send it on its way.
+      if (matchId !== undefined && !resuming) registry.releasePlayer(matchId).catch(() => undefined);
+      socket.emit(DeltaEvents.reconnectElsewhere, { reason: 'the match is gone: matchmake again' });
+      socket.disconnect(true);
+      return;
+    }
     try {
-      match.sessions.join(socket, kind, token, name);
+      hosted.match.sessions.join(socket, kind, token, name);
     } catch (error) {
       logger.error({ err: error, sid: socket.id }, 'join failed');
+      if (!resuming) registry.releasePlayer(hosted.id).catch(() => undefined);
       socket.disconnect(true);
       return;
     }
     socket.on('disconnect', (reason) => {
       logger.debug({ sid: socket.id, reason }, 'disconnect');
-      match.sessions.drop(socket, reason);
+      hosted.match.sessions.drop(socket, reason);
     });
   });
 
@@ -177,44 +401,71 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     });
   });
   const port = (http.address() as AddressInfo).port;
-  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  const host0 = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  const url = `http://${host0.includes(':') ? `[${host0}]` : host0}:${port}`;
+  publicUrl ||= url;
 
-  const loop = createTickLoop(match, tickRate, metrics, logger);
+  // The registry learns of this worker and its default match before the first client asks.
+  let heartbeat: Heartbeat | undefined = startHeartbeat({ registry, report, logger: logger.child({ worker: workerId }) });
+  await heartbeat.beat();
+
   const start = (): void => {
-    if (!closing) loop.start();
+    if (!closing) host.start();
   };
   if (options.autoStart !== false) start();
-  logger.info({ port, tickRate, map: options.rules.map }, 'skirmish server listening');
+  logger.info({ port, tickRate, types: [...types.keys()], defaultType, worker: workerId }, 'skirmish server listening');
+
+  const close = async (reason = 'server shutting down'): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    heartbeat?.stop();
+    heartbeat = undefined;
+    host.stop();
+    logger.info({ players: host.players(), matches: host.matches.size, reason }, 'shutting down');
+    io.emit(DeltaEvents.shutdown, { reason });
+    // Give the notice a moment to leave before the sockets close; never wait on clients.
+    await new Promise((r) => setTimeout(r, 50));
+    io.disconnectSockets(true);
+    host.close(reason);
+    if (options.cluster) await registry.removeWorker(workerId).catch(() => undefined);
+    else await registry.close().catch(() => undefined);
+    metrics.stop();
+    http.closeAllConnections?.();
+    // io.close() also closes the HTTP server; never wait on it for more than a few seconds.
+    let fallback: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((r) => io.close(() => r())),
+      new Promise<void>((r) => {
+        fallback = setTimeout(r, 3000);
+      }),
+    ]);
+    clearTimeout(fallback);
+  };
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     http,
     io,
-    match,
+    match: first.match,
+    matchId: defaultId,
+    matches: host.matches,
+    registry,
+    workerId,
     metrics,
     start,
-    async close(reason = 'server shutting down') {
-      if (closing) return;
-      closing = true;
-      loop.stop();
-      match.close();
-      logger.info({ players: match.sessions.bySocketId.size, reason }, 'shutting down');
-      io.emit(DeltaEvents.shutdown, { reason });
-      // Give the notice a moment to leave before the sockets close; never wait on clients.
-      await new Promise((r) => setTimeout(r, 50));
-      io.disconnectSockets(true);
-      metrics.stop();
-      http.closeAllConnections?.();
-      // io.close() also closes the HTTP server; never wait on it for more than a few seconds.
-      let fallback: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((r) => io.close(() => r())),
-        new Promise<void>((r) => {
-          fallback = setTimeout(r, 3000);
-        }),
-      ]);
-      clearTimeout(fallback);
+    close,
+    async drain(reason = 'server draining') {
+      if (closing || draining) return;
+      draining = true;
+      heartbeat?.stop();
+      heartbeat = undefined;
+      // Out of the registry first: no gateway places anyone here any more.
+      await registry.removeWorker(workerId).catch((error: unknown) => logger.warn({ err: error }, 'drain: could not leave the registry'));
+      logger.info({ matches: host.matches.size, players: host.players() }, 'draining: sending players elsewhere');
+      io.emit(DeltaEvents.reconnectElsewhere, { reason });
+      await new Promise((r) => setTimeout(r, 100));
+      await close(reason);
     },
   };
 }

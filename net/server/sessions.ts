@@ -37,6 +37,15 @@ interface SessionsOptions {
   classicPosition(eid: number): ClassicPosition;
   /** Counted in: players resumed after a drop. */
   stats: { resumed: number };
+  /**
+   * Rooms of this match's connections: engine, classic, and every player of the match (for
+   * match-wide notices). Per match, so that matches sharing a namespace never hear each other.
+   */
+  rooms?: { engine: string; classic: string; all: string };
+  /** Told when a new player joins (not when one resumes). */
+  onJoined?(session: Session): void;
+  /** Told when a player is removed for good. */
+  onLeft?(session: Session): void;
 }
 
 /** Every player of a match, connected or waiting out its grace window, indexed two ways. */
@@ -75,6 +84,7 @@ export function createSessions(options: SessionsOptions): Sessions {
   const netIds = getStore(world, NetId);
   const offline = getStore(world, Offline);
   const clock = (): number => performance.now();
+  const rooms = options.rooms ?? { engine: ENGINE_ROOM, classic: CLASSIC_ROOM, all: 'players' };
 
   /** Puts `session` on `socket`: fresh rate limits and replication state, inbound gate, broadcast room. */
   function connect(session: Session, socket: GameSocket): void {
@@ -84,7 +94,7 @@ export function createSessions(options: SessionsOptions): Sessions {
     session.guard = createGuard(limits, clock);
     bySocketId.set(socket.id, session);
     attachInbound(session, inbound);
-    socket.join(session.kind === 'engine' ? ENGINE_ROOM : CLASSIC_ROOM);
+    socket.join([session.kind === 'engine' ? rooms.engine : rooms.classic, rooms.all]);
   }
 
   function welcome(session: Session, resumed: boolean): void {
@@ -101,7 +111,7 @@ export function createSessions(options: SessionsOptions): Sessions {
 
   /** Tells the match's engine clients (but `except`, which learns it from its roster) a name change. */
   function announceName(entry: NameEntry, except?: GameSocket): void {
-    (except === undefined ? nsp.to(ENGINE_ROOM) : except.to(ENGINE_ROOM)).emit(DeltaEvents.names, [entry]);
+    (except === undefined ? nsp.to(rooms.engine) : except.to(rooms.engine)).emit(DeltaEvents.names, [entry]);
   }
 
   function join(socket: GameSocket, kind: SessionKind, token?: string, name?: string): Session {
@@ -128,9 +138,10 @@ export function createSessions(options: SessionsOptions): Sessions {
     if (kind === 'classic') sendRoster(socket, byToken.values(), options.classicPosition);
     connect(session, socket);
     if (kind === 'engine') welcome(session, false);
-    announceJoin(socket, session, options.classicPosition(eid));
+    announceJoin(socket, session, options.classicPosition(eid), rooms.classic);
     announceName([session.netId, session.name], socket);
     log.info({ sid: socket.id, kind, netId: session.netId, players: bySocketId.size }, 'player joined');
+    options.onJoined?.(session);
     return session;
   }
 
@@ -162,9 +173,10 @@ export function createSessions(options: SessionsOptions): Sessions {
       session.socket = null;
     }
     despawnPlayer(world, session.eid);
-    announceLeave(nsp, session);
+    announceLeave(nsp, session, rooms.classic);
     announceName([session.netId, null]);
     log.info({ netId: session.netId, players: bySocketId.size }, 'player left');
+    options.onLeft?.(session);
   }
 
   return {

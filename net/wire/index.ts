@@ -15,7 +15,7 @@ export type { WireInput } from './input';
 
 export { PROTOCOL_VERSION, DeltaEvents, ClassicEvents, ErrorCodes } from './protocol';
 export type {
-  ClientToServerEvents, ServerToClientEvents, Welcome, WireEvent, ErrorPayload, ErrorCode, ClassicPosition, DeltaAuth,
+  ClientToServerEvents, ServerToClientEvents, Welcome, WireEvent, ErrorPayload, ErrorCode, ClassicPosition, DeltaAuth, MatchEnded,
   NameEntry, ServerTickTimes,
 } from './protocol';
 

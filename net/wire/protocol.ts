@@ -22,6 +22,10 @@ export const DeltaEvents = {
   shutdown: 'shutdown',
   /** server → client: player names, `[netId, name | null][]` (null: the player left the match). */
   names: 'n',
+  /** server → client (both protocols): the match is over (its end condition fired) and is disposed; the result. */
+  matchEnded: 'match_ended',
+  /** server → client (both protocols): this worker is draining; matchmake again (POST /matchmake) and connect there. */
+  reconnectElsewhere: 'reconnect_elsewhere',
 } as const;
 
 /** Event names of the classic JSON protocol, spoken by any plain Socket.IO client. */
@@ -47,6 +51,20 @@ export const ErrorCodes = {
   originNotAllowed: 'origin_not_allowed',
   rateLimited: 'rate_limited',
   kicked: 'kicked',
+  /** No seat presented: matchmake first (POST /matchmake). */
+  seatMissing: 'seat_missing',
+  /** The seat was not claimed in time: matchmake again. */
+  seatExpired: 'seat_expired',
+  /** No such seat, or its match is gone. */
+  seatUnknown: 'seat_unknown',
+  /** The seat was already used by another connection. */
+  seatUsed: 'seat_used',
+  /** The seat is for a match on another worker. */
+  seatWrongWorker: 'seat_wrong_worker',
+  /** The registry cannot be reached: try again shortly. */
+  registryUnavailable: 'registry_unavailable',
+  /** The server is draining: it takes no new players; matchmake again. */
+  draining: 'draining',
 } as const;
 /** One of `ErrorCodes`. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -117,6 +135,22 @@ export interface DeltaAuth {
   token?: string;
   /** The name to play under (cleaned by the server; a resumed player keeps its name). */
   name?: string;
+  /** Seat token from POST /matchmake. */
+  seat?: string;
+  /** The match the seat is for. */
+  matchId?: string;
+}
+
+/** Payload of `match_ended`: why the match ended and every player's score (winner first). */
+export interface MatchEnded {
+  /** The match that ended. */
+  matchId: string;
+  /** Its type. */
+  type: string;
+  /** What fired, e.g. 'time' or 'score'. */
+  reason: string;
+  /** Players by kills, most first: NetId, classic id, kills, deaths. */
+  scores: { id: number; sid: string; kills: number; deaths: number }[];
 }
 
 /** Events the server emits, for typing Socket.IO. */
@@ -129,6 +163,10 @@ export interface ServerToClientEvents {
   error: (error: ErrorPayload) => void;
   /** The server is going away; reconnect later. */
   shutdown: (notice: { reason: string }) => void;
+  /** Both protocols: the match is over (its end condition fired); the result. */
+  match_ended: (result: MatchEnded) => void;
+  /** Both protocols: this worker is draining; matchmake again and connect there. */
+  reconnect_elsewhere: (notice: { reason: string }) => void;
   /** Classic: a player is in the match (the roster on connect, then each arrival). */
   new_player: (p: { id: string; position: ClassicPosition }) => void;
   /** Classic: a player moved, was hit or respawned (at most once per player per tick). */

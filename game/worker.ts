@@ -1,0 +1,68 @@
+// Cluster worker entry: `npm run worker`. Hosts many matches and joins the cluster through Redis:
+// heartbeats, seat claims, releases, disposal of empty matches; on SIGTERM it drains (leaves the
+// registry, tells its players `reconnect_elsewhere`) and exits 0.
+// Environment: REDIS_URL (required), PORT (default 0: any free port), HOST (default 0.0.0.0),
+// PUBLIC_URL (how gateways reach it; default http://HOST:PORT), WORKER_ID, REDIS_PREFIX,
+// WORKER_TTL_MS, TICK_RATE, GRACE_MS, EMPTY_DISPOSE_MS, LOG_LEVEL.
+import { hostname } from 'node:os';
+import { createLogger } from '../net';
+import { createRedisRegistry } from '../net/cluster/redis-registry';
+import { startGameServer } from './server';
+
+const logger = createLogger();
+const env = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    logger.fatal({ name, raw }, 'bad environment variable');
+    process.exit(2);
+  }
+  return value;
+};
+const redisUrl = process.env.REDIS_URL;
+if (!redisUrl) {
+  logger.fatal('REDIS_URL is required: a worker joins a cluster through Redis (npm start runs one process without it)');
+  process.exit(2);
+}
+const workerId = (process.env.WORKER_ID || `w-${hostname()}-${process.pid}`).replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+const registry = createRedisRegistry({
+  url: redisUrl, prefix: process.env.REDIS_PREFIX || undefined, logger,
+  // How long after its last heartbeat a dead worker's matches vanish (default 10 s).
+  workerTtlMs: process.env.WORKER_TTL_MS ? env('WORKER_TTL_MS', 10_000) : undefined,
+});
+const host = process.env.HOST || '0.0.0.0';
+
+const server = await startGameServer({
+  port: env('PORT', 0),
+  host,
+  tickRate: env('TICK_RATE', 30),
+  graceMs: env('GRACE_MS', 15_000),
+  emptyDisposeMs: env('EMPTY_DISPOSE_MS', 30_000),
+  // Everyone arrives through a gateway on one address: no per-address limit here.
+  maxConnectionsPerAddress: 100_000,
+  cluster: { registry, workerId, publicUrl: process.env.PUBLIC_URL || undefined },
+  staticDir: undefined,
+  logger,
+});
+logger.info({ worker: workerId, url: server.url }, 'worker ready');
+// Parents (npm run cluster, tests) wait for this line.
+process.stdout.write(`worker ${workerId} listening on ${server.url}\n`);
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'draining');
+    const force = setTimeout(() => {
+      logger.error('drain took too long; exiting');
+      process.exit(1);
+    }, 8000);
+    force.unref();
+    void server.drain(`worker draining (${signal}): matchmake again`).then(async () => {
+      await registry.close().catch(() => undefined);
+      logger.flush?.();
+      process.exit(0);
+    });
+  });
+}
