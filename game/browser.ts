@@ -69,12 +69,13 @@ async function chooseName(params: URLSearchParams, ui: HTMLElement): Promise<str
 
 /** The one place the game connects: the name goes to the server, which tells everyone. */
 function connect(name: string, token: string | undefined): GameClient {
-  // The page matchmakes: `classic` by default, `?type=arena` for another type, `?match=<id>` to join a friend's match.
+  // `?type=arena` or `?match=<id>` (a friend's match) matchmake first (POST /matchmake). The
+  // default, `classic`, connects at once: the server (or the cluster's gateway) places a client
+  // without a seat by joinOrCreate('classic') itself, which saves the first load a round trip.
   const params = new URLSearchParams(location.search);
-  return createClient({
-    url: location.origin, type: params.get('type') ?? 'classic', matchId: params.get('match') ?? undefined,
-    token, name, conditions: parseConditions(location.search),
-  });
+  const type = params.get('type') ?? undefined;
+  const matchId = params.get('match') ?? undefined;
+  return createClient({ url: location.origin, type, matchId, token, name, conditions: parseConditions(location.search) });
 }
 
 function isTouchScreen(): boolean {

@@ -10,8 +10,15 @@ export const clientDir = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ?
 
 /**
  * Starts the battle game's server with its match types, `classic` (the default) and `arena`;
- * every option can be overridden (`types` replaces both; `rules` alone is ignored while a type is named 'classic').
+ * every option can be overridden: `types` replaces both, `rules` replaces the classic type's rules
+ * (e.g. a bigger map) and `maxPlayers` its capacity.
  */
 export function startGameServer(options: Partial<ServerOptions> = {}): Promise<GameServer> {
-  return createServer({ types: gameTypes, defaultType: 'classic', maxPlayers: 10_000, staticDir: clientDir, ...options });
+  const { rules, ...rest } = options;
+  const types = gameTypes.map((type) =>
+    type.name === 'classic' && (rules !== undefined || options.maxPlayers !== undefined)
+      ? { ...type, rules: rules ?? type.rules, capacity: options.maxPlayers ?? type.capacity }
+      : type,
+  );
+  return createServer({ types, defaultType: 'classic', maxPlayers: 10_000, staticDir: clientDir, ...rest });
 }

@@ -159,7 +159,7 @@ browserSuite<PlayCtx>('a big map in the browser', (test) => {
     });
     assert.is(board.rows.length, 11, 'ten rows and the own one');
     board.rows.slice(0, 10).forEach((row, i) => {
-      assert.match(row.text, new RegExp(`^${i + 1} #${bots[i]!.welcome!.id} ${20 - i} / 0$`), `row ${i + 1}: ${row.text}`);
+      assert.match(row.text, new RegExp(`^${i + 1} ${bots[i]!.welcome!.name} ${20 - i} \/ 0$`), `row ${i + 1}: ${row.text}`);
       assert.ok(!row.me);
     });
     assert.match(board.rows[10]!.text, /^12 Rookie 0 \/ 0$/, `own row: ${board.rows[10]!.text}`);
