@@ -15,8 +15,10 @@ export const HISTORY_TICKS = 64;
 export interface MirrorSim {
   x: Float32Array;
   y: Float32Array;
+  /** The motion: a direction, or with `seek` 1 the target (mx, my) of a seek. */
   mx: Float32Array;
   my: Float32Array;
+  seek: Uint8Array;
   alive: Uint8Array;
   /** Tick the entity entered the mirror (its history starts there). */
   since: Uint32Array;
@@ -56,7 +58,7 @@ const MIRRORED = [Player, Position, Health, Score, NetId, LastAttack] as const;
 export function createMirrorWorld(capacity = 4096): MirrorWorld {
   const sim: MirrorSim = {
     x: new Float32Array(capacity), y: new Float32Array(capacity),
-    mx: new Float32Array(capacity), my: new Float32Array(capacity),
+    mx: new Float32Array(capacity), my: new Float32Array(capacity), seek: new Uint8Array(capacity),
     alive: new Uint8Array(capacity), since: new Uint32Array(capacity),
     hx: new Float32Array(capacity * HISTORY_TICKS), hy: new Float32Array(capacity * HISTORY_TICKS),
   };
@@ -108,11 +110,19 @@ function advance(world: MirrorWorld, tick: number): void {
   if (rules === undefined) return;
   const maxStep = mirrorMaxStep(world);
   for (const eid of world.entities.values()) {
-    reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, sim.alive[eid] === 1 ? 1 : 0, maxStep, rules.map.width, rules.map.height, step);
+    reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, sim.alive[eid] === 1 ? 1 : 0, maxStep, rules.map.width, rules.map.height, step, sim.seek[eid]);
     sim.x[eid] = step.x;
     sim.y[eid] = step.y;
     record(world, eid, tick);
   }
+}
+
+/** Takes the motion of a record that carries one: a direction, or a seek's target. */
+function setMotion(sim: MirrorSim, eid: number, r: { mx?: number; my?: number; tx?: number; ty?: number }): void {
+  const seek = r.tx !== undefined;
+  sim.seek[eid] = seek ? 1 : 0;
+  sim.mx[eid] = seek ? r.tx! : r.mx!;
+  sim.my[eid] = seek ? r.ty! : r.my!;
 }
 
 function createMirrored(world: MirrorWorld, id: number, tick: number): number {
@@ -145,11 +155,10 @@ export function applyState(world: MirrorWorld, message: StateMessage): AppliedCh
     const from = Math.max(world.lastTick + 1, t - HISTORY_TICKS);
     for (let tick = from; tick < t; tick++) advance(world, tick);
     for (const r of message.entities) {
-      if (r.enter || r.mx === undefined) continue;
+      if (r.enter || (r.mx === undefined && r.tx === undefined)) continue;
       const eid = world.entities.get(r.id);
       if (eid === undefined) continue;
-      sim.mx[eid] = r.mx!;
-      sim.my[eid] = r.my!;
+      setMotion(sim, eid, r);
     }
     advance(world, t);
   }
@@ -163,8 +172,7 @@ export function applyState(world: MirrorWorld, message: StateMessage): AppliedCh
     if (r.enter) {
       if (eid !== undefined) removeMirrored(world, r.id);
       eid = createMirrored(world, r.id, t);
-      sim.mx[eid] = r.mx!;
-      sim.my[eid] = r.my!;
+      setMotion(sim, eid, r);
       health.max[eid] = r.max!;
       changes.entered.push(r.id);
     }
@@ -254,5 +262,5 @@ function sampleTick(world: MirrorWorld, eid: number, tick: number, out: { x: num
     return;
   }
   const ahead = sim.alive[eid] === 1 ? Math.min(tick - last, maxAhead) : 0;
-  reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, ahead, mirrorMaxStep(world), rules.map.width, rules.map.height, out);
+  reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, ahead, mirrorMaxStep(world), rules.map.width, rules.map.height, out, sim.seek[eid]);
 }

@@ -59,6 +59,8 @@ export function createPredictor(world: MirrorWorld): Predictor {
       const maxStep = mirrorMaxStep(world);
       let mx = sim.mx[eid]!;
       let my = sim.my[eid]!;
+      // The server's motion may be a seek until this client's own inputs (directions) take over.
+      let seek = sim.seek[eid]!;
       let tick = from;
       let p = 0;
       // Walks from `tick` to `target`, a run of ticks at a time between direction changes: the
@@ -68,10 +70,11 @@ export function createPredictor(world: MirrorWorld): Predictor {
           while (p < pending.length && pending[p]!.tick <= tick + 1) {
             mx = pending[p]!.mx;
             my = pending[p]!.my;
+            seek = 0;
             p++;
           }
           const until = p < pending.length ? Math.min(target, pending[p]!.tick - 1) : target;
-          reckonMotion(at.x, at.y, mx, my, alive ? until - tick : 0, maxStep, rules!.map.width, rules!.map.height, at);
+          reckonMotion(at.x, at.y, mx, my, alive ? until - tick : 0, maxStep, rules!.map.width, rules!.map.height, at, seek);
           tick = until;
         }
       };
