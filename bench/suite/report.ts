@@ -108,6 +108,26 @@ function largeText(r: BenchResults): string {
   ].join('\n');
 }
 
+function seekersText(r: BenchResults): string {
+  const s = r.seekers;
+  if (s === undefined) return '';
+  if (s.error !== undefined) return `\n### 5. Classic seekers\n\n${s.error}\n`;
+  return [
+    '',
+    `### 5. ${s.seekers} classic seekers (\`move {x,y}\` to a random point twice a second) on ${s.mapSize}², watched by ${s.observers} engine clients`,
+    '',
+    markdownTable(
+      ['↓ B/client/s', 'messages/s', 'motions/s', 'hits+kills/s', 'joins/s', 'content floor B/s', 'wire ÷ floor'],
+      [[fmt(s.downBytesPerClientPerSec, 0), fmt(s.messagesPerSec, 1), fmt(s.motionsPerSec, 1), fmt(s.hitsPerSec, 1), fmt(s.joinsPerSec, 2),
+        fmt(s.floorBytesPerSec, 0), `${fmt(s.floorRatio, 2)}×`]],
+    ),
+    '',
+    'Bytes an engine client read on its TCP socket (WebSocket, Engine.IO and Socket.IO framing included), per second over the window. ' +
+      'Content floor: the motions (direction 4 B, seek target 10 B), hits and kills (2 B) and joins (enter record, 19 B) it was actually told, ' +
+      'times those minimum encoded sizes; wire ÷ floor is what framing, headers and acks cost on top.',
+  ].join('\n');
+}
+
 /** The whole report as markdown (what `npm run bench` prints). */
 export function renderReport(r: BenchResults): string {
   const m = r.machine;
@@ -139,6 +159,7 @@ export function renderReport(r: BenchResults): string {
       '† read from /proc (CPU; bytes of all read/write system calls) because /metrics did not answer within 3 s; ' +
       '"> 3,000" lag: the event loop was at least that far behind.',
     largeText(r),
+    seekersText(r),
     busyWarning(r),
     profileText(r),
   ].join('\n');

@@ -14,6 +14,7 @@ import { summarizeProfile } from './profile';
 import { renderReport } from './report';
 import { FIGURES, type BenchResults, type ServerComparison } from './results';
 import { runScenario, type ScenarioPlan } from './scenario';
+import { runSeekers } from './seekers';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     window: { type: 'string' },
     large: { type: 'boolean' },
     'only-large': { type: 'boolean', default: false },
+    'only-seekers': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -32,7 +34,8 @@ if (values.help) {
   --quick     50 and 200 players, ~6 s each, smaller engine runs: under a minute
   --profile   also run our server under 200 bots with node --cpu-prof and summarize the profile
   --large     also run our server with 500 players on a 1000 × 1000 map (interest management; on in full runs)
-  --only-large  just that scenario`);
+  --only-large  just that scenario
+  --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)`);
   process.exit(0);
 }
 
@@ -62,8 +65,9 @@ const results: BenchResults = {
 };
 
 const onlyLarge = values['only-large'];
-const large = onlyLarge || (values.large ?? !quick);
-for (const [entities, ticks] of onlyLarge ? [] : engineRuns) {
+const onlySeekers = values['only-seekers'];
+const large = onlyLarge || (!onlySeekers && (values.large ?? !quick));
+for (const [entities, ticks] of onlyLarge || onlySeekers ? [] : engineRuns) {
   log(`bench: engine, ${entities} entities, ${ticks} ticks`);
   results.engine.push(benchEngine(entities, ticks));
   results.codec.push(benchCodec(entities, Math.max(5, Math.round((quick ? 2e5 : 1e6) / entities))));
@@ -72,7 +76,7 @@ for (const [entities, ticks] of onlyLarge ? [] : engineRuns) {
 const plan = (server: ScenarioPlan['server'], n: number): ScenarioPlan => ({
   server, players: n, mapSize: mapSizeFor(n), windowS, settleS: quick ? 0.5 : 2, rampPerSec: 200, admitS: quick ? 4 : 15,
 });
-for (const n of onlyLarge ? [] : players) {
+for (const n of onlyLarge || onlySeekers ? [] : players) {
   log(`bench: our server, ${n} players`);
   const ours = await runScenario(plan('engine', n), log);
   log(`bench: baseline, ${n} players`);
@@ -81,6 +85,12 @@ for (const n of onlyLarge ? [] : players) {
   for (const f of FIGURES) r[f] = ratio(ours[f], baseline[f]);
   r.updatesPerSec = ratio(ours.bots?.updatesPerSec, baseline.bots?.updatesPerSec);
   results.servers.push({ players: n, ours, baseline, ratio: r });
+}
+
+if (!onlyLarge) {
+  // What a classic `move {x,y}` costs the engine clients watching it (a seek is dead-reckoned).
+  log('bench: classic seekers (20) watched by engine clients');
+  results.seekers = await runSeekers({ windowS: values.window ? windowS : 15 }, log);
 }
 
 if (large) {
