@@ -25,6 +25,17 @@ export interface MirrorSim {
   /** Positions per tick: index `eid * HISTORY_TICKS + tick % HISTORY_TICKS`. */
   hx: Float32Array;
   hy: Float32Array;
+  /**
+   * Look-ahead cache: where the entity is dead-reckoned to at tick `at`, valid while `gen` equals
+   * `applied`. Frames ask for later and later ticks of a quiet server, so each steps on from the
+   * last instead of from the last message.
+   */
+  ax: Float32Array;
+  ay: Float32Array;
+  at: Float64Array;
+  gen: Uint32Array;
+  /** State messages applied so far: any of them may change motions, so it invalidates the cache. */
+  applied: number;
 }
 
 /** Context of a client-side world: the server's entities mirrored by NetId. */
@@ -61,6 +72,7 @@ export function createMirrorWorld(capacity = 4096): MirrorWorld {
     mx: new Float32Array(capacity), my: new Float32Array(capacity), seek: new Uint8Array(capacity),
     alive: new Uint8Array(capacity), since: new Uint32Array(capacity),
     hx: new Float32Array(capacity * HISTORY_TICKS), hy: new Float32Array(capacity * HISTORY_TICKS),
+    ax: new Float32Array(capacity), ay: new Float32Array(capacity), at: new Float64Array(capacity), gen: new Uint32Array(capacity), applied: 1,
   };
   const context: MirrorContext = {
     entities: new Map(), sim, rules: undefined, localId: 0, tickMs: 1000 / 30, tickSeconds: 1 / 30, lastTick: 0, stream: { tick: 0, ack: 0 },
@@ -125,6 +137,18 @@ function setMotion(sim: MirrorSim, eid: number, r: { mx?: number; my?: number; t
   sim.my[eid] = seek ? r.ty! : r.my!;
 }
 
+/** Steps every entity `ticks` ticks without recording history: a silence longer than the history. */
+function coast(world: MirrorWorld, ticks: number): void {
+  const { sim, rules } = world;
+  if (rules === undefined || ticks <= 0) return;
+  const maxStep = mirrorMaxStep(world);
+  for (const eid of world.entities.values()) {
+    reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, sim.alive[eid] === 1 ? ticks : 0, maxStep, rules.map.width, rules.map.height, step, sim.seek[eid]);
+    sim.x[eid] = step.x;
+    sim.y[eid] = step.y;
+  }
+}
+
 function createMirrored(world: MirrorWorld, id: number, tick: number): number {
   const eid = addEntity(world);
   if (eid >= world.capacity) throw new Error(`Skirmish: mirror world is full (capacity ${world.capacity})`);
@@ -151,8 +175,10 @@ export function applyState(world: MirrorWorld, message: StateMessage): AppliedCh
   if (message.full) {
     clearMirror(world);
   } else {
-    // A long silence (or a stall) is capped: beyond the history length nothing more is learnt.
+    // A quiet server sends nothing, so silences can be long: every tick is stepped (positions
+    // stay exact), but only the last HISTORY_TICKS are recorded.
     const from = Math.max(world.lastTick + 1, t - HISTORY_TICKS);
+    coast(world, from - (world.lastTick + 1));
     for (let tick = from; tick < t; tick++) advance(world, tick);
     for (const r of message.entities) {
       if (r.enter || (r.mx === undefined && r.tx === undefined)) continue;
@@ -210,6 +236,7 @@ export function applyState(world: MirrorWorld, message: StateMessage): AppliedCh
   }
   world.lastTick = t;
   world.stream = { tick: t, ack: message.ack };
+  sim.applied++;
   return changes;
 }
 
@@ -230,11 +257,11 @@ export function clearMirror(world: MirrorWorld): void {
  * Position of mirrored entity `eid` at server tick `tick` — in TICKS, fractional ones interpolate
  * (unlike the engine's `positionAt`, which takes seconds and reads the server's lag-compensation
  * history). From the mirror's history when the tick has been received, dead-reckoned ahead when it
- * has not: the server only speaks when something changes, so reckoning ahead is the normal case
- * between messages; `maxAhead` ticks (1 s) only stops a stalled connection from sending everyone
- * walking off forever.
+ * has not: the server only speaks when something changes (a quiet world, nothing at all), so
+ * reckoning ahead is the normal case between messages and goes on as long as the silence does;
+ * `maxAhead` ticks (none by default) can cap it.
  */
-export function mirrorPositionAt(world: MirrorWorld, eid: number, tick: number, out: { x: number; y: number }, maxAhead = 30): void {
+export function mirrorPositionAt(world: MirrorWorld, eid: number, tick: number, out: { x: number; y: number }, maxAhead = Infinity): void {
   const lo = Math.floor(tick);
   const f = tick - lo;
   sampleTick(world, eid, lo, out, maxAhead);
@@ -261,6 +288,19 @@ function sampleTick(world: MirrorWorld, eid: number, tick: number, out: { x: num
     out.y = sim.y[eid]!;
     return;
   }
-  const ahead = sim.alive[eid] === 1 ? Math.min(tick - last, maxAhead) : 0;
-  reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, ahead, mirrorMaxStep(world), rules.map.width, rules.map.height, out, sim.seek[eid]);
+  const target = Math.min(tick, last + maxAhead);
+  if (sim.alive[eid] !== 1 || target <= last) {
+    out.x = sim.x[eid]!;
+    out.y = sim.y[eid]!;
+    return;
+  }
+  // Step on from the cached look-ahead when it is still valid and not past the tick asked for.
+  const cached = sim.gen[eid] === sim.applied && sim.at[eid]! <= target;
+  const from = cached ? sim.at[eid]! : last;
+  reckonMotion(cached ? sim.ax[eid]! : sim.x[eid]!, cached ? sim.ay[eid]! : sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, target - from,
+    mirrorMaxStep(world), rules.map.width, rules.map.height, out, sim.seek[eid]);
+  sim.ax[eid] = out.x;
+  sim.ay[eid] = out.y;
+  sim.at[eid] = target;
+  sim.gen[eid] = sim.applied;
 }

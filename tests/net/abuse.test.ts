@@ -4,7 +4,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { battleSystems, getStore, Position, type BattleWorld } from '../../engine';
 import { encodeInput, latestPosition, type ErrorPayload } from '../../net';
 import { Harness } from './harness';
-import { sleep, waitFor, within } from '../helpers';
+import { reckoned, sleep, waitFor, within } from '../helpers';
 
 const Abuse = suite<{ h: Harness }>('abuse');
 Abuse.before.each((ctx) => {
@@ -158,7 +158,7 @@ Abuse('a throwing system is logged and the tick goes on', async ({ h }) => {
   h.place(c.welcome!.sid, 10, 10);
   c.sendInput({ mx: 1, my: 0, attack: false });
   await waitFor(() => getStore(h.server.match.world, Position).x[eid]! > 15, 3000, 'still simulating');
-  await waitFor(() => (latestPosition(c.world, c.welcome!.id)?.x ?? 0) > 15, 3000, 'still sending state');
+  await waitFor(() => (reckoned(c, c.welcome!.id, h.server.match.world.time.tick)?.x ?? 0) > 15, 3000, 'still sending state');
   await waitFor(() => thrown > 5, 3000, 'the faulty system kept being called');
 });
 
