@@ -31,13 +31,13 @@ function pipe(r: BattleRules = rules, viewRadius = defaultInterest.viewRadius): 
   const p: Pipe = {
     world, mirror, bytes: 0, messages: 0,
     session: {
-      socket: { emit: (_event: string, bytes: Uint8Array) => {
+      socket: { conn: { write: (bytes: Uint8Array) => {
         p.bytes += bytes.byteLength;
         p.messages++;
         const m = decodeState(bytes, mirror.stream);
         p.onMessage?.(m);
         applyState(mirror, m);
-      } } as never,
+      } } } as never,
       kind: 'engine', eid: me, netId: 1, token: 't', publicId: 'p', needsFull: true, rejected: 0,
       guard: undefined as never, replication: { seen: new Set(), sent: { tick: 0, ack: 0 } },
     },
