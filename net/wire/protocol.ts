@@ -43,6 +43,7 @@ export const ErrorCodes = {
   originNotAllowed: 'origin_not_allowed',
   rateLimited: 'rate_limited',
   kicked: 'kicked',
+  coolingDown: 'cooling_down',
 } as const;
 /** One of `ErrorCodes`. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
