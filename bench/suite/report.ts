@@ -109,21 +109,23 @@ function largeText(r: BenchResults): string {
 }
 
 function seekersText(r: BenchResults): string {
-  const s = r.seekers;
-  if (s === undefined) return '';
-  if (s.error !== undefined) return `\n### 5. Classic seekers\n\n${s.error}\n`;
+  const runs = [r.seekers, r.wanderers].filter((s): s is NonNullable<typeof s> => s !== undefined);
+  if (runs.length === 0) return '';
+  const name = (s: (typeof runs)[number]): string =>
+    s.load === 'seekers' ? `${s.seekers} classic seekers, ${s.observers} engine observers` : `${s.observers} engine wanderers (20 inputs/s)`;
   return [
     '',
-    `### 5. ${s.seekers} classic seekers (\`move {x,y}\` to a random point twice a second) on ${s.mapSize}², watched by ${s.observers} engine clients`,
+    `### 5. Bytes per client against the content floor (classic map ${runs[0]!.mapSize}²)`,
     '',
     markdownTable(
-      ['↓ B/client/s', 'messages/s', 'motions/s', 'hits+kills/s', 'joins/s', 'content floor B/s', 'wire ÷ floor'],
-      [[fmt(s.downBytesPerClientPerSec, 0), fmt(s.messagesPerSec, 1), fmt(s.motionsPerSec, 1), fmt(s.hitsPerSec, 1), fmt(s.joinsPerSec, 2),
-        fmt(s.floorBytesPerSec, 0), `${fmt(s.floorRatio, 2)}×`]],
+      ['load', '↓ B/client/s', 'messages/s', 'motions/s', 'hits+kills/s', 'joins/s', 'content floor B/s', 'wire ÷ floor'],
+      runs.map((s) => s.error !== undefined ? [name(s), s.error, '', '', '', '', '', ''] : [name(s), fmt(s.downBytesPerClientPerSec, 0), fmt(s.messagesPerSec, 1),
+        fmt(s.motionsPerSec, 1), fmt(s.hitsPerSec, 1), fmt(s.joinsPerSec, 2), fmt(s.floorBytesPerSec, 0), `${fmt(s.floorRatio, 2)}×`]),
     ),
     '',
-    'Bytes an engine client read on its TCP socket (WebSocket, Engine.IO and Socket.IO framing included), per second over the window. ' +
-      'Content floor: the motions (direction 4 B, seek target 10 B), hits and kills (2 B) and joins (enter record, 19 B) it was actually told, ' +
+    'Seekers send `move {x,y}` to a random point twice a second; the engine clients watching them (or the wanderers themselves) count the bytes they read ' +
+      'on their TCP sockets (WebSocket, Engine.IO framing and Socket.IO ping included), per second over the window. ' +
+      'Content floor: the motions (direction 4 B, seek target 10 B), hits and kills (2 B) and joins (enter record, 19 B) the client was actually told, ' +
       'times those minimum encoded sizes; wire ÷ floor is what framing, headers and acks cost on top.',
   ].join('\n');
 }

@@ -37,5 +37,7 @@ export interface BenchResults {
   large?: LargeScenario;
   /** Engine clients watching 20 classic seekers: bytes received against the content floor. */
   seekers?: SeekersResult;
+  /** 20 engine wander clients on the classic map measuring themselves, against the same floor. */
+  wanderers?: SeekersResult;
   elapsedS: number;
 }

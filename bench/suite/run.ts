@@ -91,6 +91,8 @@ if (!onlyLarge) {
   // What a classic `move {x,y}` costs the engine clients watching it (a seek is dead-reckoned).
   log('bench: classic seekers (20) watched by engine clients');
   results.seekers = await runSeekers({ windowS: values.window ? windowS : 15 }, log);
+  log('bench: 20 engine wanderers measuring what they receive against the content floor');
+  results.wanderers = await runSeekers({ load: 'wanderers', windowS: values.window ? windowS : 15 }, log);
 }
 
 if (large) {

@@ -8,10 +8,14 @@ import { io, type Socket } from 'socket.io-client';
 import { createRng } from '../../engine';
 import { createClient, type GameClient } from '../../net/client';
 import { CountingAgent } from '../bots/agent';
+import { createBrain } from '../bots/behavior';
+import { engineView } from '../bots/engine-bot';
 import { startServerProcess } from './server-process';
 
 /** What the seekers scenario measured. */
 export interface SeekersResult {
+  /** Who makes the load: classic seekers watched by engine observers, or engine wanderers measuring themselves. */
+  load: 'seekers' | 'wanderers';
   seekers: number;
   observers: number;
   mapSize: number;
@@ -42,15 +46,17 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Runs the scenario; never throws (what went wrong is in `error`). */
 export async function runSeekers(
-  options: { seekers?: number; observers?: number; mapSize?: number; windowS?: number; settleS?: number },
+  options: { seekers?: number; observers?: number; mapSize?: number; windowS?: number; settleS?: number; load?: 'seekers' | 'wanderers' },
   log: (line: string) => void,
 ): Promise<SeekersResult> {
-  const seekers = options.seekers ?? 20;
-  const observers = options.observers ?? 3;
+  const load = options.load ?? 'seekers';
+  // Wanderers are engine clients themselves (the bots' wander brain, 20 inputs/s): all of them measure.
+  const seekers = load === 'seekers' ? (options.seekers ?? 20) : 0;
+  const observers = load === 'seekers' ? (options.observers ?? 3) : (options.seekers ?? 20);
   const mapSize = options.mapSize ?? 100;
   const windowS = options.windowS ?? 15;
   const result: SeekersResult = {
-    seekers, observers, mapSize, windowS, downBytesPerClientPerSec: 0, messagesPerSec: 0, motionsPerSec: 0, hitsPerSec: 0,
+    load, seekers, observers, mapSize, windowS, downBytesPerClientPerSec: 0, messagesPerSec: 0, motionsPerSec: 0, hitsPerSec: 0,
     joinsPerSec: 0, floorBytesPerSec: 0, floorRatio: 0,
   };
   const server = await startServerProcess('engine', { MAP_SIZE: String(mapSize) }).catch((e: Error) => e);
@@ -77,6 +83,13 @@ export async function runSeekers(
       agents.push(agent);
       const client = createClient({ url: server.url, socket: { transports: ['websocket'], forceNew: true, agent: agent as unknown as string } });
       clients.push(client);
+      if (load === 'wanderers') {
+        const brain = createBrain('wander', rng);
+        const view = engineView(client);
+        timers.push(setInterval(() => {
+          if (client.welcome !== undefined) client.sendInput(brain.decide(performance.now(), view));
+        }, 50));
+      }
       client.on('state', (m) => {
         if (!counting) return;
         seen.messages++;
@@ -107,7 +120,7 @@ export async function runSeekers(
     result.floorBytesPerSec = per(seen.motions * FLOOR_BYTES.direction + seen.seeks * FLOOR_BYTES.seek + seen.hits * FLOOR_BYTES.hit
       + seen.kills * FLOOR_BYTES.kill + seen.joins * FLOOR_BYTES.enter);
     result.floorRatio = result.floorBytesPerSec > 0 ? result.downBytesPerClientPerSec / result.floorBytesPerSec : 0;
-    log(`  seekers: ${result.downBytesPerClientPerSec.toFixed(0)} B/s per observer, ${result.messagesPerSec.toFixed(1)} messages/s, floor ${result.floorBytesPerSec.toFixed(0)} B/s`);
+    log(`  ${load}: ${result.downBytesPerClientPerSec.toFixed(0)} B/s per observer, ${result.messagesPerSec.toFixed(1)} messages/s, floor ${result.floorBytesPerSec.toFixed(0)} B/s`);
   } catch (error) {
     result.error = (error as Error).message;
   } finally {
