@@ -38,7 +38,9 @@ function serverRow(players: string, who: string, s: ScenarioResult): string[] {
   return [
     players, who, connected, mark(fmt(s.cpuPct, 0), s.cpuSource), fmt(s.tickP99Ms, 2), fmt(s.writeP99Ms, 2), lagCell(s),
     mark(fmt(s.downBytesPerClientPerSec, 0), s.wireSource), mark(fmt(s.upBytesPerClientPerSec, 0), s.wireSource),
-    fmt(s.bots?.updatesPerSec, 1), unseen ?? observed(s.observedP50Ms), unseen ?? observed(s.observedP99Ms), fmt(s.heapPerConnKiB, 1),
+    fmt(s.bots?.updatesPerSec, 1), unseen ?? observed(s.observedP50Ms), unseen ?? observed(s.observedP99Ms),
+    // How many turns the p99 rests on, and how many the observer could not see (probe dead or out of view).
+    s.bots === null ? '–' : `${s.observedN} / ${s.lostTurns}`, fmt(s.heapPerConnKiB, 1),
   ];
 }
 
@@ -53,7 +55,7 @@ function ratioRow(c: ServerComparison): string[] {
   return [
     '', 'ours ÷ baseline', '', fmtRatio(q.cpuPct), '', '', lag, fmtRatio(q.downBytesPerClientPerSec),
     fmtRatio(q.upBytesPerClientPerSec), fmtRatio(q.updatesPerSec),
-    bound(q.observedP50Ms, c.baseline.observedP50Ms), bound(q.observedP99Ms, c.baseline.observedP99Ms),
+    bound(q.observedP50Ms, c.baseline.observedP50Ms), bound(q.observedP99Ms, c.baseline.observedP99Ms), '',
     fmtRatio(q.heapPerConnKiB),
   ];
 }
@@ -65,7 +67,7 @@ function serverTable(r: BenchResults): string {
   }
   return markdownTable(
     ['players', 'server', 'connected', 'CPU %', 'tick p99 ms', 'write p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s', 'updates/s/client',
-      'input→observed p50 ms', 'p99 ms', 'heap KiB/conn'],
+      'input→observed p50 ms', 'p99 ms', 'turns seen / lost', 'heap KiB/conn'],
     rows,
   );
 }
@@ -102,7 +104,7 @@ function largeText(r: BenchResults): string {
     '',
     markdownTable(
       ['players', 'server', 'connected', 'CPU %', 'tick p99 ms', 'write p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s', 'updates/s/client',
-        'input→observed p50 ms', 'p99 ms', 'heap KiB/conn'],
+        'input→observed p50 ms', 'p99 ms', 'turns seen / lost', 'heap KiB/conn'],
       [serverRow('500', 'ours', r.large)],
     ),
   ].join('\n');
