@@ -2,7 +2,7 @@
 // (the engine's reckonMotion), so positions between messages are computed, not sent, and are
 // bit-identical to the server's. A short per-tick history lets the renderer interpolate.
 import {
-  addComponent, addEntity, createWorld, getStore, hasComponent, reckonMotion, removeComponent, removeEntity, resetStore,
+  addComponent, addEntity, createWorld, getStore, hasComponent, reckonMotion, removeComponent, removeEntity, resetStore, stepMotion,
   Dead, Health, LastAttack, LocalPlayer, NetId, Offline, Player, Position, Score,
   type BattleRules, type EngineWorld,
 } from '../../engine';
@@ -268,7 +268,12 @@ export function mirrorPositionAt(world: MirrorWorld, eid: number, tick: number, 
   if (f === 0) return;
   const x0 = out.x;
   const y0 = out.y;
-  sampleTick(world, eid, lo + 1, out, maxAhead);
+  const { sim, rules } = world;
+  if (lo >= world.lastTick && rules !== undefined && sim.alive[eid] === 1 && lo + 1 <= world.lastTick + maxAhead) {
+    // Reckoned ahead: one step on from `lo`, leaving the look-ahead cache at `lo`, where the next
+    // frame (asking for `lo` or later) continues from.
+    stepMotion(x0, y0, sim.mx[eid]!, sim.my[eid]!, mirrorMaxStep(world), rules.map.width, rules.map.height, out, sim.seek[eid]);
+  } else sampleTick(world, eid, lo + 1, out, maxAhead);
   out.x = x0 + (out.x - x0) * f;
   out.y = y0 + (out.y - y0) * f;
 }

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  axisOfLevel, createBattleWorld, createRng, despawnPlayer, getStore, quantizeAxis, queueInput, spawnPlayer, step,
+  axisOfLevel, createBattleWorld, createRng, despawnPlayer, getStore, quantizeAxis, queueInput, reckonMotion, spawnPlayer, step,
   Health, Position, Score, hasComponent, Dead,
   type BattleRules, type BattleWorld,
 } from '../../engine';
@@ -214,6 +214,29 @@ Replication('a quiet world sends nothing, however long walkers walk; the mirror 
   p.tick();
   assert.is(p.mirror.lastTick, p.world.time.tick);
   assertExact(p, 'after the silence');
+});
+
+Replication('reckoning ahead frame after frame (cached) equals reckoning from the last message', () => {
+  const p = pipe();
+  const a = spawnPlayer(p.world, { at: { x: 20, y: 30 } });
+  p.tick();
+  queueInput(p.world, a, { target: { x: 90, y: 80 } });
+  p.tick();
+  const m = p.mirror.entities.get([...p.world.sync.byNetId].find(([, e]) => e === a)![0])!;
+  const last = p.mirror.lastTick;
+  const { sim } = p.mirror;
+  const got = { x: 0, y: 0 };
+  const want = { x: 0, y: 0 };
+  const next = { x: 0, y: 0 };
+  for (let t = last; t < last + 150; t += 0.3) {
+    mirrorPositionAt(p.mirror, m, t, got);
+    const lo = Math.floor(t);
+    reckonMotion(sim.x[m]!, sim.y[m]!, sim.mx[m]!, sim.my[m]!, lo - last, p.mirror.rules!.speed * p.mirror.tickSeconds, 100, 100, want, sim.seek[m]);
+    reckonMotion(sim.x[m]!, sim.y[m]!, sim.mx[m]!, sim.my[m]!, lo + 1 - last, p.mirror.rules!.speed * p.mirror.tickSeconds, 100, 100, next, sim.seek[m]);
+    const f = t - lo;
+    assert.is(got.x, f === 0 ? want.x : want.x + (next.x - want.x) * f, `x at ${t}`);
+    assert.is(got.y, f === 0 ? want.y : want.y + (next.y - want.y) * f, `y at ${t}`);
+  }
 });
 
 Replication('acks of inputs that change nothing ride alone at most every 100 ms', () => {
