@@ -49,7 +49,14 @@ export function reckonMotion(
 ): MotionOut {
   out.x = x;
   out.y = y;
-  for (let k = 0; k < ticks; k++) stepMotion(out.x, out.y, mx, my, maxStep, width, height, out, seek);
+  for (let k = 0; k < ticks; k++) {
+    const px = out.x;
+    const py = out.y;
+    stepMotion(px, py, mx, my, maxStep, width, height, out, seek);
+    // A step that went nowhere (standing, a seek arrived, stuck in a corner) goes nowhere again:
+    // the rest of the run is the same point, so long silences cost nothing for still walkers.
+    if (out.x === px && out.y === py) break;
+  }
   return out;
 }
 

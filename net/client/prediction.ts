@@ -6,8 +6,11 @@ import { mirrorMaxStep, type MirrorWorld } from './mirror';
 
 /** Inputs kept for replay at most; older ones are forgotten (the server has long applied them). */
 const MAX_PENDING = 256;
-/** Furthest the prediction runs ahead of the last server state (ticks). */
-const MAX_AHEAD = 30;
+/**
+ * Furthest the prediction runs ahead of the last server state (ticks): far, because a server with
+ * nothing new to say stays silent, so the last state can be minutes old while all is well.
+ */
+const MAX_AHEAD = 18_000;
 
 /** An input sent and not yet applied by the server, replayed on top of the server's state. */
 interface Pending {
