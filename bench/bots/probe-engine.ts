@@ -1,5 +1,5 @@
 // The probe pair on the engine protocol: the observer watches the probe in its own mirror world.
-import { latestPosition } from '../../net/client';
+import { entityOf, latestPosition } from '../../net/client';
 import { aliveIn, startEngineBot } from './engine-bot';
 import { follow, ProbeWalk, TurnWatch } from './probe';
 import type { Bot, BotContext } from './bot';
@@ -19,8 +19,6 @@ export function startEngineProbe(ctx: BotContext): Bot {
       return { mx: sign, my: 0, attack: false };
     },
   });
-  let lastT = Number.NaN;
-  let lastX = Number.NaN;
   const observer = startEngineBot(ctx, {
     // Where the probe is, the probe itself knows best (same thread): stay next to it.
     decide: () => {
@@ -31,17 +29,15 @@ export function startEngineProbe(ctx: BotContext): Bot {
     onState(now) {
       const id = probe.client.welcome?.id;
       if (id === undefined) return;
-      const seen = latestPosition(observer.client.world, id);
-      if (seen === undefined || !aliveIn(observer.client, id)) {
+      const eid = entityOf(observer.client.world, id);
+      if (eid === undefined || !aliveIn(observer.client, id)) {
         watch.forget();
-        lastT = Number.NaN;
         return;
       }
-      if (seen.tick === lastT) return;
-      const dx = seen.x - lastX;
-      lastT = seen.tick;
-      lastX = seen.x;
-      if (Number.isFinite(dx)) watch.saw(now, dx);
+      // The probe's direction as the observer's mirror dead-reckons it: a turn shows the moment
+      // the message carrying it is applied, however long the server stayed quiet before (it
+      // sends nothing while nothing changes, so position differences between messages mislead).
+      watch.saw(now, observer.client.world.sim.mx[eid]!);
     },
   });
   return {

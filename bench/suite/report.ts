@@ -38,7 +38,9 @@ function serverRow(players: string, who: string, s: ScenarioResult): string[] {
   return [
     players, who, connected, mark(fmt(s.cpuPct, 0), s.cpuSource), fmt(s.tickP99Ms, 2), fmt(s.writeP99Ms, 2), lagCell(s),
     mark(fmt(s.downBytesPerClientPerSec, 0), s.wireSource), mark(fmt(s.upBytesPerClientPerSec, 0), s.wireSource),
-    fmt(s.bots?.updatesPerSec, 1), unseen ?? observed(s.observedP50Ms), unseen ?? observed(s.observedP99Ms), fmt(s.heapPerConnKiB, 1),
+    fmt(s.bots?.updatesPerSec, 1), unseen ?? observed(s.observedP50Ms), unseen ?? observed(s.observedP99Ms),
+    // How many turns the p99 rests on, and how many the observer could not see (probe dead or out of view).
+    s.bots === null ? '–' : `${s.observedN} / ${s.lostTurns}`, fmt(s.heapPerConnKiB, 1),
   ];
 }
 
@@ -53,7 +55,7 @@ function ratioRow(c: ServerComparison): string[] {
   return [
     '', 'ours ÷ baseline', '', fmtRatio(q.cpuPct), '', '', lag, fmtRatio(q.downBytesPerClientPerSec),
     fmtRatio(q.upBytesPerClientPerSec), fmtRatio(q.updatesPerSec),
-    bound(q.observedP50Ms, c.baseline.observedP50Ms), bound(q.observedP99Ms, c.baseline.observedP99Ms),
+    bound(q.observedP50Ms, c.baseline.observedP50Ms), bound(q.observedP99Ms, c.baseline.observedP99Ms), '',
     fmtRatio(q.heapPerConnKiB),
   ];
 }
@@ -65,7 +67,7 @@ function serverTable(r: BenchResults): string {
   }
   return markdownTable(
     ['players', 'server', 'connected', 'CPU %', 'tick p99 ms', 'write p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s', 'updates/s/client',
-      'input→observed p50 ms', 'p99 ms', 'heap KiB/conn'],
+      'input→observed p50 ms', 'p99 ms', 'turns seen / lost', 'heap KiB/conn'],
     rows,
   );
 }
@@ -102,9 +104,31 @@ function largeText(r: BenchResults): string {
     '',
     markdownTable(
       ['players', 'server', 'connected', 'CPU %', 'tick p99 ms', 'write p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s', 'updates/s/client',
-        'input→observed p50 ms', 'p99 ms', 'heap KiB/conn'],
+        'input→observed p50 ms', 'p99 ms', 'turns seen / lost', 'heap KiB/conn'],
       [serverRow('500', 'ours', r.large)],
     ),
+  ].join('\n');
+}
+
+function seekersText(r: BenchResults): string {
+  const runs = [r.seekers, r.wanderers].filter((s): s is NonNullable<typeof s> => s !== undefined);
+  if (runs.length === 0) return '';
+  const name = (s: (typeof runs)[number]): string =>
+    s.load === 'seekers' ? `${s.seekers} classic seekers, ${s.observers} engine observers` : `${s.observers} engine wanderers (20 inputs/s)`;
+  return [
+    '',
+    `### 5. Bytes per client against the content floor (classic map ${runs[0]!.mapSize}²)`,
+    '',
+    markdownTable(
+      ['load', '↓ B/client/s', 'messages/s', 'motions/s', 'hits+kills/s', 'joins/s', 'content floor B/s', 'wire ÷ floor'],
+      runs.map((s) => s.error !== undefined ? [name(s), s.error, '', '', '', '', '', ''] : [name(s), fmt(s.downBytesPerClientPerSec, 0), fmt(s.messagesPerSec, 1),
+        fmt(s.motionsPerSec, 1), fmt(s.hitsPerSec, 1), fmt(s.joinsPerSec, 2), fmt(s.floorBytesPerSec, 0), `${fmt(s.floorRatio, 2)}×`]),
+    ),
+    '',
+    'Seekers send `move {x,y}` to a random point twice a second; the engine clients watching them (or the wanderers themselves) count the bytes they read ' +
+      'on their TCP sockets (WebSocket, Engine.IO framing and Socket.IO ping included), per second over the window. ' +
+      'Content floor: the motions (direction 4 B, seek target 10 B), hits and kills (2 B) and joins (enter record, 19 B) the client was actually told, ' +
+      'times those minimum encoded sizes; wire ÷ floor is what framing, headers and acks cost on top.',
   ].join('\n');
 }
 
@@ -139,6 +163,7 @@ export function renderReport(r: BenchResults): string {
       '† read from /proc (CPU; bytes of all read/write system calls) because /metrics did not answer within 3 s; ' +
       '"> 3,000" lag: the event loop was at least that far behind.',
     largeText(r),
+    seekersText(r),
     busyWarning(r),
     profileText(r),
   ].join('\n');

@@ -4,6 +4,7 @@ import type { CodecResult } from './codec';
 import type { EngineResult } from './engine';
 import type { ProfileSummary } from './profile';
 import type { ScenarioResult } from './scenario';
+import type { SeekersResult } from './seekers';
 
 /** Figures compared between our server and the baseline. */
 export const FIGURES = [
@@ -34,5 +35,9 @@ export interface BenchResults {
   profile?: ProfileSummary;
   /** Our server with 500 players on a 1000 × 1000 map (interest management's target). */
   large?: LargeScenario;
+  /** Engine clients watching 20 classic seekers: bytes received against the content floor. */
+  seekers?: SeekersResult;
+  /** 20 engine wander clients on the classic map measuring themselves, against the same floor. */
+  wanderers?: SeekersResult;
   elapsedS: number;
 }

@@ -14,6 +14,7 @@ import { summarizeProfile } from './profile';
 import { renderReport } from './report';
 import { FIGURES, type BenchResults, type ServerComparison } from './results';
 import { runScenario, type ScenarioPlan } from './scenario';
+import { runSeekers } from './seekers';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     cluster: { type: 'boolean', default: false },
     'only-cluster': { type: 'boolean', default: false },
     'cluster-players': { type: 'string' },
+    'only-seekers': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -37,7 +39,8 @@ if (values.help) {
   --large     also run our server with 500 players on a 1000 × 1000 map (interest management; on in full runs)
   --only-large  just that scenario
   --cluster   also run the cluster scenario (redis-server, 3 workers, a gateway): a matchmaking burst, then bots vs one process
-  --only-cluster  just that scenario (--cluster-players N, default 1000)`);
+  --only-cluster  just that scenario (--cluster-players N, default 1000)
+  --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)`);
   process.exit(0);
 }
 
@@ -92,8 +95,9 @@ if (values['only-cluster']) {
 }
 
 const onlyLarge = values['only-large'];
-const large = onlyLarge || (values.large ?? !quick);
-for (const [entities, ticks] of onlyLarge ? [] : engineRuns) {
+const onlySeekers = values['only-seekers'];
+const large = onlyLarge || (!onlySeekers && (values.large ?? !quick));
+for (const [entities, ticks] of onlyLarge || onlySeekers ? [] : engineRuns) {
   log(`bench: engine, ${entities} entities, ${ticks} ticks`);
   results.engine.push(benchEngine(entities, ticks));
   results.codec.push(benchCodec(entities, Math.max(5, Math.round((quick ? 2e5 : 1e6) / entities))));
@@ -102,7 +106,7 @@ for (const [entities, ticks] of onlyLarge ? [] : engineRuns) {
 const plan = (server: ScenarioPlan['server'], n: number): ScenarioPlan => ({
   server, players: n, mapSize: mapSizeFor(n), windowS, settleS: quick ? 0.5 : 2, rampPerSec: 200, admitS: quick ? 4 : 15,
 });
-for (const n of onlyLarge ? [] : players) {
+for (const n of onlyLarge || onlySeekers ? [] : players) {
   log(`bench: our server, ${n} players`);
   const ours = await runScenario(plan('engine', n), log);
   log(`bench: baseline, ${n} players`);
@@ -113,6 +117,13 @@ for (const n of onlyLarge ? [] : players) {
   results.servers.push({ players: n, ours, baseline, ratio: r });
 }
 
+if (!onlyLarge) {
+  // What a classic `move {x,y}` costs the engine clients watching it (a seek is dead-reckoned).
+  log('bench: classic seekers (20) watched by engine clients');
+  results.seekers = await runSeekers({ windowS: values.window ? windowS : 15 }, log);
+  log('bench: 20 engine wanderers measuring what they receive against the content floor');
+  results.wanderers = await runSeekers({ load: 'wanderers', windowS: values.window ? windowS : 15 }, log);
+}
 if (values.cluster) {
   const { benchCluster } = await import('./cluster');
   (results as BenchResults & { cluster?: unknown }).cluster = await benchCluster(log);

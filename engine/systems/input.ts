@@ -21,8 +21,9 @@ export function inputSystem(world: BattleWorld): void {
       if (cmd.seq !== undefined) input.seq[eid] = cmd.seq;
       if (cmd.target !== undefined) {
         input.seek[eid] = 1;
-        input.tx[eid] = cmd.target.x;
-        input.ty[eid] = cmd.target.y;
+        // Clamped here so the seek stops on the map, where clients (told this target) stop it too.
+        input.tx[eid] = Math.min(world.rules.map.width, Math.max(0, cmd.target.x));
+        input.ty[eid] = Math.min(world.rules.map.height, Math.max(0, cmd.target.y));
         input.mx[eid] = 0;
         input.my[eid] = 0;
       } else if (cmd.move !== undefined) {

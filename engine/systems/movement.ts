@@ -17,25 +17,10 @@ export function movementSystem(world: BattleWorld): void {
   const input = getStore(world, Input);
   const maxStep = speed * dt;
   for (const eid of query(world, [pos, input, Not(getStore(world, Dead))])) {
-    const x0 = pos.x[eid]!;
-    const y0 = pos.y[eid]!;
-    if (input.seek[eid] === 1) {
-      let dx = input.tx[eid]! - x0;
-      let dy = input.ty[eid]! - y0;
-      const dist = Math.sqrt(dx * dx + dy * dy);
-      if (dist > maxStep) {
-        dx = (dx / dist) * maxStep;
-        dy = (dy / dist) * maxStep;
-      } else if (dist === 0) {
-        input.seek[eid] = 0;
-      }
-      pos.x[eid] = Math.min(map.width, Math.max(0, x0 + dx));
-      pos.y[eid] = Math.min(map.height, Math.max(0, y0 + dy));
-    } else {
-      // The same step clients use to predict themselves and to dead-reckon everyone else.
-      stepMotion(x0, y0, input.mx[eid]!, input.my[eid]!, maxStep, map.width, map.height, out);
-      pos.x[eid] = out.x;
-      pos.y[eid] = out.y;
-    }
+    // The same step clients use to predict themselves and to dead-reckon everyone else, seeks included.
+    const seek = input.seek[eid]!;
+    stepMotion(pos.x[eid]!, pos.y[eid]!, seek ? input.tx[eid]! : input.mx[eid]!, seek ? input.ty[eid]! : input.my[eid]!, maxStep, map.width, map.height, out, seek);
+    pos.x[eid] = out.x;
+    pos.y[eid] = out.y;
   }
 }

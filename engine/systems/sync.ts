@@ -15,6 +15,7 @@ export const Changed = {
   health: 2,
   alive: 4,
   score: 8,
+  /** The motion changed: a new walking direction, or a new seek (target), or between the two. */
   direction: 16,
   presence: 32,
 } as const;
@@ -47,6 +48,8 @@ const Published = defineComponent('Published', {
   y: Float32Array,
   mx: Float32Array,
   my: Float32Array,
+  /** 1 when the published motion is a seek: (mx, my) is then its target. */
+  seek: Uint8Array,
   hp: Float32Array,
   dead: Uint8Array,
   offline: Uint8Array,
@@ -88,8 +91,8 @@ const reckoned = { x: 0, y: 0 };
 /**
  * Network sync, server side: compares each player's replicated fields with what was last
  * published and lists what changed, so the network layer sends only that. Movement is published
- * as direction changes; a position goes out only when dead reckoning would be wrong (spawn,
- * respawn, seek moves, anything a game system does). Runs last in a tick.
+ * as motion changes (direction or seek target); a position goes out only when dead reckoning
+ * would be wrong (spawn, respawn, anything a game system does). Runs last in a tick.
  */
 export function syncSystem(world: BattleWorld): void {
   const sync = world.sync;
@@ -115,15 +118,17 @@ export function syncSystem(world: BattleWorld): void {
     const isDead = hasComponent(world, eid, dead) ? 1 : 0;
     const isOffline = hasComponent(world, eid, offline) ? 1 : 0;
     const steered = hasComponent(world, eid, input);
-    const mx = steered ? quantizeAxis(input.mx[eid]!) : 0;
-    const my = steered ? quantizeAxis(input.my[eid]!) : 0;
+    // The motion as clients receive it: a quantized direction, or a seek's exact Float32 target.
+    const seek = steered ? input.seek[eid]! : 0;
+    const mx = !steered ? 0 : seek ? input.tx[eid]! : quantizeAxis(input.mx[eid]!);
+    const my = !steered ? 0 : seek ? input.ty[eid]! : quantizeAxis(input.my[eid]!);
     let changes = 0;
     if (pub.dead[eid] === 255) {
       changes = ALL_CHANGED;
     } else {
-      if (mx !== pub.mx[eid] || my !== pub.my[eid]) changes |= Changed.direction;
-      // What clients compute for this tick: the new direction, one step, if it was alive.
-      reckonMotion(pub.x[eid]!, pub.y[eid]!, mx, my, pub.dead[eid] === 0 ? 1 : 0, maxStep, map.width, map.height, reckoned);
+      if (mx !== pub.mx[eid] || my !== pub.my[eid] || seek !== pub.seek[eid]) changes |= Changed.direction;
+      // What clients compute for this tick: the new motion, one step, if it was alive.
+      reckonMotion(pub.x[eid]!, pub.y[eid]!, mx, my, pub.dead[eid] === 0 ? 1 : 0, maxStep, map.width, map.height, reckoned, seek);
       if (pos.x[eid] !== reckoned.x || pos.y[eid] !== reckoned.y) changes |= Changed.position;
       if (health.hp[eid] !== pub.hp[eid]) changes |= Changed.health;
       if (isDead !== pub.dead[eid]) changes |= Changed.alive;
@@ -137,6 +142,7 @@ export function syncSystem(world: BattleWorld): void {
     sync.changed.push(eid);
     pub.mx[eid] = mx;
     pub.my[eid] = my;
+    pub.seek[eid] = seek;
     pub.hp[eid] = health.hp[eid]!;
     pub.dead[eid] = isDead;
     pub.offline[eid] = isOffline;

@@ -2,7 +2,7 @@
 // (the engine's reckonMotion), so positions between messages are computed, not sent, and are
 // bit-identical to the server's. A short per-tick history lets the renderer interpolate.
 import {
-  addComponent, addEntity, createWorld, getStore, hasComponent, reckonMotion, removeComponent, removeEntity, resetStore,
+  addComponent, addEntity, createWorld, getStore, hasComponent, reckonMotion, removeComponent, removeEntity, resetStore, stepMotion,
   Dead, Health, LastAttack, LocalPlayer, NetId, Offline, Player, Position, Score,
   type BattleRules, type EngineWorld,
 } from '../../engine';
@@ -15,14 +15,27 @@ export const HISTORY_TICKS = 64;
 export interface MirrorSim {
   x: Float32Array;
   y: Float32Array;
+  /** The motion: a direction, or with `seek` 1 the target (mx, my) of a seek. */
   mx: Float32Array;
   my: Float32Array;
+  seek: Uint8Array;
   alive: Uint8Array;
   /** Tick the entity entered the mirror (its history starts there). */
   since: Uint32Array;
   /** Positions per tick: index `eid * HISTORY_TICKS + tick % HISTORY_TICKS`. */
   hx: Float32Array;
   hy: Float32Array;
+  /**
+   * Look-ahead cache: where the entity is dead-reckoned to at tick `at`, valid while `gen` equals
+   * `applied`. Frames ask for later and later ticks of a quiet server, so each steps on from the
+   * last instead of from the last message.
+   */
+  ax: Float32Array;
+  ay: Float32Array;
+  at: Float64Array;
+  gen: Uint32Array;
+  /** State messages applied so far: any of them may change motions, so it invalidates the cache. */
+  applied: number;
 }
 
 /** Context of a client-side world: the server's entities mirrored by NetId. */
@@ -56,9 +69,10 @@ const MIRRORED = [Player, Position, Health, Score, NetId, LastAttack] as const;
 export function createMirrorWorld(capacity = 4096): MirrorWorld {
   const sim: MirrorSim = {
     x: new Float32Array(capacity), y: new Float32Array(capacity),
-    mx: new Float32Array(capacity), my: new Float32Array(capacity),
+    mx: new Float32Array(capacity), my: new Float32Array(capacity), seek: new Uint8Array(capacity),
     alive: new Uint8Array(capacity), since: new Uint32Array(capacity),
     hx: new Float32Array(capacity * HISTORY_TICKS), hy: new Float32Array(capacity * HISTORY_TICKS),
+    ax: new Float32Array(capacity), ay: new Float32Array(capacity), at: new Float64Array(capacity), gen: new Uint32Array(capacity), applied: 1,
   };
   const context: MirrorContext = {
     entities: new Map(), sim, rules: undefined, localId: 0, tickMs: 1000 / 30, tickSeconds: 1 / 30, lastTick: 0, stream: { tick: 0, ack: 0 },
@@ -108,10 +122,30 @@ function advance(world: MirrorWorld, tick: number): void {
   if (rules === undefined) return;
   const maxStep = mirrorMaxStep(world);
   for (const eid of world.entities.values()) {
-    reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, sim.alive[eid] === 1 ? 1 : 0, maxStep, rules.map.width, rules.map.height, step);
+    reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, sim.alive[eid] === 1 ? 1 : 0, maxStep, rules.map.width, rules.map.height, step, sim.seek[eid]);
     sim.x[eid] = step.x;
     sim.y[eid] = step.y;
     record(world, eid, tick);
+  }
+}
+
+/** Takes the motion of a record that carries one: a direction, or a seek's target. */
+function setMotion(sim: MirrorSim, eid: number, r: { mx?: number; my?: number; tx?: number; ty?: number }): void {
+  const seek = r.tx !== undefined;
+  sim.seek[eid] = seek ? 1 : 0;
+  sim.mx[eid] = seek ? r.tx! : r.mx!;
+  sim.my[eid] = seek ? r.ty! : r.my!;
+}
+
+/** Steps every entity `ticks` ticks without recording history: a silence longer than the history. */
+function coast(world: MirrorWorld, ticks: number): void {
+  const { sim, rules } = world;
+  if (rules === undefined || ticks <= 0) return;
+  const maxStep = mirrorMaxStep(world);
+  for (const eid of world.entities.values()) {
+    reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, sim.alive[eid] === 1 ? ticks : 0, maxStep, rules.map.width, rules.map.height, step, sim.seek[eid]);
+    sim.x[eid] = step.x;
+    sim.y[eid] = step.y;
   }
 }
 
@@ -141,15 +175,16 @@ export function applyState(world: MirrorWorld, message: StateMessage): AppliedCh
   if (message.full) {
     clearMirror(world);
   } else {
-    // A long silence (or a stall) is capped: beyond the history length nothing more is learnt.
+    // A quiet server sends nothing, so silences can be long: every tick is stepped (positions
+    // stay exact), but only the last HISTORY_TICKS are recorded.
     const from = Math.max(world.lastTick + 1, t - HISTORY_TICKS);
+    coast(world, from - (world.lastTick + 1));
     for (let tick = from; tick < t; tick++) advance(world, tick);
     for (const r of message.entities) {
-      if (r.enter || r.mx === undefined) continue;
+      if (r.enter || (r.mx === undefined && r.tx === undefined)) continue;
       const eid = world.entities.get(r.id);
       if (eid === undefined) continue;
-      sim.mx[eid] = r.mx!;
-      sim.my[eid] = r.my!;
+      setMotion(sim, eid, r);
     }
     advance(world, t);
   }
@@ -163,8 +198,7 @@ export function applyState(world: MirrorWorld, message: StateMessage): AppliedCh
     if (r.enter) {
       if (eid !== undefined) removeMirrored(world, r.id);
       eid = createMirrored(world, r.id, t);
-      sim.mx[eid] = r.mx!;
-      sim.my[eid] = r.my!;
+      setMotion(sim, eid, r);
       health.max[eid] = r.max!;
       changes.entered.push(r.id);
     }
@@ -202,6 +236,7 @@ export function applyState(world: MirrorWorld, message: StateMessage): AppliedCh
   }
   world.lastTick = t;
   world.stream = { tick: t, ack: message.ack };
+  sim.applied++;
   return changes;
 }
 
@@ -222,18 +257,23 @@ export function clearMirror(world: MirrorWorld): void {
  * Position of mirrored entity `eid` at server tick `tick` — in TICKS, fractional ones interpolate
  * (unlike the engine's `positionAt`, which takes seconds and reads the server's lag-compensation
  * history). From the mirror's history when the tick has been received, dead-reckoned ahead when it
- * has not: the server only speaks when something changes, so reckoning ahead is the normal case
- * between messages; `maxAhead` ticks (1 s) only stops a stalled connection from sending everyone
- * walking off forever.
+ * has not: the server only speaks when something changes (a quiet world, nothing at all), so
+ * reckoning ahead is the normal case between messages and goes on as long as the silence does;
+ * `maxAhead` ticks (none by default) can cap it.
  */
-export function mirrorPositionAt(world: MirrorWorld, eid: number, tick: number, out: { x: number; y: number }, maxAhead = 30): void {
+export function mirrorPositionAt(world: MirrorWorld, eid: number, tick: number, out: { x: number; y: number }, maxAhead = Infinity): void {
   const lo = Math.floor(tick);
   const f = tick - lo;
   sampleTick(world, eid, lo, out, maxAhead);
   if (f === 0) return;
   const x0 = out.x;
   const y0 = out.y;
-  sampleTick(world, eid, lo + 1, out, maxAhead);
+  const { sim, rules } = world;
+  if (lo >= world.lastTick && rules !== undefined && sim.alive[eid] === 1 && lo + 1 <= world.lastTick + maxAhead) {
+    // Reckoned ahead: one step on from `lo`, leaving the look-ahead cache at `lo`, where the next
+    // frame (asking for `lo` or later) continues from.
+    stepMotion(x0, y0, sim.mx[eid]!, sim.my[eid]!, mirrorMaxStep(world), rules.map.width, rules.map.height, out, sim.seek[eid]);
+  } else sampleTick(world, eid, lo + 1, out, maxAhead);
   out.x = x0 + (out.x - x0) * f;
   out.y = y0 + (out.y - y0) * f;
 }
@@ -253,6 +293,19 @@ function sampleTick(world: MirrorWorld, eid: number, tick: number, out: { x: num
     out.y = sim.y[eid]!;
     return;
   }
-  const ahead = sim.alive[eid] === 1 ? Math.min(tick - last, maxAhead) : 0;
-  reckonMotion(sim.x[eid]!, sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, ahead, mirrorMaxStep(world), rules.map.width, rules.map.height, out);
+  const target = Math.min(tick, last + maxAhead);
+  if (sim.alive[eid] !== 1 || target <= last) {
+    out.x = sim.x[eid]!;
+    out.y = sim.y[eid]!;
+    return;
+  }
+  // Step on from the cached look-ahead when it is still valid and not past the tick asked for.
+  const cached = sim.gen[eid] === sim.applied && sim.at[eid]! <= target;
+  const from = cached ? sim.at[eid]! : last;
+  reckonMotion(cached ? sim.ax[eid]! : sim.x[eid]!, cached ? sim.ay[eid]! : sim.y[eid]!, sim.mx[eid]!, sim.my[eid]!, target - from,
+    mirrorMaxStep(world), rules.map.width, rules.map.height, out, sim.seek[eid]);
+  sim.ax[eid] = out.x;
+  sim.ay[eid] = out.y;
+  sim.at[eid] = target;
+  sim.gen[eid] = sim.applied;
 }

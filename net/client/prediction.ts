@@ -6,8 +6,11 @@ import { mirrorMaxStep, type MirrorWorld } from './mirror';
 
 /** Inputs kept for replay at most; older ones are forgotten (the server has long applied them). */
 const MAX_PENDING = 256;
-/** Furthest the prediction runs ahead of the last server state (ticks). */
-const MAX_AHEAD = 30;
+/**
+ * Furthest the prediction runs ahead of the last server state (ticks): far, because a server with
+ * nothing new to say stays silent, so the last state can be minutes old while all is well.
+ */
+const MAX_AHEAD = 18_000;
 
 /** An input sent and not yet applied by the server, replayed on top of the server's state. */
 interface Pending {
@@ -59,27 +62,29 @@ export function createPredictor(world: MirrorWorld): Predictor {
       const maxStep = mirrorMaxStep(world);
       let mx = sim.mx[eid]!;
       let my = sim.my[eid]!;
+      // The server's motion may be a seek until this client's own inputs (directions) take over.
+      let seek = sim.seek[eid]!;
       let tick = from;
       let p = 0;
-      let prevX = at.x;
-      let prevY = at.y;
-      // Runs of ticks between direction changes (the input landing at tick T steers the step that
-      // ends at T), stopping once one tick short of `last` to keep the position to interpolate from.
-      while (tick < last) {
-        while (p < pending.length && pending[p]!.tick <= tick + 1) {
-          mx = pending[p]!.mx;
-          my = pending[p]!.my;
-          p++;
+      // Walks from `tick` to `target`, a run of ticks at a time between direction changes: the
+      // input landing at tick T steers the step that ends at T.
+      const walkTo = (target: number): void => {
+        while (tick < target) {
+          while (p < pending.length && pending[p]!.tick <= tick + 1) {
+            mx = pending[p]!.mx;
+            my = pending[p]!.my;
+            seek = 0;
+            p++;
+          }
+          const until = p < pending.length ? Math.min(target, pending[p]!.tick - 1) : target;
+          reckonMotion(at.x, at.y, mx, my, alive ? until - tick : 0, maxStep, rules!.map.width, rules!.map.height, at, seek);
+          tick = until;
         }
-        if (tick === last - 1) {
-          prevX = at.x;
-          prevY = at.y;
-        }
-        const stop = tick < last - 1 ? last - 1 : last;
-        const until = p < pending.length ? Math.min(stop, pending[p]!.tick - 1) : stop;
-        reckonMotion(at.x, at.y, mx, my, alive ? until - tick : 0, maxStep, rules!.map.width, rules!.map.height, at);
-        tick = until;
-      }
+      };
+      walkTo(last - 1);
+      const prevX = at.x;
+      const prevY = at.y;
+      walkTo(last);
       const f = Math.min(1, Math.max(0, horizon - last));
       return { x: prevX + (at.x - prevX) * f, y: prevY + (at.y - prevY) * f };
     },

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import { checkName, ErrorCodes, PROTOCOL_VERSION, type ErrorCode } from '../wire';
 import type { GameSocket } from './session';
+import { cooldownOf } from './cooldown';
 
 /** An error a Socket.IO middleware passes to `next`: the client sees `message` and `data.code`. */
 function refusal(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): Error {
@@ -94,6 +95,8 @@ export function createAdmission(rules: AdmissionRules): (socket: GameSocket, nex
       const problem = protocolProblem(version);
       if (problem) return next(problem);
     }
+    const wait = cooldownOf(socket).remaining(socket.handshake.address, token);
+    if (wait > 0) return next(refusal(ErrorCodes.coolingDown, `kicked for abuse; try again in ${Math.ceil(wait / 1000)} s`, { retryMs: wait }));
     const resuming = token !== undefined && rules.resumable(token);
     if (!resuming && rules.players() >= rules.maxPlayers) {
       return next(refusal(ErrorCodes.serverFull, `server full (${rules.maxPlayers} players)`));

@@ -4,6 +4,7 @@ import { queueInput, type BattleWorld } from '../../engine';
 import { checkName, ClassicEvents, DeltaEvents, ErrorCodes, type ErrorCode, type ServerTickTimes } from '../wire';
 import type { GameSocket, Session } from './session';
 import { checkAttack, checkInput, checkMove, checkTime } from './validate';
+import { cooldownOf } from './cooldown';
 import type { Logger } from './logger';
 
 /** What the dispatcher needs from its match. */
@@ -79,10 +80,11 @@ const handlers = new Map<string, Handler>([
   }],
 ]);
 
-/** Disconnects an abusive connection, telling it why first. */
-function kick(socket: GameSocket, reason: string, ctx: InboundContext): void {
+/** Disconnects an abusive connection, telling it why first; it is refused for a while after. */
+function kick(session: Session, socket: GameSocket, reason: string, ctx: InboundContext): void {
   ctx.count('kicked');
   ctx.log.warn({ sid: socket.id, reason }, 'kicked');
+  cooldownOf(socket).kicked(socket.handshake.address, session.token);
   socket.emit('error', { code: ErrorCodes.kicked, event: '', message: reason });
   socket.disconnect(true);
 }
@@ -94,7 +96,7 @@ export function attachInbound(session: Session, ctx: InboundContext): void {
     ctx.count(what);
     session.rejected++;
     if (session.guard.strike()) {
-      kick(socket, `too many refused messages (last: ${event}: ${message})`, ctx);
+      kick(session, socket, `too many refused messages (last: ${event}: ${message})`, ctx);
       return;
     }
     if (session.guard.mayReply()) socket.emit('error', { code, event, message });

@@ -9,12 +9,16 @@ export interface InterestOptions {
   viewRadius: number;
   /** Entities stay visible until this much further out, so edge-walkers do not flicker. Default 0.1 (10 %). */
   hysteresis: number;
-  /** Ticks without any change after which an empty message still goes out (liveness). Default 15. */
-  heartbeatTicks: number;
+  /**
+   * Shortest gap (ms) between two messages that carry nothing but an acknowledgement of inputs:
+   * acks otherwise ride on the next message with news. Default 100. Quiet clients get no message
+   * at all; Socket.IO's ping tells them the connection lives.
+   */
+  ackOnlyMs: number;
 }
 
 /** Default interest settings: on the classic 100 × 100 map everyone sees everyone. */
-export const defaultInterest: Readonly<InterestOptions> = Object.freeze({ viewRadius: 100, hysteresis: 0.1, heartbeatTicks: 15 });
+export const defaultInterest: Readonly<InterestOptions> = Object.freeze({ viewRadius: 100, hysteresis: 0.1, ackOnlyMs: 100 });
 
 /** What one client's view did this tick, written by `Interest.update` into reused arrays. */
 export interface ViewChanges {

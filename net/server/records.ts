@@ -18,11 +18,14 @@ export function createRecordReader(world: BattleWorld): RecordReader {
   const dead = getStore(world, Dead);
   const offline = getStore(world, Offline);
   const input = getStore(world, Input);
-  const state: EntityState = { id: 0, mx: 0, my: 0, x: 0, y: 0, hp: 0, max: 0, kills: 0, deaths: 0, dead: false, offline: false };
+  const state: EntityState = { id: 0, mx: 0, my: 0, seek: false, tx: 0, ty: 0, x: 0, y: 0, hp: 0, max: 0, kills: 0, deaths: 0, dead: false, offline: false };
   return (eid) => {
     state.id = netIds.id[eid]!;
     state.mx = input.mx[eid]!;
     state.my = input.my[eid]!;
+    state.seek = input.seek[eid] === 1;
+    state.tx = input.tx[eid]!;
+    state.ty = input.ty[eid]!;
     state.x = pos.x[eid]!;
     state.y = pos.y[eid]!;
     state.hp = health.hp[eid]!;

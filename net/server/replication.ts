@@ -1,6 +1,6 @@
 // Delta replication: after each tick, every delta-protocol client gets one state message with what
 // changed among the entities it sees (net/server/interest.ts), relative to the previous message on
-// its connection. Each entity's record is encoded once per tick and its bytes copied into every
+// its connection; a client with nothing new gets nothing. Each entity's record is encoded once per tick and its bytes copied into every
 // message that needs them; the per-client pass allocates nothing but the message itself.
 import { getStore, Input, NetId, type BattleEvent, type BattleWorld } from '../../engine';
 import { EncodedRecords, StateEncoder } from '../wire';
@@ -28,6 +28,7 @@ export function createReplicator(world: BattleWorld, stats: ReplicationStats, op
   const input = getStore(world, Input);
   const netIds = getStore(world, NetId);
   const interest = createInterest(world, options);
+  const ackOnlyTicks = Math.max(1, Math.round(options.ackOnlyMs / 1000 / world.time.dt));
   const read = createRecordReader(world);
   const records = new EncodedRecords();
   const encoder = new StateEncoder();
@@ -74,8 +75,10 @@ export function createReplicator(world: BattleWorld, stats: ReplicationStats, op
     }
     visible(myHits, hits, rep.seen);
     visible(myKills, kills, rep.seen);
-    const quiet = encoder.records === 0 && view.removed.length === 0 && myHits.length === 0 && myKills.length === 0 && ack === rep.sent.ack;
-    if (!full && quiet && tick - rep.sent.tick < options.heartbeatTicks) return;
+    // Nothing new: nothing sent, unless inputs were applied and their ack has waited long enough
+    // (a client's prediction replays its unacknowledged inputs, so an ack may wait a little).
+    const empty = encoder.records === 0 && view.removed.length === 0 && myHits.length === 0 && myKills.length === 0;
+    if (!full && empty && (ack === rep.sent.ack || tick - rep.sent.tick < ackOnlyTicks)) return;
     const bytes = encoder.finish(full ? NONE : view.removed, myHits, myKills);
     session.needsFull = false;
     rep.sent.tick = tick;

@@ -11,6 +11,12 @@ import {
   type DecoderOptions, type Packet,
 } from 'socket.io-parser';
 import { decodeFrame, encodeFrame, isBinaryArg, ParserError } from './frame';
+import { DeltaEvents } from './protocol';
+
+// First bytes of a state message (state.ts): an Engine.IO binary message starting with either is
+// a bare state message, never a one-frame packet (0xB2, 0xB3) nor a default-format attachment.
+const STATE_FULL = 1;
+const STATE_DELTA = 2;
 
 export { ParserError, FRAME_MAGIC } from './frame';
 export type { Packet } from 'socket.io-parser';
@@ -94,6 +100,12 @@ export class Decoder extends DefaultDecoder {
       }
       const bytes = toBytes(obj);
       if (bytes === undefined) throw new ParserError(`unsupported message type ${describe(obj)}`);
+      if (bytes.length > 0 && (bytes[0] === STATE_FULL || bytes[0] === STATE_DELTA)) {
+        // A bare state message: the `s` event of namespace '/', written below Socket.IO to spare
+        // a packet header on the most frequent message there is (docs/protocol.md).
+        this.emitReserved('decoded', { type: PacketType.EVENT, nsp: '/', data: [DeltaEvents.state, bytes.slice()] });
+        return;
+      }
       const packet = decodeFrame(bytes, this.maxAttachments, this.reviver);
       this.emitReserved('decoded', packet);
     } catch (error) {

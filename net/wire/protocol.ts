@@ -3,10 +3,10 @@
 import type { BattleRules } from '../../engine';
 
 /**
- * Version of the delta protocol, sent by clients at handshake (`auth: { skirmish: 2 }`); a client
+ * Version of the delta protocol, sent by clients at handshake (`auth: { skirmish: 3 }`); a client
  * with another version is refused with `protocol_mismatch`. Bumped whenever a byte changes.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Event names of the delta protocol, our binary one (short: they travel with every message). */
 export const DeltaEvents = {
@@ -65,6 +65,8 @@ export const ErrorCodes = {
   registryUnavailable: 'registry_unavailable',
   /** The server is draining: it takes no new players; matchmake again. */
   draining: 'draining',
+  /** Kicked a moment ago for abuse: wait `retryMs` before reconnecting. */
+  coolingDown: 'cooling_down',
 } as const;
 /** One of `ErrorCodes`. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -13,18 +13,22 @@ const SCORE = 8;
 const STATE = 16;
 const ATTACK = 32;
 const ENTER = 64;
-/** Every bit: the only mask an enter record may have (protocol 2 sets ATTACK there, meaning nothing). */
+const TARGET = 128;
+/** Mask of an enter record walking a direction: every bit but TARGET (ATTACK is set, meaning nothing). */
 const EVERY = 127;
+/** Mask of an enter record seeking: every bit but DIRECTION. An enter record has one of these two masks. */
+const EVERY_SEEK = 254;
 
 // Health travels in hundredths: exact for the game's whole numbers, two bytes for 100 hp.
 const HP_SCALE = 100;
-/** Longest record: id, mask, direction, position, hp, max, kills, deaths (varints ≤ 5 bytes), state. */
-const MAX_RECORD_BYTES = 5 + 1 + 2 + 8 + 5 + 5 + 5 + 5 + 1;
+/** Longest record: id, mask, target (longer than a direction), position, hp, max, kills, deaths (varints ≤ 5 bytes), state. */
+const MAX_RECORD_BYTES = 5 + 1 + 8 + 8 + 5 + 5 + 5 + 5 + 1;
 
 /**
  * One entity's replicated state in a state message. Optional fields are present exactly when the
- * record carries them; the pairs (mx, my), (x, y), (kills, deaths) and (dead, offline) travel
- * together, both or neither. An enter record carries every field, `max` included.
+ * record carries them; the pairs (mx, my), (tx, ty), (x, y), (kills, deaths) and (dead, offline)
+ * travel together, both or neither. A motion is a direction (mx, my) or a seek target (tx, ty),
+ * never both. An enter record carries every field, `max` included, and one motion.
  */
 export interface EntityRecord {
   /** NetId of the entity. */
@@ -36,7 +40,10 @@ export interface EntityRecord {
   /** New walking direction, each axis one of the quantized values of `quantizeAxis`. */
   mx?: number;
   my?: number;
-  /** Exact position (Float32): a correction of dead reckoning (spawn, respawn, seek, teleport). */
+  /** New seek target (Float32, exact): the entity walks toward it at the rule speed and stops there. */
+  tx?: number;
+  ty?: number;
+  /** Exact position (Float32): a correction of dead reckoning (spawn, respawn, teleport). */
   x?: number;
   y?: number;
   /** Health, in hundredths of a point. */
@@ -57,6 +64,10 @@ export interface EntityState {
   id: number;
   mx: number;
   my: number;
+  /** True when the motion is a seek toward (tx, ty) rather than the direction (mx, my). */
+  seek: boolean;
+  tx: number;
+  ty: number;
   x: number;
   y: number;
   hp: number;
@@ -70,10 +81,11 @@ export interface EntityState {
 /** Why an EntityRecord cannot be written, or undefined. */
 function recordProblem(r: EntityRecord): string | undefined {
   const half = (a: unknown, b: unknown): boolean => (a === undefined) !== (b === undefined);
-  if (half(r.mx, r.my) || half(r.x, r.y) || half(r.kills, r.deaths) || half(r.dead, r.offline)) return 'a field pair is half present';
+  if (r.mx !== undefined && r.tx !== undefined) return 'a record carries one motion, direction or target';
+  if (half(r.mx, r.my) || half(r.tx, r.ty) || half(r.x, r.y) || half(r.kills, r.deaths) || half(r.dead, r.offline)) return 'a field pair is half present';
   if (r.enter) {
     if (r.attacked) return 'an enter record cannot carry an attack';
-    if (r.mx === undefined || r.x === undefined || r.hp === undefined || r.max === undefined || r.kills === undefined || r.dead === undefined) {
+    if ((r.mx === undefined && r.tx === undefined) || r.x === undefined || r.hp === undefined || r.max === undefined || r.kills === undefined || r.dead === undefined) {
       return 'an enter record needs every field';
     }
   } else if (r.max !== undefined) return 'max travels on enter records only';
@@ -89,10 +101,10 @@ export function writeRecord(w: ByteWriter, r: EntityRecord): void {
   const problem = recordProblem(r);
   if (problem !== undefined) throw new CodecError(`entity ${r.id}: ${problem}`);
   const mask = r.enter
-    ? EVERY
-    : (r.mx === undefined ? 0 : DIRECTION) | (r.x === undefined ? 0 : POSITION) | (r.hp === undefined ? 0 : HEALTH)
+    ? (r.tx === undefined ? EVERY : EVERY_SEEK)
+    : (r.mx === undefined ? 0 : DIRECTION) | (r.tx === undefined ? 0 : TARGET) | (r.x === undefined ? 0 : POSITION) | (r.hp === undefined ? 0 : HEALTH)
       | (r.kills === undefined ? 0 : SCORE) | (r.dead === undefined ? 0 : STATE) | (r.attacked ? ATTACK : 0);
-  writeFields(w, r.id, mask, r as EntityState);
+  writeFields(w, r.id, mask, r as unknown as EntityState);
 }
 
 /**
@@ -102,7 +114,10 @@ export function writeRecord(w: ByteWriter, r: EntityRecord): void {
  */
 export function writeEntity(w: ByteWriter, state: EntityState, changes: number, enter: boolean, attacked: boolean): void {
   if (enter && attacked) throw new CodecError(`entity ${state.id}: an enter record cannot carry an attack`);
-  writeFields(w, state.id, enter ? EVERY : MASK_OF_CHANGES[changes & ALL_CHANGES]! | (attacked ? ATTACK : 0), state);
+  let mask = enter ? EVERY : MASK_OF_CHANGES[changes & ALL_CHANGES]! | (attacked ? ATTACK : 0);
+  // A seek's motion travels as its target in place of a direction.
+  if (state.seek && mask & DIRECTION) mask = (mask & ~DIRECTION) | TARGET;
+  writeFields(w, state.id, mask, state);
 }
 
 // The record mask of each combination of the engine's `Changed` bits, worked out once.
@@ -122,6 +137,10 @@ function writeFields(w: ByteWriter, id: number, mask: number, s: EntityState): v
     w.i8(axisLevel(s.mx));
     w.i8(axisLevel(s.my));
   }
+  if (mask & TARGET) {
+    w.f32(s.tx);
+    w.f32(s.ty);
+  }
   if (mask & POSITION) {
     w.f32(s.x);
     w.f32(s.y);
@@ -138,14 +157,14 @@ function writeFields(w: ByteWriter, id: number, mask: number, s: EntityState): v
 /**
  * Reads one record.
  * @throws CodecError on unknown mask bits, an enter record without every bit, a direction level
- * of −128, state bits beyond dead and offline, non-finite positions, or truncation.
+ * of −128, state bits beyond dead and offline, non-finite positions or targets, a direction and a target together, or truncation.
  */
 export function readRecord(r: ByteReader): EntityRecord {
   const id = r.varint();
   const m = r.u8();
-  if (m & ~EVERY) throw new CodecError(`entity ${id}: unknown field bits ${m}`);
   const enter = (m & ENTER) !== 0;
-  if (enter && m !== EVERY) throw new CodecError(`entity ${id}: enter record without every field`);
+  if (enter && m !== EVERY && m !== EVERY_SEEK) throw new CodecError(`entity ${id}: enter record without every field and one motion`);
+  if ((m & DIRECTION) && (m & TARGET)) throw new CodecError(`entity ${id}: both a direction and a target`);
   const rec: EntityRecord = { id, enter, attacked: !enter && (m & ATTACK) !== 0 };
   if (m & DIRECTION) {
     const cx = r.i8();
@@ -153,6 +172,10 @@ export function readRecord(r: ByteReader): EntityRecord {
     if (cx === -128 || cy === -128) throw new CodecError(`entity ${id}: direction out of range`);
     rec.mx = axisOfLevel(cx);
     rec.my = axisOfLevel(cy);
+  }
+  if (m & TARGET) {
+    rec.tx = r.f32();
+    rec.ty = r.f32();
   }
   if (m & POSITION) {
     rec.x = r.f32();

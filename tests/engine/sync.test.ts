@@ -231,14 +231,25 @@ SyncTick('a direction finer than the wire carries is published quantized, and co
   assert.ok(corrections > 0, 'the drift is corrected, not left to grow');
 });
 
-SyncTick('a seek move (classic protocol) is published as positions', ({ world }) => {
+SyncTick('a seek move (classic protocol) is published once, as a motion: no positions, not even when it stops', ({ world }) => {
   const a = spawnPlayer(world, { at: { x: 10, y: 10 } });
   step(world);
-  queueInput(world, a, { target: { x: 90, y: 10 } });
+  queueInput(world, a, { target: { x: 13, y: 14 } });
   step(world);
-  assert.ok(world.sync.changes[a]! & Changed.position);
+  assert.is(world.sync.changes[a], Changed.direction);
+  // 5 units at 25 u/s: it arrives within 7 ticks and stands there, all of it dead-reckoned.
+  for (let i = 0; i < 12; i++) {
+    step(world);
+    assert.is(world.sync.changes[a], 0, `tick ${i}`);
+  }
+  const pos = getStore(world, Position);
+  assert.equal([pos.x[a], pos.y[a]], [13, 14]);
+  queueInput(world, a, { target: { x: 13, y: 14 } });
   step(world);
-  assert.is(world.sync.changes[a], Changed.position);
+  assert.is(world.sync.changes[a], 0, 'the same target again is no change');
+  queueInput(world, a, { move: { x: 0, y: 0 } });
+  step(world);
+  assert.is(world.sync.changes[a], Changed.direction, 'from a seek to a direction is a motion change');
 });
 
 SyncTick('a kill marks the victim\'s health, alive and score, and the killer\'s score', ({ world }) => {

@@ -2,9 +2,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { io as connect, type Socket } from 'socket.io-client';
 import { battleSystems, getStore, Position, type BattleWorld } from '../../engine';
-import { encodeInput, latestPosition, type ErrorPayload } from '../../net';
+import { encodeInput, latestPosition, parser, PROTOCOL_VERSION, type ErrorPayload } from '../../net';
+import { KickCooldown } from '../../net/server/cooldown';
 import { Harness } from './harness';
-import { sleep, waitFor, within } from '../helpers';
+import { reckoned, sleep, waitFor, within } from '../helpers';
 
 const Abuse = suite<{ h: Harness }>('abuse');
 Abuse.before.each((ctx) => {
@@ -158,8 +159,45 @@ Abuse('a throwing system is logged and the tick goes on', async ({ h }) => {
   h.place(c.welcome!.sid, 10, 10);
   c.sendInput({ mx: 1, my: 0, attack: false });
   await waitFor(() => getStore(h.server.match.world, Position).x[eid]! > 15, 3000, 'still simulating');
-  await waitFor(() => (latestPosition(c.world, c.welcome!.id)?.x ?? 0) > 15, 3000, 'still sending state');
+  await waitFor(() => (reckoned(c, c.welcome!.id, h.server.match.world.time.tick)?.x ?? 0) > 15, 3000, 'still sending state');
   await waitFor(() => thrown > 5, 3000, 'the faulty system kept being called');
+});
+
+Abuse('a kicked delta client leaves at once and its token is refused for a while; its loopback neighbours are not', async ({ h }) => {
+  const server = await h.start();
+  const auth = { skirmish: PROTOCOL_VERSION };
+  const first = { socket: connect(server.url, { reconnection: false, transports: ['websocket'], parser, auth }) };
+  const welcome = await within(3000, new Promise<{ token: string; id: number }>((r) => first.socket.once('welcome', r)), 'welcome');
+  const gone = new Promise<string>((r) => first.socket.on('disconnect', r));
+  for (let i = 0; i < 400; i++) first.socket.emit('junk', i);
+  assert.is(await within(5000, gone, 'kicked'), 'io server disconnect');
+  // No grace window for a kicked player: it is gone from the match before the next tick.
+  assert.is(server.match.sessions.byToken.size, 0);
+  assert.not.ok(server.match.world.sync.byNetId.has(welcome.id), 'its entity left at once');
+  const again = await attempt(server.url, { parser, auth: { ...auth, token: welcome.token } });
+  assert.not.ok(again.ok);
+  assert.is(again.error?.data?.code, 'cooling_down');
+  const retryMs = (again.error?.data as { retryMs?: number } | undefined)?.retryMs ?? 0;
+  assert.ok(retryMs > 0 && retryMs <= 5000, `retry in ${retryMs} ms`);
+  // Loopback is shared (bots, a proxy): the address itself is not refused.
+  const neighbour = await attempt(server.url, { parser, auth });
+  assert.ok(neighbour.ok, 'another client on the same address gets in');
+  for (const s of [first.socket, again.socket, neighbour.socket]) s.disconnect();
+});
+
+Abuse('the kick cool-down: by token always, by address unless shared, and only for its duration', () => {
+  let now = 1000;
+  const c = new KickCooldown(5000, () => now);
+  c.kicked('127.0.0.1', 'tok');
+  assert.is(c.remaining('127.0.0.1', undefined), 0, 'loopback is shared: not refused by address');
+  assert.is(c.remaining('127.0.0.1', 'tok'), 5000);
+  c.kicked('203.0.113.7', 'tok2');
+  assert.is(c.remaining('203.0.113.7', undefined), 5000, 'a public address is refused');
+  assert.is(c.remaining('203.0.113.8', undefined), 0);
+  c.kicked('192.168.1.20', undefined);
+  assert.is(c.remaining('192.168.1.20', undefined), 0, 'behind NAT: not refused by address');
+  now += 5000;
+  assert.is(c.remaining('203.0.113.7', 'tok2'), 0, 'the cool-down ends');
 });
 
 Abuse.run();

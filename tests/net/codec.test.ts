@@ -166,4 +166,25 @@ Codec('inputs round-trip, including Buffer views into a larger pool; malformed o
   }
 });
 
+Codec('a seek target (protocol 3) round-trips exactly, entering too, in the documented bytes', () => {
+  const seeking: EntityRecord = { id: 12, enter: false, attacked: false, tx: 20, ty: 50 };
+  const bytes = encodeState({ ...empty(1001, 41), entities: [seeking] }, { tick: 1000, ack: 41 });
+  assert.is(Buffer.from(bytes).toString('hex'), '020100010c80' + '41a00000' + '42480000' + '000000');
+  assert.equal(decodeState(bytes, { tick: 1000, ack: 41 }).entities, [seeking]);
+  const enter: EntityRecord = { ...entering(3) };
+  delete enter.mx;
+  delete enter.my;
+  Object.assign(enter, { tx: Math.fround(77.7), ty: 0 });
+  const full = encodeState({ full: true, tick: 5, ack: 0, entities: [enter], removed: [], hits: [], kills: [] }, { tick: 0, ack: 0 });
+  assert.equal(decodeState(full, { tick: 0, ack: 0 }).entities, [enter]);
+  assert.throws(() => encodeState({ ...empty(1001), entities: [{ ...seeking, mx: 0, my: 0 }] }, { tick: 1000, ack: 0 }), /one motion/);
+  // Both motions in one mask (0x81), and an enter mask other than 127 or 254, are refused.
+  const both = Uint8Array.from([2, 1, 0, 1, 12, 0x81, 0x7f, 0, 0x41, 0xa0, 0, 0, 0x42, 0x48, 0, 0, 0, 0, 0]);
+  assert.throws(() => decodeState(both, { tick: 1000, ack: 0 }), /both a direction and a target/);
+  const bad = Uint8Array.from(full);
+  assert.is(bad[11], 254, 'the enter mask of a seeker');
+  bad[11] = 0xff;
+  assert.throws(() => decodeState(bad, { tick: 0, ack: 0 }), /enter record/);
+});
+
 Codec.run();

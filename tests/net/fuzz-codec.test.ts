@@ -25,12 +25,14 @@ function validRecord(rng: Rng): EntityRecord {
   const position = (): Partial<EntityRecord> => ({ x: Math.fround(rng.range(0, MAP.width)), y: Math.fround(rng.range(0, MAP.height)) });
   const score = (): Partial<EntityRecord> => ({ kills: rng.int(1000), deaths: rng.int(1000) });
   const state = (): Partial<EntityRecord> => ({ dead: chance(rng, 0.2), offline: chance(rng, 0.1) });
+  // A motion: a direction, or (protocol 3) a seek target.
+  const motion = (): Partial<EntityRecord> => (chance(rng, 0.3) ? { tx: Math.fround(rng.range(0, MAP.width)), ty: Math.fround(rng.range(0, MAP.height)) } : direction());
   if (chance(rng, 0.2)) {
-    return { id, enter: true, attacked: false, ...direction(), ...position(), hp: rng.int(101), max: 100, ...score(), ...state() };
+    return { id, enter: true, attacked: false, ...motion(), ...position(), hp: rng.int(101), max: 100, ...score(), ...state() };
   }
   const groups = rng.int(32);
   const r: EntityRecord = { id, enter: false, attacked: chance(rng, 0.1) };
-  if (groups & 1) Object.assign(r, direction());
+  if (groups & 1) Object.assign(r, motion());
   if (groups & 2) Object.assign(r, position());
   if (groups & 4) r.hp = rng.int(101);
   if (groups & 8) Object.assign(r, score());
@@ -69,16 +71,17 @@ function validState(rng: Rng): { bytes: Uint8Array; prev: StreamPosition; expect
 
 const isUint = (v: unknown, max = 2 ** 32 - 1): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
 const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
-const PAIRS = [['mx', 'my'], ['x', 'y'], ['kills', 'deaths'], ['dead', 'offline']] as const;
-const FIELDS = ['mx', 'my', 'x', 'y', 'hp', 'max', 'kills', 'deaths', 'dead', 'offline'] as const;
+const PAIRS = [['mx', 'my'], ['tx', 'ty'], ['x', 'y'], ['kills', 'deaths'], ['dead', 'offline']] as const;
+const FIELDS = ['x', 'y', 'hp', 'max', 'kills', 'deaths', 'dead', 'offline'] as const;
 
 /** Why a decoded record is not well-formed, or undefined. */
 function recordProblem(r: EntityRecord): string | undefined {
   if (r === undefined || !isUint(r.id) || typeof r.enter !== 'boolean' || typeof r.attacked !== 'boolean') return 'record id/flags';
   for (const [a, b] of PAIRS) if ((r[a] === undefined) !== (r[b] === undefined)) return `record ${r.id}: ${a} without ${b}`;
-  if (r.enter && (r.attacked || FIELDS.some((k) => r[k] === undefined))) return `record ${r.id}: enter record incomplete or attacking`;
+  if (r.mx !== undefined && r.tx !== undefined) return `record ${r.id}: two motions`;
+  if (r.enter && (r.attacked || FIELDS.some((k) => r[k] === undefined) || (r.mx === undefined && r.tx === undefined))) return `record ${r.id}: enter record incomplete or attacking`;
   if (!r.enter && r.max !== undefined) return `record ${r.id}: max outside an enter record`;
-  for (const k of ['mx', 'my', 'x', 'y', 'hp', 'max'] as const) if (r[k] !== undefined && !finite(r[k])) return `record ${r.id}: ${k} = ${r[k]}`;
+  for (const k of ['mx', 'my', 'tx', 'ty', 'x', 'y', 'hp', 'max'] as const) if (r[k] !== undefined && !finite(r[k])) return `record ${r.id}: ${k} = ${r[k]}`;
   if (r.mx !== undefined && (Math.abs(r.mx) > 1 || Math.abs(r.my!) > 1)) return `record ${r.id}: direction out of range`;
   if ((r.hp !== undefined && r.hp < 0) || (r.max !== undefined && r.max < 0)) return `record ${r.id}: negative health`;
   if (r.kills !== undefined && (!isUint(r.kills) || !isUint(r.deaths))) return `record ${r.id}: score`;

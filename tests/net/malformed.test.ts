@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { getStore, Health, Position, Score } from '../../engine';
 import { latestPosition, type ErrorPayload } from '../../net';
 import { Harness } from './harness';
-import { sleep, waitFor } from '../helpers';
+import { reckoned, sleep, waitFor } from '../helpers';
 
 const Malformed = suite<{ h: Harness }>('malformed input');
 Malformed.before.each(async (ctx) => {
@@ -82,7 +82,7 @@ Malformed('an oversized message closes only that connection', async ({ h }) => {
   await waitFor(() => h.server.match.sessions.bySocketId.size === 1, 3000, 'bad session removed');
   const x0 = latestPosition(honest.world, honest.welcome!.id)!.x;
   honest.sendInput({ mx: x0 > 50 ? -1 : 1, my: 0, attack: false });
-  await waitFor(() => Math.abs(latestPosition(honest.world, honest.welcome!.id)!.x - x0) > 1, 3000, 'honest client still served');
+  await waitFor(() => Math.abs(reckoned(honest, honest.welcome!.id, h.server.match.world.time.tick)!.x - x0) > 1, 3000, 'honest client still served');
 });
 
 Malformed.run();

@@ -187,10 +187,22 @@ Parser('reads the default parser\'s binary packets (placeholder + attachments) a
 const head = (type = PacketType.EVENT, flags = 4, ...rest: number[]) => bytes(FRAME_MAGIC | type, flags, ...rest);
 const S = 's'.charCodeAt(0);
 
+Parser('a bare state message (first byte 1 or 2) decodes as the s event of namespace /, its bytes copied', () => {
+  const decoder = new Decoder();
+  const got: Packet[] = [];
+  decoder.on('decoded', (p: Packet) => got.push(p));
+  const pool = Buffer.from([9, 2, 1, 0, 0, 0, 0, 0, 9]);
+  decoder.add(pool.subarray(1, 8));
+  assert.equal(got, [{ type: PacketType.EVENT, nsp: '/', data: ['s', new Uint8Array([2, 1, 0, 0, 0, 0, 0])] }]);
+  pool[2] = 7;
+  assert.is((got[0]!.data as [string, Uint8Array])[1][1], 1, 'a copy, not a view of the pool');
+});
+
 Parser('malformed frames are rejected, and the decoder keeps working after each', () => {
   const cases: [string, unknown, RegExp][] = [
     ['empty', new Uint8Array(0), /no packet type/],
-    ['no magic', bytes(0x02, 4, 1, S, 1, 1, 1, 0, 9), /not a one-frame packet/],
+    // 0x01 and 0x02 open a bare state message (read as the `s` event, below): another byte is no packet.
+    ['no magic', bytes(0x03, 4, 1, S, 1, 1, 1, 0, 9), /not a one-frame packet/],
     ['CONNECT with binary', head(PacketType.CONNECT, 0, 1, 0, 1, 0, 9), /type 0 cannot carry binary/],
     ['DISCONNECT with binary', head(PacketType.DISCONNECT, 0, 1, 0, 1, 0, 9), /type 1 cannot/],
     ['CONNECT_ERROR with binary', head(PacketType.CONNECT_ERROR, 0, 1, 0, 1, 0, 9), /type 4 cannot/],

@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { entityOf, latestPosition } from '../../net';
+import { entityOf, latestPosition, mirrorPositionAt } from '../../net';
 import { getStore, Health, Position, hasComponent, Dead } from '../../engine';
 import { Harness } from './harness';
-import { waitFor } from '../helpers';
+import { reckoned, waitFor } from '../helpers';
 
 const Server = suite<{ h: Harness }>('net server (engine protocol)');
 Server.before.each(async (ctx) => {
@@ -22,7 +22,12 @@ Server('two engine clients see each other move', async ({ h }) => {
   const aInB = entityOf(b.world, a.welcome!.id)!;
   await waitFor(() => Math.abs(latestPosition(b.world, a.welcome!.id)!.x - 20) < 0.01, 3000, 'b to see a at x=20');
   a.sendInput({ mx: 1, my: 0, attack: false });
-  await waitFor(() => latestPosition(b.world, a.welcome!.id)!.x > 25, 3000, 'b to see a walk right');
+  // The server says nothing while a walks straight on: b dead-reckons it to the server's tick.
+  const seen = { x: 0, y: 0 };
+  await waitFor(() => {
+    mirrorPositionAt(b.world, aInB, h.server.match.world.time.tick, seen);
+    return seen.x > 25;
+  }, 3000, 'b to see a walk right');
   assert.ok(aInB > 0);
   const serverX = getStore(h.server.match.world, Position).x[h.eidOf(a.welcome!.sid)]!;
   assert.ok(serverX > 25, `server x ${serverX}`);
@@ -78,7 +83,7 @@ Server('a polling-only client plays', async ({ h }) => {
   await waitFor(() => a.world.entities.size === 2, 3000, 'polling client sees both');
   h.place(a.welcome!.sid, 10, 10);
   a.sendInput({ mx: 0, my: 1, attack: false });
-  await waitFor(() => (latestPosition(b.world, a.welcome!.id)?.y ?? 0) > 15, 3000, 'polling client moved');
+  await waitFor(() => (reckoned(b, a.welcome!.id, h.server.match.world.time.tick)?.y ?? 0) > 15, 3000, 'polling client moved');
   await waitFor(() => a.ping > 0, 3000, 'clock probe over polling');
 });
 
