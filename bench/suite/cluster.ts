@@ -11,6 +11,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { pino } from 'pino';
 import { createGateway } from '../../net/cluster/gateway';
 import { createRedisRegistry } from '../../net/cluster/redis-registry';
+import { PROTOCOL_VERSION } from '../../net/wire';
 import { spawnTracked, stopChild, waitExit } from '../lib/children';
 import type { BotSummary } from '../bots/summary';
 import { startBotsProcess } from './bots-process';
@@ -152,7 +153,7 @@ export async function benchCluster(log: (line: string) => void, options: { playe
       await new Promise<void>((resolve) => {
         const s = connect(gateway.url, {
           path: seat.path, transports: ['websocket'], reconnection: false, forceNew: true,
-          auth: { skirmish: 2, seat: seat.seat, matchId: seat.matchId },
+          auth: { skirmish: PROTOCOL_VERSION, seat: seat.seat, matchId: seat.matchId },
         });
         sockets.push(s);
         const done = (): void => {

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { io as connect, type Socket } from 'socket.io-client';
-import { createClient, createLogger, createServer, matchmake, roundTimer, type GameClient, type GameServer, type HostedMatch, type MatchType } from '../../net';
+import { createClient, createLogger, createServer, matchmake, PROTOCOL_VERSION, roundTimer, type GameClient, type GameServer, type HostedMatch, type MatchType } from '../../net';
 import { rules } from '../rules';
 import { sleep, waitFor, within } from '../helpers';
 
@@ -147,11 +147,11 @@ Matches('matchmaking API: bad bodies and unknown types 400 JSON, lists, seats re
     ctx.sockets.push(s);
     return within(3000, new Promise((resolve) => s.once('connect_error', (e) => resolve((e as { data?: { code?: string } }).data?.code))), 'refusal');
   };
-  assert.is(await refused({ skirmish: 2, seat: 'forged', matchId: server.matchId }), 'seat_unknown');
-  const s = connect(server.url, { transports: ['websocket'], reconnection: false, auth: { skirmish: 2, seat: ok.body.seat, matchId: ok.body.matchId } });
+  assert.is(await refused({ skirmish: PROTOCOL_VERSION, seat: 'forged', matchId: server.matchId }), 'seat_unknown');
+  const s = connect(server.url, { transports: ['websocket'], reconnection: false, auth: { skirmish: PROTOCOL_VERSION, seat: ok.body.seat, matchId: ok.body.matchId } });
   ctx.sockets.push(s);
   await within(3000, new Promise<void>((r) => s.once('connect', () => r())), 'seat admitted');
-  assert.is(await refused({ skirmish: 2, seat: ok.body.seat, matchId: ok.body.matchId }), 'seat_used');
+  assert.is(await refused({ skirmish: PROTOCOL_VERSION, seat: ok.body.seat, matchId: ok.body.matchId }), 'seat_used');
 });
 
 Matches('a token resumes its player in its own match; an empty match is disposed after emptyDisposeMs', async (ctx) => {
