@@ -39,7 +39,8 @@ export interface BotOptions {
 /** Usage text of the bots command. */
 export const BOTS_USAGE = `Usage: npm run bots -- [options]
   --url URL              server or gateway to load (default http://127.0.0.1:5000)
-  --type T               match type to matchmake into, like the browser (default classic)
+  --type T               matchmake into this match type first (POST /matchmake), like the page's ?type=; without it
+                         (and without --match) a bot connects straight to --url and the server places it in classic
   --match ID             join this match (POST /matchmake {matchId})
   --count N              bots (default 10; 2 of them are the probe pair with --probe)
   --duration S           whole run in seconds, ramp included (default 30; Ctrl-C ends it early)
@@ -85,7 +86,7 @@ export function parseBotArgs(argv: readonly string[]): BotOptions & { help: bool
     allowPositionals: false,
     options: {
       url: { type: 'string', default: 'http://127.0.0.1:5000' },
-      type: { type: 'string', default: 'classic' },
+      type: { type: 'string' },
       match: { type: 'string' },
       count: { type: 'string', default: '10' },
       duration: { type: 'string', default: '30' },
