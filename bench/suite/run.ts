@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { machineInfo } from '../lib/machine';
 import { ratio } from '../lib/table';
+import { writeCharts } from './charts';
 import { benchCodec } from './codec';
 import { benchEngine, mapSizeFor } from './engine';
 import { RESULTS_DIR, ROOT } from './paths';
@@ -158,4 +159,11 @@ const out = join(RESULTS_DIR, `${stamp}.json`);
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(renderReport(results));
 console.log(`\nJSON: ${out}`);
+// Charts come after the JSON so a rendering failure never costs the measured numbers.
+try {
+  const charts = await writeCharts(results);
+  console.log(`Charts: ${charts.join(', ')}`);
+} catch (err) {
+  log(`bench: charts not written: ${err instanceof Error ? err.message : String(err)}`);
+}
 process.exit(0);
