@@ -132,6 +132,22 @@ function seekersText(r: BenchResults): string {
   ].join('\n');
 }
 
+// Older results files have no firstLoad; null means the step ran but found no Chromium.
+function firstLoadText(r: BenchResults): string {
+  if (r.firstLoad === undefined) return '';
+  if (r.firstLoad === null) return '\n### 6. First load\n\nSkipped: no Chromium at /usr/bin/chromium.';
+  const f = r.firstLoad;
+  const kB = f.transferredBytes.length ? fmt(Math.max(...f.transferredBytes) / 1000, 1) : '–';
+  return [
+    '',
+    `### 6. First load on a ${f.link.downKbps / 1000} Mbit/s, ${f.link.rttMs} ms link (headless Chromium, empty cache)`,
+    '',
+    `Navigation → first frame with the own player: median **${fmt(f.medianMs, 0)} ms** over ${f.firstFrameMs.length} visits ` +
+      `(${f.firstFrameMs.map((v) => fmt(v, 0)).join(', ')} ms), ${kB} kB transferred.` +
+      (f.errors.length ? ` Page errors: ${f.errors.length} (${f.errors[0]}).` : ''),
+  ].join('\n');
+}
+
 /** The whole report as markdown (what `npm run bench` prints). */
 export function renderReport(r: BenchResults): string {
   const m = r.machine;
@@ -164,6 +180,7 @@ export function renderReport(r: BenchResults): string {
       '"> 3,000" lag: the event loop was at least that far behind.',
     largeText(r),
     seekersText(r),
+    firstLoadText(r),
     busyWarning(r),
     profileText(r),
   ].join('\n');

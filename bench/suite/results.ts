@@ -2,6 +2,7 @@
 import type { MachineInfo } from '../lib/machine';
 import type { CodecResult } from './codec';
 import type { EngineResult } from './engine';
+import type { FirstLoadSummary } from './first-load';
 import type { ProfileSummary } from './profile';
 import type { ScenarioResult } from './scenario';
 import type { SeekersResult } from './seekers';
@@ -39,5 +40,7 @@ export interface BenchResults {
   seekers?: SeekersResult;
   /** 20 engine wander clients on the classic map measuring themselves, against the same floor. */
   wanderers?: SeekersResult;
+  /** A first visit in headless Chromium on the throttled link; null when Chromium was missing. */
+  firstLoad?: FirstLoadSummary | null;
   elapsedS: number;
 }

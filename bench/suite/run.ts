@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { machineInfo } from '../lib/machine';
 import { ratio } from '../lib/table';
+import { writeCharts } from './charts';
 import { benchCodec } from './codec';
 import { benchEngine, mapSizeFor } from './engine';
 import { RESULTS_DIR, ROOT } from './paths';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     'only-cluster': { type: 'boolean', default: false },
     'cluster-players': { type: 'string' },
     'only-seekers': { type: 'boolean', default: false },
+    'no-first-load': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -40,7 +42,8 @@ if (values.help) {
   --only-large  just that scenario
   --cluster   also run the cluster scenario (redis-server, 3 workers, a gateway): a matchmaking burst, then bots vs one process
   --only-cluster  just that scenario (--cluster-players N, default 1000)
-  --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)`);
+  --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)
+  --no-first-load skip the first visit in headless Chromium on the throttled link`);
   process.exit(0);
 }
 
@@ -124,6 +127,16 @@ if (!onlyLarge) {
   log('bench: 20 engine wanderers measuring what they receive against the content floor');
   results.wanderers = await runSeekers({ load: 'wanderers', windowS: values.window ? windowS : 15 }, log);
 }
+if (!onlyLarge && !onlySeekers && !values['no-first-load']) {
+  log('bench: first load in headless Chromium on the throttled link');
+  const { benchFirstLoad } = await import('./first-load');
+  try {
+    results.firstLoad = await benchFirstLoad(log, quick ? 2 : 3);
+  } catch (err) {
+    // A browser that will not start costs this one figure, not the run.
+    log(`bench: first load failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 if (values.cluster) {
   const { benchCluster } = await import('./cluster');
   (results as BenchResults & { cluster?: unknown }).cluster = await benchCluster(log);
@@ -158,4 +171,11 @@ const out = join(RESULTS_DIR, `${stamp}.json`);
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(renderReport(results));
 console.log(`\nJSON: ${out}`);
+// Charts come after the JSON so a rendering failure never costs the measured numbers.
+try {
+  const charts = await writeCharts(results);
+  console.log(`Charts: ${charts.join(', ')}`);
+} catch (err) {
+  log(`bench: charts not written: ${err instanceof Error ? err.message : String(err)}`);
+}
 process.exit(0);
