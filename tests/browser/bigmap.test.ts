@@ -8,10 +8,8 @@ import { defaultStyle as S } from '../../render';
 import { getStore, Health, Score } from '../../engine';
 import type { GameClient } from '../../net';
 import { sleep } from '../helpers';
-import { browserSuite, colorNear, hexOf, launchChromium, screenshotPixels } from './chromium';
-import {
-  addBot, buildClient, closeAll, eidOf, openGame, place, self, serverPosition, startServer, waitSeen, type PlayCtx,
-} from './play-helpers';
+import { browserSuite, colorNear, hexOf, screenshotPixels } from './chromium';
+import { addBot, eidOf, openGame, place, self, serverPosition, waitSeen, type PlayCtx, playHooks } from './play-helpers';
 
 const HD = { viewport: { width: 1280, height: 720 } };
 
@@ -19,23 +17,7 @@ type View = { cx: number; cy: number; halfW: number; halfH: number };
 const view = (page: Page): Promise<View> => page.evaluate(() => ({ ...(window as any).skirmish.renderer.view }));
 
 browserSuite<PlayCtx>('a big map in the browser', (test) => {
-  test.before(async (ctx) => {
-    buildClient();
-    ctx.browser = await launchChromium();
-  });
-  test.after(async (ctx) => {
-    await ctx.browser?.close();
-  });
-  test.before.each(async (ctx) => {
-    ctx.server = await startServer({ rules: rulesForMap(1000) });
-    ctx.contexts = [];
-    ctx.errors = [];
-    ctx.clients = [];
-  });
-  test.after.each(async (ctx) => {
-    await closeAll(ctx);
-    assert.equal(ctx.errors, [], 'no console errors');
-  });
+  playHooks(test, { rules: rulesForMap(1000) });
 
   test('the camera follows the walking player: centred, steady, never backwards', async (ctx) => {
     const page = await openGame(ctx, '?name=Walker', HD);

@@ -8,7 +8,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import * as assert from 'uvu/assert';
 import { measureFirstLoad } from '../../game/first-load';
 import { browserSuite, launchChromium } from './chromium';
-import { closeAll, root, startServer, type PlayCtx } from './play-helpers';
+import { root, type PlayCtx, playHooks } from './play-helpers';
 
 const dist = join(root, 'dist');
 
@@ -47,19 +47,7 @@ browserSuite<PlayCtx & { manifest: Manifest; buildLog: string }>('first load', (
     ctx.manifest = JSON.parse(readFileSync(join(dist, 'build.json'), 'utf8'));
     ctx.browser = await launchChromium();
   });
-  test.after(async (ctx) => {
-    await ctx.browser?.close();
-  });
-  test.before.each(async (ctx) => {
-    ctx.server = await startServer();
-    ctx.contexts = [];
-    ctx.errors = [];
-    ctx.clients = [];
-  });
-  test.after.each(async (ctx) => {
-    await closeAll(ctx);
-    assert.equal(ctx.errors, [], 'no console errors');
-  });
+  playHooks(test, {}, false);
 
   test('the script is within budget (450 KB minified, 130 KB brotli) and carries no server code', async ({ manifest, buildLog }) => {
     assert.ok(manifest.bytes.min <= 450_000, `${manifest.bytes.min} bytes minified`);

@@ -3,30 +3,14 @@
 import type { Page } from 'playwright-core';
 import * as assert from 'uvu/assert';
 import { sleep } from '../helpers';
-import { browserSuite, launchChromium } from './chromium';
-import { buildClient, closeAll, openGame, startServer, type PlayCtx } from './play-helpers';
+import { browserSuite } from './chromium';
+import { openGame, type PlayCtx, playHooks } from './play-helpers';
 
 const text = async (page: Page, key: string): Promise<string> => (await page.locator(`[data-net="${key}"] .netgraph-value`).textContent()) ?? '';
 const number = async (page: Page, key: string): Promise<number> => Number.parseFloat((await text(page, key)).replace(/[^0-9.]/g, ''));
 
 browserSuite<PlayCtx>('net graph in the browser', (test) => {
-  test.before(async (ctx) => {
-    buildClient();
-    ctx.browser = await launchChromium();
-  });
-  test.after(async (ctx) => {
-    await ctx.browser?.close();
-  });
-  test.before.each(async (ctx) => {
-    ctx.server = await startServer();
-    ctx.contexts = [];
-    ctx.errors = [];
-    ctx.clients = [];
-  });
-  test.after.each(async (ctx) => {
-    await closeAll(ctx);
-    assert.equal(ctx.errors, [], 'no console errors');
-  });
+  playHooks(test);
 
   test('?netgraph=1 over ?lag=150&jitter=20: ping near 150, live traffic, sparklines; N toggles it', async (ctx) => {
     const page = await openGame(ctx, '?name=Net&lag=150&jitter=20&netgraph=1');

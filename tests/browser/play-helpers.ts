@@ -6,7 +6,10 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { startGameServer } from '../../game';
 import { createClient, createLogger, type GameClient, type GameServer, type ServerOptions } from '../../net';
 import { getStore, Health, Position } from '../../engine';
+import type { Test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { waitFor } from '../helpers';
+import { launchChromium } from './chromium';
 
 /** Per-test state of a game browser suite. */
 export interface PlayCtx {
@@ -120,4 +123,29 @@ export async function closeAll(ctx: PlayCtx): Promise<void> {
   for (const c of ctx.contexts) await c.close();
   for (const c of ctx.clients) c.close();
   await ctx.server?.close();
+}
+
+/**
+ * The hooks every game-page suite shares: one Chromium for the suite (built client first, unless
+ * `build` is false because the suite builds it itself), a fresh game server per test (from
+ * `serverOptions`), and after each test everything closed and no console error seen.
+ */
+export function playHooks<T extends PlayCtx>(test: Test<T>, serverOptions: Partial<ServerOptions> = {}, build = true): void {
+  test.before(async (ctx) => {
+    if (build) buildClient();
+    ctx.browser ??= await launchChromium();
+  });
+  test.after(async (ctx) => {
+    await ctx.browser?.close();
+  });
+  test.before.each(async (ctx) => {
+    ctx.server = await startServer(serverOptions);
+    ctx.contexts = [];
+    ctx.errors = [];
+    ctx.clients = [];
+  });
+  test.after.each(async (ctx) => {
+    await closeAll(ctx);
+    assert.equal(ctx.errors, [], 'no console errors');
+  });
 }

@@ -4,11 +4,8 @@ import type { Page } from 'playwright-core';
 import * as assert from 'uvu/assert';
 import { getStore, Health } from '../../engine';
 import { sleep, waitFor } from '../helpers';
-import { browserSuite, launchChromium } from './chromium';
-import {
-  addBot, buildClient, closeAll, eidOf, newPage, openGame, place, self, serverHp, serverPosition, startServer, waitForPlayer, waitSeen,
-  type PlayCtx,
-} from './play-helpers';
+import { browserSuite } from './chromium';
+import { addBot, eidOf, newPage, openGame, place, self, serverHp, serverPosition, waitForPlayer, waitSeen, type PlayCtx, playHooks } from './play-helpers';
 
 /** Waits for the HUD (refreshed ten times a second) to show the own name. */
 async function hudName(page: Page, name: string): Promise<void> {
@@ -16,23 +13,7 @@ async function hudName(page: Page, name: string): Promise<void> {
 }
 
 browserSuite<PlayCtx>('playing in the browser', (test) => {
-  test.before(async (ctx) => {
-    buildClient();
-    ctx.browser = await launchChromium();
-  });
-  test.after(async (ctx) => {
-    await ctx.browser?.close();
-  });
-  test.before.each(async (ctx) => {
-    ctx.server = await startServer();
-    ctx.contexts = [];
-    ctx.errors = [];
-    ctx.clients = [];
-  });
-  test.after.each(async (ctx) => {
-    await closeAll(ctx);
-    assert.equal(ctx.errors, [], 'no console errors');
-  });
+  playHooks(test);
 
   test('start screen: focused name field, bad names refused, Enter plays with the cleaned name', async (ctx) => {
     const page = await newPage(ctx);

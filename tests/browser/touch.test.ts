@@ -3,8 +3,8 @@
 import type { CDPSession, Page } from 'playwright-core';
 import * as assert from 'uvu/assert';
 import { sleep, waitFor } from '../helpers';
-import { browserSuite, launchChromium } from './chromium';
-import { addBot, buildClient, closeAll, openGame, place, self, serverHp, serverPosition, startServer, waitSeen, type PlayCtx } from './play-helpers';
+import { browserSuite } from './chromium';
+import { addBot, openGame, place, self, serverHp, serverPosition, waitSeen, type PlayCtx, playHooks } from './play-helpers';
 
 const PHONE = { viewport: { width: 800, height: 450 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 };
 
@@ -27,23 +27,7 @@ async function centre(page: Page, selector: string): Promise<{ x: number; y: num
 }
 
 browserSuite<PlayCtx>('touch controls in the browser', (test) => {
-  test.before(async (ctx) => {
-    buildClient();
-    ctx.browser = await launchChromium();
-  });
-  test.after(async (ctx) => {
-    await ctx.browser?.close();
-  });
-  test.before.each(async (ctx) => {
-    ctx.server = await startServer();
-    ctx.contexts = [];
-    ctx.errors = [];
-    ctx.clients = [];
-  });
-  test.after.each(async (ctx) => {
-    await closeAll(ctx);
-    assert.equal(ctx.errors, [], 'no console errors');
-  });
+  playHooks(test);
 
   test('on a touch screen: dragging the stick walks, tapping Attack hits the neighbour', async (ctx) => {
     const page = await openGame(ctx, '?name=Thumb', PHONE);
