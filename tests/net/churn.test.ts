@@ -450,7 +450,11 @@ Soak(`bots join, leave, get cut, vanish and come back at random for ${SOAK_SECON
     assertPopulation(server, 0, 'end');
     assert.equal(tally.problems.slice(0, 5), [], 'bots saw no inconsistency');
     await pollingTransportsReleased(server, idleTimers);
-    assert.equal(fixtures(server), baseline, 'listeners, connections, rooms and timers back to the warmed-up baseline');
+    // Timers are a leak only when more are left than at the baseline: the baseline may still hold
+    // closing transports' timers (their wait is bounded), so fewer at the end is fine.
+    const end = fixtures(server);
+    assert.ok(end.timers! <= Math.max(baseline.timers!, idleTimers), `timers: ${end.timers} at the end, ${baseline.timers} at the baseline, ${idleTimers} idle`);
+    assert.equal({ ...end, timers: 0 }, { ...baseline, timers: 0 }, 'listeners, connections and rooms back to the warmed-up baseline');
     const heap1 = heapMB();
     const alive = await survivors();
     assert.equal(alive, { sockets: 0, 'engine.io sockets': 0, sessions: 0 }, 'every connection\'s server objects collected');
