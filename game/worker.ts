@@ -7,18 +7,11 @@
 import { hostname } from 'node:os';
 import { createLogger } from '../net';
 import { createRedisRegistry } from '../net/cluster/redis-registry';
+import { envNumber, stopOnSignals } from './process';
 import { startGameServer } from './server';
 
 const logger = createLogger();
-const env = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value < 0) {
-    logger.fatal({ name, raw }, 'bad environment variable');
-    process.exit(2);
-  }
-  return value;
-};
+const env = (name: string, fallback: number): number => envNumber(logger, name, fallback);
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) {
   logger.fatal('REDIS_URL is required: a worker joins a cluster through Redis (npm start runs one process without it)');
@@ -48,21 +41,7 @@ logger.info({ worker: workerId, url: server.url }, 'worker ready');
 // Parents (npm run cluster, tests) wait for this line.
 process.stdout.write(`worker ${workerId} listening on ${server.url}\n`);
 
-let closing = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'draining');
-    const force = setTimeout(() => {
-      logger.error('drain took too long; exiting');
-      process.exit(1);
-    }, 8000);
-    force.unref();
-    void server.drain(`worker draining (${signal}): matchmake again`).then(async () => {
-      await registry.close().catch(() => undefined);
-      logger.flush?.();
-      process.exit(0);
-    });
-  });
-}
+stopOnSignals(logger, 'draining', 8000, async (signal) => {
+  await server.drain(`worker draining (${signal}): matchmake again`);
+  await registry.close().catch(() => undefined);
+});
