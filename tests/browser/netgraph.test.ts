@@ -42,13 +42,17 @@ browserSuite<PlayCtx>('net graph in the browser', (test) => {
     assert.match(await text(page, 'late'), /^\d+ · \d+ \/10 s$/);
     assert.match(await text(page, 'tick'), /^\d+\.\d\d ms$/, 'server tick: reported with the clock probes');
     // Sparklines: the ping line has been drawn.
-    const inked = await page.evaluate(() => {
+    // The line grows one probe answer at a time (a few a second, fewer on a loaded machine): wait
+    // for enough of it rather than sampling it once.
+    const inkedPixels = (): number => {
       const canvas = document.querySelector('[data-net="ping"] canvas') as HTMLCanvasElement;
       const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       let n = 0;
       for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
       return n;
-    });
+    };
+    await page.waitForFunction(`(${inkedPixels.toString()})() > 20`, null, { timeout: 15000, polling: 250 }).catch(() => undefined);
+    const inked = await page.evaluate(inkedPixels);
     assert.ok(inked > 20, `${inked} pixels of ping sparkline`);
     // N closes and reopens it (the canvas has the focus, as when playing).
     await page.keyboard.press('n');

@@ -107,12 +107,32 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
       const p = (window as any).skirmish.client.predicted;
       return Math.abs(p.x - 50) < 0.01 && Math.abs(p.y - 50) < 0.01;
     });
+    // Log when the page sends each input: how long the tap was held is the page's to decide (its
+    // release waits for the main thread, which a slow SwiftShader frame can hold for a while).
+    await page.evaluate(() => {
+      const client = (window as any).skirmish.client;
+      const send = client.sendInput.bind(client);
+      const log: { atMs: number; mx: number }[] = ((window as any).sentInputs = []);
+      client.sendInput = (input: { mx: number }) => {
+        log.push({ atMs: performance.now(), mx: input.mx });
+        return send(input);
+      };
+    });
     await page.keyboard.press('ArrowRight');
+    const tickMs = 1000 / 30;
     const oneTick = 25 / 30; // speed × tick
     await waitFor(() => serverPosition(ctx.server, me.sid).x >= 50 + oneTick - 1e-3, 5000, 'the tap to move the player');
     await sleep(600);
     const after = serverPosition(ctx.server, me.sid);
-    assert.ok(after.x >= 50 + oneTick - 1e-3 && after.x < 55, `moved ${(after.x - 50).toFixed(3)} units right`);
+    const sent: { atMs: number; mx: number }[] = await page.evaluate(() => (window as any).sentInputs);
+    const pressedAt = sent.find((s) => s.mx === 1)?.atMs ?? Number.NaN;
+    const releasedAt = sent.find((s) => s.atMs > pressedAt && s.mx === 0)?.atMs ?? Number.NaN;
+    const heldMs = releasedAt - pressedAt;
+    assert.ok(heldMs >= 1.5 * tickMs - 1, `the tap was held ${heldMs.toFixed(0)} ms, at least a tick and a half`);
+    // Arrival jitter can move the press and the release by a tick each.
+    const mostTicks = Math.ceil(heldMs / tickMs) + 2;
+    assert.ok(after.x >= 50 + oneTick - 1e-3 && after.x <= 50 + mostTicks * oneTick + 1e-3,
+      `moved ${(after.x - 50).toFixed(3)} units right, held ${heldMs.toFixed(0)} ms (at most ${mostTicks} ticks)`);
     assert.is(after.y, 50, 'straight right');
     await sleep(300);
     assert.is(serverPosition(ctx.server, me.sid).x, after.x, 'stopped');
