@@ -3,6 +3,7 @@ import { MAX_WAIT_MS } from '../bots/probe';
 import { fmt, fmtRatio, markdownTable } from '../lib/table';
 import type { BenchResults, ServerComparison } from './results';
 import type { ScenarioResult } from './scenario';
+import { replayTable } from './replay';
 
 function engineTable(r: BenchResults): string {
   return markdownTable(
@@ -161,6 +162,7 @@ export function renderReport(r: BenchResults): string {
     '### 1. Engine alone: one full tick (every battle system: input → movement → spatial → combat → respawn → history → sync), wander inputs every tick',
     '',
     engineTable(r),
+    ...(r.replay === undefined ? [] : [replayTable(r.replay)]),
     '',
     '### 1b. Codec: state messages (turn: every entity changed direction; full: every entity entering view), median of repeated runs',
     '',

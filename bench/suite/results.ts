@@ -6,6 +6,7 @@ import type { FirstLoadSummary } from './first-load';
 import type { ProfileSummary } from './profile';
 import type { ScenarioResult } from './scenario';
 import type { SeekersResult } from './seekers';
+import type { ReplayBenchResult } from './replay';
 
 /** Figures compared between our server and the baseline. */
 export const FIGURES = [
@@ -40,6 +41,8 @@ export interface BenchResults {
   seekers?: SeekersResult;
   /** 20 engine wander clients on the classic map measuring themselves, against the same floor. */
   wanderers?: SeekersResult;
+  /** Deterministic replay in the engine: recording overhead at 500 players, bytes, seeks. */
+  replay?: ReplayBenchResult;
   /** A first visit in headless Chromium on the throttled link; null when Chromium was missing. */
   firstLoad?: FirstLoadSummary | null;
   elapsedS: number;

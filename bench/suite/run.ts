@@ -16,6 +16,7 @@ import { renderReport } from './report';
 import { FIGURES, type BenchResults, type ServerComparison } from './results';
 import { runScenario, type ScenarioPlan } from './scenario';
 import { runSeekers } from './seekers';
+import { benchReplay, replayTable } from './replay';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     'cluster-players': { type: 'string' },
     'only-seekers': { type: 'boolean', default: false },
     'no-first-load': { type: 'boolean', default: false },
+    'only-replay': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -43,6 +45,7 @@ if (values.help) {
   --cluster   also run the cluster scenario (redis-server, 3 workers, a gateway): a matchmaking burst, then bots vs one process
   --only-cluster  just that scenario (--cluster-players N, default 1000)
   --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)
+  --only-replay   just the replay figures: recording overhead at 500 players, bytes per player-minute, seek times
   --no-first-load skip the first visit in headless Chromium on the throttled link`);
   process.exit(0);
 }
@@ -71,6 +74,12 @@ const results: BenchResults = {
   servers: [],
   elapsedS: 0,
 };
+
+if (values['only-replay']) {
+  log('bench: replay, 500 players (recording overhead, bytes, seeks)');
+  console.log(replayTable(benchReplay(500, quick ? 600 : 1800)));
+  process.exit(0);
+}
 
 if (values['only-cluster']) {
   const { benchCluster } = await import('./cluster');
@@ -104,6 +113,10 @@ for (const [entities, ticks] of onlyLarge || onlySeekers ? [] : engineRuns) {
   log(`bench: engine, ${entities} entities, ${ticks} ticks`);
   results.engine.push(benchEngine(entities, ticks));
   results.codec.push(benchCodec(entities, Math.max(5, Math.round((quick ? 2e5 : 1e6) / entities))));
+}
+if (!onlyLarge && !onlySeekers) {
+  log('bench: replay, 500 players (recording overhead, bytes, seeks)');
+  results.replay = benchReplay(500, quick ? 600 : 1800);
 }
 
 const plan = (server: ScenarioPlan['server'], n: number): ScenarioPlan => ({
