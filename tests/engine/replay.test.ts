@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  battleSystems, createBattleWorld, despawnPlayer, getStore, hasComponent, hashWorld, Offline, recordMatch, replay, setOffline, spawnPlayer, step,
+  battleSystems, createBattleWorld, despawnPlayer, getStore, hasComponent, hashWorld, Offline, queueInput, recordMatch, replay, setOffline, spawnPlayer, step,
   verifyReplay, REPLAY_FORMAT_VERSION, ENGINE_VERSION, type BattleWorld, type System,
 } from '../../engine';
 import { concat, matchRules, recordTestMatch, type RecordedMatch } from './replay-match';
@@ -117,6 +117,27 @@ Replay('joins, leaves and Offline toggles made by a system during a step are rep
   r.seek(r.lastTick);
   assert.is(hashWorld(r.world), hashWorld(world));
   assert.is(r.world.inputs.size, world.inputs.size);
+});
+
+Replay('recording can start right after joins and leaves no step has seen yet', () => {
+  const world = createBattleWorld({ rules: matchRules, seed: 8, capacity: 32 });
+  const a = spawnPlayer(world);
+  spawnPlayer(world);
+  step(world);
+  const c = spawnPlayer(world);
+  despawnPlayer(world, a);
+  queueInput(world, c, { seq: 1, move: { x: 1, y: 0 }, attack: true });
+  const chunks: Uint8Array[] = [];
+  const recorder = recordMatch(world, { sink: (chunk) => chunks.push(chunk), checkpointEveryTicks: 5 });
+  for (let t = 0; t < 12; t++) step(world);
+  recorder.close();
+  const result = verifyReplay(concat(chunks));
+  assert.is(result.error, undefined);
+  assert.ok(result.ok);
+  const r = replay(concat(chunks));
+  r.stepOne();
+  assert.equal(r.world.sync.spawned, [c]);
+  assert.equal(r.world.sync.removed, [1]);
 });
 
 Replay.run();
