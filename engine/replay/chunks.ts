@@ -1,7 +1,7 @@
 // The file's framing: a preamble (magic, format version), then chunks of whole records, each
 // length-prefixed and checksummed, so a reader detects corruption and a crash loses only the
 // chunk being written.
-import { xxHash32 } from 'js-xxhash';
+import { xxHash32Of } from './xxh32';
 import { ReplayFormatError } from './errors';
 import { CHUNK_HEAD_BYTES, MAGIC, MAX_CHUNK_BYTES, PREAMBLE_BYTES, REPLAY_FORMAT_VERSION } from './format';
 
@@ -15,7 +15,7 @@ export function preamble(): Uint8Array {
 
 /** The checksum of a chunk payload (xxHash32, seed 0). */
 export function chunkChecksum(payload: Uint8Array): number {
-  return xxHash32(payload, 0) >>> 0;
+  return xxHash32Of(payload);
 }
 
 /** `payload` framed as a chunk: u32 length, u32 checksum, payload. */

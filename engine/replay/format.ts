@@ -10,7 +10,7 @@ export const MAGIC = new Uint8Array([0x53, 0x4b, 0x52, 0x50]);
 /** Bytes before the first chunk: the magic and a u16 format version. */
 export const PREAMBLE_BYTES = 6;
 
-/** Bytes before each chunk's payload: u32 payload length, u32 xxHash32 of the payload. */
+/** Bytes before each chunk's payload: u32 payload length, u32 XXH32 of the payload. */
 export const CHUNK_HEAD_BYTES = 8;
 
 /** Largest chunk payload a reader accepts (a corrupt length must not make it allocate gigabytes). */

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { xxHash32 } from 'js-xxhash';
+import xxh32 from 'xxh32';
 import { recordTestMatch } from './replay-match';
 
 function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -43,7 +43,7 @@ Cli('verify FILE: a tampered recording exits 1 naming the tick', async ({ dir })
   // A chunk flushed after a tick ends with that tick's hash (no checkpoint falls on tick 17+15 = 32).
   const hashAt = chunk.length - 4;
   view.setUint32(hashAt, view.getUint32(hashAt, true) ^ 1, true);
-  view.setUint32(4, xxHash32(chunk.subarray(8), 0) >>> 0, true);
+  view.setUint32(4, xxh32(new Uint8Array(chunk.subarray(8)), 0) >>> 0, true);
   const file = join(dir, 'bad.skr');
   writeFileSync(file, Buffer.concat(chunks));
   const { code, stdout } = await run('verify', file);

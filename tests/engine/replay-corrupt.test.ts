@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { xxHash32 } from 'js-xxhash';
+import xxh32 from 'xxh32';
 import {
   createBattleWorld, createRng, queueInput, recordMatch, replay, spawnPlayer, step, verifyReplay, ReplayFormatError,
 } from '../../engine';
@@ -9,7 +9,7 @@ import { concat, matchRules, recordTestMatch } from './replay-match';
 // Chunks as the format doc defines them: u32 length, u32 xxHash32 (seed 0) of the payload, payload.
 function rechecksum(chunk: Uint8Array): void {
   const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  view.setUint32(4, xxHash32(chunk.subarray(8), 0) >>> 0, true);
+  view.setUint32(4, xxh32(new Uint8Array(chunk.subarray(8)), 0) >>> 0, true);
 }
 
 function f32Bytes(v: number): Uint8Array {

@@ -3,9 +3,24 @@ import * as assert from 'uvu/assert';
 import {
   addComponent, createBattleWorld, Dead, getStore, hashWorld, Health, LastAttack, LocalPlayer, Offline, Position, Score, spawnPlayer, step,
 } from '../../engine';
+import { xxHash32Of } from '../../engine/replay/xxh32';
 import { matchRules } from './replay-match';
 
 const Hash = suite('replay hash');
+
+Hash('XXH32 (seed 0): the reference vectors, and a view into a larger buffer hashes as its copy', () => {
+  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+  assert.is(xxHash32Of(text('')), 0x02cc5d05);
+  assert.is(xxHash32Of(text('abc')), 0x32d153ff);
+  // Past 256 bytes the library reads from the buffer's start: an offset view must not.
+  const buffer = new Uint8Array(1024).map((_, i) => (i * 131) & 0xff);
+  const pooled = Buffer.from(buffer); // a Node Buffer, whose slice() is a view, not a copy
+  for (const [from, to] of [[8, 1024], [3, 700], [0, 300], [100, 112]] as const) {
+    const copy = buffer.slice(from, to);
+    assert.is(xxHash32Of(buffer.subarray(from, to)), xxHash32Of(copy), `bytes ${from}…${to}`);
+    assert.is(xxHash32Of(pooled.subarray(from, to)), xxHash32Of(copy), `Buffer bytes ${from}…${to}`);
+  }
+});
 
 Hash('does not depend on the order components were registered or stores allocated in', () => {
   const a = createBattleWorld({ rules: matchRules, seed: 4 });
