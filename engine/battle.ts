@@ -6,7 +6,7 @@ import type { BattleRules } from './rules';
 import type { SpatialGrid } from './spatial';
 import type { PositionHistory } from './history';
 import type { InputQueues } from './input';
-import type { SyncState } from './systems/sync';
+import type { SyncState } from './sync-state';
 
 /** Context a battle world carries on top of the engine's. */
 export interface BattleContext {

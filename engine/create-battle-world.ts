@@ -3,7 +3,7 @@ import type { BattleRules } from './rules';
 import { lagCompensationOf, validateRules } from './rules';
 import { createSpatialGrid } from './spatial';
 import { createPositionHistory, type PositionHistory } from './history';
-import { createSyncState } from './systems/sync';
+import { createSyncState } from './sync-state';
 import { battleSystems } from './systems';
 import type { BattleContext, BattleWorld } from './battle';
 

@@ -34,7 +34,7 @@ export type { InputIntent } from './intent';
 
 export { battleSystems, inputSystem, movementSystem, combatSystem, respawnSystem, syncSystem } from './systems';
 export { Changed } from './systems/sync';
-export type { SyncState } from './systems/sync';
+export type { SyncState } from './sync-state';
 
 export type { BattleEvent, SpawnEvent, DespawnEvent, HitEvent, KillEvent, AttackEvent, RespawnEvent } from './events';
 

@@ -4,6 +4,7 @@ import { Dead, Health, Input, NetId, Offline, Player, Position, Score } from '..
 import { quantizeAxis, reckonMotion } from '../motion';
 import type { BattleWorld } from '../battle';
 
+
 /**
  * Bits of `SyncState.changes`: what about a player changed, in the game's terms (how a protocol
  * carries it is the network layer's business). `position` is a correction: the player is not
@@ -23,22 +24,6 @@ export const Changed = {
 /** Every bit of `Changed`. */
 export const ALL_CHANGED = 63;
 
-/** What the network-sync system found in the last tick. Read it after `step`. */
-export interface SyncState {
-  /** Player entities any replicated field of which changed in the last tick. */
-  changed: number[];
-  /** Per entity id: the `Changed` bits of the last tick (valid for ids in `changed`). */
-  changes: Uint8Array;
-  /** Entities spawned since the previous sync. */
-  spawned: number[];
-  /** NetIds of players removed since the previous sync. */
-  removed: number[];
-  /** NetId → entity id of every player in the world. */
-  byNetId: Map<number, number>;
-  pendingSpawned: number[];
-  pendingRemoved: number[];
-}
-
 // The values last published per entity: what "changed" is measured against. x, y is the dead
 // reckoning model every client also runs: published position stepped with published direction,
 // which is the direction as clients receive it (quantized), so a direction the wire cannot carry
@@ -57,19 +42,6 @@ export const Published = defineComponent('Published', {
   kills: Uint32Array,
   deaths: Uint32Array,
 });
-
-/** Creates the empty sync state of a world. */
-export function createSyncState(capacity: number): SyncState {
-  return {
-    changed: [],
-    changes: new Uint8Array(capacity),
-    spawned: [],
-    removed: [],
-    byNetId: new Map(),
-    pendingSpawned: [],
-    pendingRemoved: [],
-  };
-}
 
 /** Records a spawn for the next sync (called by `spawnPlayer`). */
 export function markSpawned(world: BattleWorld, eid: number): void {

@@ -9,10 +9,6 @@ import { fileURLToPath } from 'node:url';
 
 const ENGINE = fileURLToPath(new URL('../../engine', import.meta.url));
 
-// systems/sync.ts defines `SyncState`, which `BattleWorld` needs, and imports `BattleWorld`: this
-// one edge closes a cycle until `SyncState` moves out of sync.ts. The test fails once the cycle is
-// gone, so that the exception goes with it.
-const KNOWN_CYCLE_EDGE: readonly [string, string] = ['systems/sync.ts', 'battle.ts'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((name) => {
@@ -107,12 +103,8 @@ Imports('engine/ imports only bitecs and its own files', () => {
 });
 
 Imports('no import cycle in engine/', () => {
-  const [from, to] = KNOWN_CYCLE_EDGE;
-  const pruned = new Map([...graph].map(([file, deps]) => [file, file === from ? deps.filter((d) => d !== to) : deps]));
-  const found = cycles(pruned).map((c) => c.join(' → '));
+  const found = cycles(graph).map((c) => c.join(' → '));
   assert.equal(found, [], `import cycles:\n${found.join('\n')}`);
-  // The pruned graph is acyclic, so the full graph has a cycle only through the known edge.
-  assert.ok(cycles(graph).length > 0, `${from} → ${to} no longer closes a cycle: delete KNOWN_CYCLE_EDGE and its use here`);
 });
 
 Imports.run();
