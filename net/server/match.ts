@@ -11,8 +11,6 @@ import type { ServerTickTimes } from '../wire';
 export interface MatchRecording {
   /** Records a player's name (on join and rename), for viewers. */
   name(netId: number, name: string): void;
-  /** Called after every tick: writes what is buffered at least once per second of match time. */
-  afterTick(): void;
   /** Ends the recording (the match is gone). */
   close(): void;
 }
@@ -160,7 +158,6 @@ export function createMatch(options: MatchOptions): Match {
   function simulate(): void {
     const started = performance.now();
     step(world);
-    recording?.afterTick();
     lastTickAt = performance.now();
     stats.ticks++;
     broadcaster.build(sessions.byToken.values());
