@@ -80,6 +80,7 @@ const results: BenchResults = {
 if (values['only-replay']) {
   log('bench: replay, 500 players (recording overhead, bytes, seeks)');
   console.log(replayTable(benchReplay(500, quick ? 600 : 1800)));
+  console.log(replayTable(benchReplay(500, quick ? 600 : 1800, 60, 30)));
   process.exit(0);
 }
 

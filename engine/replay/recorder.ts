@@ -31,6 +31,12 @@ export interface RecordOptions {
   flushEveryTicks?: number;
   /** Wall-clock start for the header (ms since the epoch). Default `Date.now()`. */
   startedAtMs?: number;
+  /**
+   * Ticks between state hashes. Default 1: every tick, so verification names the exact tick of a
+   * divergence. Hashing is most of what recording costs; a large match can trade that precision
+   * for CPU. Checkpoint ticks are always hashed.
+   */
+  hashEveryTicks?: number;
 }
 
 /** A recording in progress: see `recordMatch`. */
@@ -61,6 +67,7 @@ function positiveInteger(name: string, value: number): number {
 export function recordMatch(world: BattleWorld, options: RecordOptions): Recorder {
   const tickRate = 1 / world.time.dt;
   const checkpointEvery = positiveInteger('checkpointEveryTicks', options.checkpointEveryTicks ?? Math.max(1, Math.round(10 * tickRate)));
+  const hashEvery = positiveInteger('hashEveryTicks', options.hashEveryTicks ?? 1);
   const flushEvery = positiveInteger('flushEveryTicks', options.flushEveryTicks ?? Math.max(1, Math.round(tickRate)));
   const header: ReplayHeader = {
     formatVersion: REPLAY_FORMAT_VERSION,
@@ -105,8 +112,10 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     out.raw(body.written());
   };
 
+  // Changes a system makes during a step are the simulation's own: replaying the step makes them again.
   const journal: WorldJournal = {
     spawned(eid, x, y, random) {
+      if (inStep) return;
       out.u8(RecordKind.spawn);
       out.varint(eid);
       out.u8(random ? 1 : 0);
@@ -114,14 +123,20 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
       out.f32(y);
     },
     despawned(eid) {
+      if (inStep) return;
       out.u8(RecordKind.despawn);
       out.varint(eid);
     },
     offline(eid, offline) {
+      if (inStep) return;
       out.u8(RecordKind.offline);
       out.varint(eid);
       out.u8(offline ? 1 : 0);
     },
+  };
+
+  const collect = (queue: InputCommand[], eid: number): void => {
+    if (queue.length > 0) eids.push(eid);
   };
 
   // Runs first in each step: the queues as the input system is about to consume them.
@@ -129,7 +144,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     inStep = true;
     inputs.length = 0;
     eids.length = 0;
-    for (const [eid, queue] of w.inputs) if (queue.length > 0) eids.push(eid);
+    w.inputs.forEach(collect);
     // Ascending ids make the deltas between them small; the input system's result does not depend on order.
     let sorted = true;
     for (let i = 1; i < eids.length; i++) if (eids[i - 1]! > eids[i]!) sorted = false;
@@ -151,14 +166,16 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   // Runs last: the step's record, then checkpoint and flush when due.
   const closeTick: System<BattleWorld> = (w) => {
     inStep = false;
-    out.u8(RecordKind.tick);
+    const tick = w.time.tick;
+    const dueCheckpoint = (tick - header.startTick) % checkpointEvery === 0;
+    const hashed = dueCheckpoint || (tick - header.startTick) % hashEvery === 0;
+    out.u8(hashed ? RecordKind.tick : RecordKind.tickUnhashed);
     out.varint(inputs.length);
     out.raw(inputs.written());
-    out.u32(hashWorld(w));
+    if (hashed) out.u32(hashWorld(w));
     for (const json of metaDuringStep) writeMeta(json);
     metaDuringStep.length = 0;
-    const tick = w.time.tick;
-    if ((tick - header.startTick) % checkpointEvery === 0) checkpoint();
+    if (dueCheckpoint) checkpoint();
     if (tick - lastFlushTick >= flushEvery) flush();
   };
 

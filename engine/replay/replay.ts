@@ -45,7 +45,7 @@ export interface Replay {
    * @throws at the last tick; ReplayFormatError as `seek`.
    */
   stepOne(): void;
-  /** The hash the recorder took after `tick`, if that tick was recorded. */
+  /** The hash the recorder took after `tick`, if that tick was recorded and hashed. */
   recordedHash(tick: number): number | undefined;
   /** Annotations the recorder stored, with the tick they were made at. */
   readonly meta: readonly { tick: number; data: Record<string, unknown> }[];
@@ -170,7 +170,7 @@ export function replay(bytes: Uint8Array, options: ReplayOptions = {}): Replay {
   const firstTick = header.startTick;
   const lastTick = firstTick + steps.length;
   const hashes = new Map<number, number>();
-  for (const s of steps) hashes.set(s.tick, s.hash);
+  for (const s of steps) if (s.hash !== undefined) hashes.set(s.tick, s.hash);
   const checkpointTicks = parsed.checkpoints.map((c) => c.tick);
   return {
     header,

@@ -1,7 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hashWorld, replay, verifyReplay, REPLAY_FORMAT_VERSION, ENGINE_VERSION } from '../../engine';
-import { recordTestMatch, type RecordedMatch } from './replay-match';
+import {
+  battleSystems, createBattleWorld, despawnPlayer, getStore, hasComponent, hashWorld, Offline, queueInput, recordMatch, replay, setOffline, spawnPlayer, step,
+  verifyReplay, REPLAY_FORMAT_VERSION, ENGINE_VERSION, type BattleWorld, type System,
+} from '../../engine';
+import { concat, matchRules, recordTestMatch, type RecordedMatch } from './replay-match';
 
 const Replay = suite<{ match: RecordedMatch }>('replay');
 Replay.before((ctx) => {
@@ -84,6 +87,75 @@ Replay('verify: a faithful recording verifies', ({ match }) => {
   assert.is(result.bytes, match.bytes.length);
   assert.ok(Math.abs(result.durationS - 100) < 1e-9);
   assert.is(result.players, 12 + match.joins);
+});
+
+Replay('joins, leaves and Offline toggles made by a system during a step are replayed by that system, not recorded', () => {
+  const director: System<BattleWorld> = (world) => {
+    const t = world.time.tick;
+    if (t % 10 === 3) spawnPlayer(world);
+    if (t % 10 === 7) {
+      const players = [...world.inputs.keys()];
+      if (players.length > 2) despawnPlayer(world, players[0]!);
+    }
+    if (t % 10 === 5) {
+      const eid = [...world.inputs.keys()].at(-1)!;
+      setOffline(world, eid, !hasComponent(world, eid, getStore(world, Offline)));
+    }
+  };
+  const systems = [...battleSystems, director];
+  const world = createBattleWorld({ rules: matchRules, seed: 2, capacity: 64, systems: [...systems] });
+  spawnPlayer(world);
+  const chunks: Uint8Array[] = [];
+  const recorder = recordMatch(world, { sink: (c) => chunks.push(c), checkpointEveryTicks: 25 });
+  for (let t = 0; t < 100; t++) step(world);
+  recorder.close();
+  const bytes = concat(chunks);
+  const result = verifyReplay(bytes, { systems });
+  assert.is(result.error, undefined);
+  assert.ok(result.ok);
+  const r = replay(bytes, { systems });
+  r.seek(r.lastTick);
+  assert.is(hashWorld(r.world), hashWorld(world));
+  assert.is(r.world.inputs.size, world.inputs.size);
+});
+
+Replay('recording can start right after joins and leaves no step has seen yet', () => {
+  const world = createBattleWorld({ rules: matchRules, seed: 8, capacity: 32 });
+  const a = spawnPlayer(world);
+  spawnPlayer(world);
+  step(world);
+  const c = spawnPlayer(world);
+  despawnPlayer(world, a);
+  queueInput(world, c, { seq: 1, move: { x: 1, y: 0 }, attack: true });
+  const chunks: Uint8Array[] = [];
+  const recorder = recordMatch(world, { sink: (chunk) => chunks.push(chunk), checkpointEveryTicks: 5 });
+  for (let t = 0; t < 12; t++) step(world);
+  recorder.close();
+  const result = verifyReplay(concat(chunks));
+  assert.is(result.error, undefined);
+  assert.ok(result.ok);
+  const r = replay(concat(chunks));
+  r.stepOne();
+  assert.equal(r.world.sync.spawned, [c]);
+  assert.equal(r.world.sync.removed, [1]);
+});
+
+Replay('hashEveryTicks: only every nth tick and checkpoint ticks carry a hash; they verify and seek the same', () => {
+  const match = recordTestMatch({ ticks: 600, hashEveryTicks: 7, checkpointEveryTicks: 100 });
+  const every = recordTestMatch({ ticks: 600, checkpointEveryTicks: 100 });
+  assert.ok(match.bytes.length < every.bytes.length - 500 * 4, `${match.bytes.length} vs ${every.bytes.length}`);
+  const result = verifyReplay(match.bytes);
+  assert.ok(result.ok, result.error);
+  assert.is(result.ticks, 600);
+  const hashed = Array.from({ length: 600 }, (_, i) => i + 1).filter((k) => k % 7 === 0 || k % 100 === 0);
+  assert.is(result.hashedTicks, hashed.length);
+  const r = replay(match.bytes);
+  assert.is(r.recordedHash(17 + 7), match.hashes.get(17 + 7));
+  assert.is(r.recordedHash(17 + 8), undefined);
+  assert.is(r.recordedHash(17 + 100), match.hashes.get(17 + 100));
+  r.seek(17 + 555);
+  assert.is(hashWorld(r.world), match.hashes.get(17 + 555));
+  assert.throws(() => recordMatch(createBattleWorld({ rules: matchRules }), { sink: () => {}, hashEveryTicks: 0 }), /hashEveryTicks must be a positive integer/);
 });
 
 Replay.run();
