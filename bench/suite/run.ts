@@ -12,7 +12,7 @@ import { benchCodec } from './codec';
 import { benchEngine, mapSizeFor } from './engine';
 import { RESULTS_DIR, ROOT } from './paths';
 import { summarizeProfile } from './profile';
-import { renderReport } from './report';
+import { recordingText, renderReport } from './report';
 import { FIGURES, type BenchResults, type ServerComparison } from './results';
 import { runScenario, type ScenarioPlan } from './scenario';
 import { runSeekers } from './seekers';
@@ -120,7 +120,8 @@ if (onlyRecording) {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const out = join(RESULTS_DIR, `recording-${stamp}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(renderReport(results));
+  console.log(`\`${results.command}\` on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load average ${machine.loadAvg.join(' ')} at the start.`);
+  console.log(recordingText(results));
   console.log(`\nJSON: ${out}`);
   process.exit(0);
 }
