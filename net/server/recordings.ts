@@ -18,6 +18,11 @@ export interface RecordingOptions {
   maxBytes?: number;
   /** A file whose writes back up beyond this many bytes (a stalled disk) stops recording. Default 32 MiB. */
   maxPendingBytes?: number;
+  /**
+   * Hash the state every n ticks (and at every checkpoint) instead of every tick: cheaper for big
+   * matches, and a mismatch is then found within n ticks rather than at its tick. Default 1.
+   */
+  hashEveryTicks?: number;
 }
 
 /** One recording as `GET /replays` lists it. */
