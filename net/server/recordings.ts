@@ -156,8 +156,9 @@ export function createRecordingStore(options: RecordingOptions, log: Logger): Re
     try {
       names = await readdir(dir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+      // No folder yet, or one that cannot be read: no recordings to list or keep.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err: error, dir }, 'recordings folder unreadable');
+      return [];
     }
     const files: { id: string; size: number; mtimeMs: number }[] = [];
     await Promise.all(names.map(async (name) => {

@@ -172,6 +172,18 @@ Server('record.hashEveryTicks: only every nth tick (and checkpoints) is hashed, 
   assert.is(summary.hashedTicks, hashed);
 });
 
+Server('a folder that cannot be made: the match plays on unrecorded and /replays still answers', async (ctx) => {
+  const blocker = join(ctx.dir, 'a-file');
+  writeFileSync(blocker, 'in the way');
+  ctx.server = await createServer({ rules, ...quiet, record: { dir: join(blocker, 'recordings') } });
+  const client = await engineClient(ctx);
+  client.sendInput({ mx: 1, my: 0, attack: false });
+  await waitFor(() => ctx.server!.match.world.time.tick >= 10, 5000, 'ticks');
+  const list = await get(ctx.server.url, '/replays');
+  assert.is(list.status, 200);
+  assert.equal(JSON.parse(list.body.toString()), []);
+});
+
 Server('retention at the server: a new recording deletes the oldest beyond the limit, never a live one', async (ctx) => {
   for (const [i, ageS] of [[0, 300], [1, 200], [2, 100]] as const) {
     const path = join(ctx.dir, `mold${i}.skr`);
