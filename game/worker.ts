@@ -3,9 +3,10 @@
 // registry, tells its players `reconnect_elsewhere`) and exits 0.
 // Environment: REDIS_URL (required), PORT (default 0: any free port), HOST (default 0.0.0.0),
 // PUBLIC_URL (how gateways reach it; default http://HOST:PORT), WORKER_ID, REDIS_PREFIX,
-// WORKER_TTL_MS, TICK_RATE, GRACE_MS, EMPTY_DISPOSE_MS, LOG_LEVEL.
+// WORKER_TTL_MS, TICK_RATE, GRACE_MS, EMPTY_DISPOSE_MS, LOG_LEVEL, RECORD, RECORD_DIR.
 import { hostname } from 'node:os';
-import { createLogger } from '../net';
+import { join } from 'node:path';
+import { createLogger, recordingFromEnv } from '../net';
 import { createRedisRegistry } from '../net/cluster/redis-registry';
 import { envNumber, stopOnSignals } from './process';
 import { startGameServer } from './server';
@@ -24,6 +25,9 @@ const registry = createRedisRegistry({
   workerTtlMs: process.env.WORKER_TTL_MS ? env('WORKER_TTL_MS', 10_000) : undefined,
 });
 const host = process.env.HOST || '0.0.0.0';
+// Workers of one host share a working folder: each records into its own subfolder, so that no
+// worker's retention ever deletes another's files, and the gateway asks the worker for its own.
+const recording = recordingFromEnv();
 
 const server = await startGameServer({
   port: env('PORT', 0),
@@ -35,6 +39,7 @@ const server = await startGameServer({
   maxConnectionsPerAddress: 100_000,
   cluster: { registry, workerId, publicUrl: process.env.PUBLIC_URL || undefined },
   staticDir: undefined,
+  record: recording === false ? false : { ...recording, dir: join(recording.dir ?? 'recordings', workerId) },
   logger,
 });
 logger.info({ worker: workerId, url: server.url }, 'worker ready');

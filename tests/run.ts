@@ -1,5 +1,6 @@
 // Runs every tests/**/*.test.ts in one uvu process (uvu's own runner, loaded through tsx).
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +22,10 @@ if (files.length === 0) {
   console.error(`no test file matches ${filter}`);
   process.exit(1);
 }
+// Servers record every match by default: the tests' servers (and the processes they start) record
+// into a folder of this run, removed at the end, never into the repository's recordings/.
+const recordDir = process.env.RECORD_DIR === undefined ? mkdtempSync(join(tmpdir(), 'skirmish-test-recordings-')) : undefined;
+if (recordDir !== undefined) process.env.RECORD_DIR = recordDir;
 // uvu counts a suite whose hook throws as neither passed nor failed, prints no error and exits 0
 // (its runner's `finally` swallows the throw). Read its closing counts and fail when tests went
 // missing that way, so a broken before/after hook can never pass CI silently.
@@ -41,6 +46,7 @@ if (failed > 0) {
   console.error(`\n${failed} test(s) did not pass: a failing test, or a suite hook (before/after) that threw; run the suite alone to see it`);
 }
 console.log(`${counts.passed} passed, ${failed} failed, ${counts.skipped} skipped`);
+if (recordDir !== undefined) rmSync(recordDir, { recursive: true, force: true });
 
 // Everything a test opens it must close; say so loudly if something was left, then exit anyway
 // so one leak cannot hang CI.

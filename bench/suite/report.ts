@@ -149,6 +149,18 @@ function firstLoadText(r: BenchResults): string {
   ].join('\n');
 }
 
+/** Section 7: what a recording written by the real server weighs. */
+export function recordingText(r: BenchResults): string {
+  const b = r.recording;
+  if (b === undefined) return '';
+  const text = b.error !== undefined
+    ? `Not measured: ${b.error}.`
+    : `The real server recorded ${b.bots} wander bots (20 inputs/s) for ${b.playS} s: **${fmt(b.bytesPerPlayerMinute, 0)} bytes per player-minute** ` +
+      `(${fmt(b.bytes / 1000, 1)} kB over ${fmt(b.playerMinutes, 2)} player-minutes, ${b.ticks} ticks; header, joins, leaves, names and 10 s checkpoints included; ` +
+      `${b.verified ? 'verified tick by tick' : 'did NOT verify'}).`;
+  return ['', '### 7. A recording written by the real server (every match is recorded by default)', '', text].join('\n');
+}
+
 /** The whole report as markdown (what `npm run bench` prints). */
 export function renderReport(r: BenchResults): string {
   const m = r.machine;
@@ -183,6 +195,7 @@ export function renderReport(r: BenchResults): string {
     largeText(r),
     seekersText(r),
     firstLoadText(r),
+    recordingText(r),
     busyWarning(r),
     profileText(r),
   ].join('\n');

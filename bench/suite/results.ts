@@ -4,6 +4,7 @@ import type { CodecResult } from './codec';
 import type { EngineResult } from './engine';
 import type { FirstLoadSummary } from './first-load';
 import type { ProfileSummary } from './profile';
+import type { RecordingBytesResult } from './recording';
 import type { ScenarioResult } from './scenario';
 import type { SeekersResult } from './seekers';
 import type { ReplayBenchResult } from './replay';
@@ -45,5 +46,7 @@ export interface BenchResults {
   replay?: ReplayBenchResult;
   /** A first visit in headless Chromium on the throttled link; null when Chromium was missing. */
   firstLoad?: FirstLoadSummary | null;
+  /** Bytes per player-minute of a file the real server recorded while wander bots played. */
+  recording?: RecordingBytesResult;
   elapsedS: number;
 }

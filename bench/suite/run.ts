@@ -12,7 +12,7 @@ import { benchCodec } from './codec';
 import { benchEngine, mapSizeFor } from './engine';
 import { RESULTS_DIR, ROOT } from './paths';
 import { summarizeProfile } from './profile';
-import { renderReport } from './report';
+import { recordingText, renderReport } from './report';
 import { FIGURES, type BenchResults, type ServerComparison } from './results';
 import { runScenario, type ScenarioPlan } from './scenario';
 import { runSeekers } from './seekers';
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     'only-cluster': { type: 'boolean', default: false },
     'cluster-players': { type: 'string' },
     'only-seekers': { type: 'boolean', default: false },
+    'only-recording': { type: 'boolean', default: false },
     'no-first-load': { type: 'boolean', default: false },
     'only-replay': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -46,6 +47,7 @@ if (values.help) {
   --only-cluster  just that scenario (--cluster-players N, default 1000)
   --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)
   --only-replay   just the replay figures: recording overhead at 500 players, bytes per player-minute, seek times
+  --only-recording  just the bytes per player-minute of a file the real server recorded while wander bots played
   --no-first-load skip the first visit in headless Chromium on the throttled link`);
   process.exit(0);
 }
@@ -111,6 +113,20 @@ if (values['only-cluster']) {
 
 const onlyLarge = values['only-large'];
 const onlySeekers = values['only-seekers'];
+const onlyRecording = values['only-recording'];
+if (onlyRecording) {
+  const { benchRecording } = await import('./recording');
+  results.recording = await benchRecording({ bots: 20, playS: quick ? 15 : 60 }, log);
+  results.elapsedS = (performance.now() - started) / 1000;
+  const stamp = machine.date.replace(/[:.]/g, '-');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const out = join(RESULTS_DIR, `recording-${stamp}.json`);
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\`${results.command}\` on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load average ${machine.loadAvg.join(' ')} at the start.`);
+  console.log(recordingText(results));
+  console.log(`\nJSON: ${out}`);
+  process.exit(0);
+}
 const large = onlyLarge || (!onlySeekers && (values.large ?? !quick));
 for (const [entities, ticks] of onlyLarge || onlySeekers ? [] : engineRuns) {
   log(`bench: engine, ${entities} entities, ${ticks} ticks`);
@@ -152,6 +168,10 @@ if (!onlyLarge && !onlySeekers && !values['no-first-load']) {
     // A browser that will not start costs this one figure, not the run.
     log(`bench: first load failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+if (!onlyLarge && !onlySeekers) {
+  const { benchRecording } = await import('./recording');
+  results.recording = await benchRecording({ bots: 20, playS: quick ? 15 : 60 }, log);
 }
 if (values.cluster) {
   const { benchCluster } = await import('./cluster');

@@ -11,6 +11,8 @@ import { createProxyServer } from 'http-proxy-3';
 import { pino, type Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry as MetricsRegistry } from 'prom-client';
 import { createStaticHandler } from '../server/static';
+import { replayPathId } from '../server/replays-http';
+import { createGatewayReplays } from './gateway-replays';
 import { createAdminCheck, createMatchmakingApi, denied, readBody, sendHtml, sendJson, STATUS } from './http-api';
 import { ID_PATTERN, RegistryError, type MatchInfo, type Registry, type RegistryStats, type WorkerView } from './registry';
 import { openPacketSid, SidPins } from './pins';
@@ -322,6 +324,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const raw = req.url ?? '/';
     if (WORKER_PATH.test(raw) || raw.startsWith(SOCKET_IO)) return proxyWeb(req, res);
     const path = raw.split('?')[0] ?? '/';
+    const replayId = replayPathId(path);
+    if (replayId !== undefined) return serveReplays(req, res, replayId);
     if (await api(req, res, path)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD' && !(path === '/login' && req.method === 'POST')) {
       return sendJson(res, 405, { error: 'method', message: 'method not allowed' });
@@ -362,6 +366,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (serveStatic) return serveStatic(req, res);
     sendJson(res, 404, { error: 'not_found', message: 'not found' });
   };
+
+  const serveReplays = createGatewayReplays({
+    registry,
+    workers: () => registry.workers().catch(() => [...workers.values()]),
+    findWorker: (id) => findWorker(id, true),
+    forward: (req, res, worker) => proxy.web(req, res, { target: worker.url }),
+  });
 
   /** Each live worker's /stats (matches, players, recent tick p99 by type), fetched with the admin token, 1 s at most. */
   const clusterStats = async (): Promise<object> => {

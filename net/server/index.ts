@@ -5,7 +5,7 @@
 export { createServer } from './server';
 export type { ServerOptions, GameServer } from './server';
 
-export type { Match, MatchStats } from './match';
+export type { Match, MatchStats, MatchRecording } from './match';
 export { roundTimer, scoreLimit } from './matches';
 export type { MatchType, MatchHooks, MatchEnd, HostedMatch } from './matches';
 // The registry a server matchmakes through (`ServerOptions.cluster`); implementations live in net/cluster.
@@ -19,6 +19,8 @@ export { createLogger } from './logger';
 export type { Logger } from './logger';
 export type { ServerMetrics } from './metrics';
 export { createStaticHandler } from './static';
+export { createRecordingStore, recordingFromEnv } from './recordings';
+export type { RecordingOptions, RecordingEntry, RecordingFile, RecordingStore } from './recordings';
 export { createBroadcaster, defaultInterest } from './broadcast';
 export type { InterestOptions, Broadcaster, BroadcastStats } from './broadcast';
 export { createRecordReader } from './records';

@@ -21,6 +21,9 @@ import { createMemoryRegistry } from '../cluster/memory-registry';
 import { RegistryError, newMatchId, type MatchInfo, type Registry } from '../cluster/registry';
 import { createAdminCheck, createMatchmakingApi, denied, sendHtml, sendJson } from '../cluster/http-api';
 import { hostname } from 'node:os';
+import { createRecordingStore, recordingFromEnv, type RecordingOptions, type RecordingStore } from './recordings';
+import { createReplaysApi } from './replays-http';
+import { startMatchRecording } from './match-recording';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
 export interface ServerOptions {
@@ -91,6 +94,11 @@ export interface ServerOptions {
   metrics?: boolean;
   /** Start the tick loop at once. Default true; tests may drive `match.tick()` themselves. */
   autoStart?: boolean;
+  /**
+   * Recording of every match to a replay file (served at `/replays`): where, and how many are
+   * kept; `false` records nothing. Default on, in `RECORD_DIR` or `recordings/`, off when `RECORD=0`.
+   */
+  record?: RecordingOptions | false;
 }
 
 /** A running game server. */
@@ -116,6 +124,8 @@ export interface GameServer {
   readonly registry: Registry;
   /** Id of this process as a worker in the registry. */
   readonly workerId: string;
+  /** The recordings folder (undefined when recording is off). */
+  readonly recordings: RecordingStore | undefined;
   /**
    * Drains: leaves the registry (no new matches or seats come here), tells every player
    * `reconnect_elsewhere`, then closes like `close`.
@@ -135,6 +145,19 @@ export interface GameServer {
 /** An error a Socket.IO middleware passes to `next`: the client sees `message` and `data.code`. */
 function refusal(code: ErrorCode, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
+}
+
+/** Waits for the recordings' files to be closed, at most `ms` (a stalled disk must not hold up a shutdown). */
+async function settleWithin(recordings: RecordingStore, ms: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = await Promise.race([
+    recordings.settled().then(() => false),
+    new Promise<boolean>((r) => {
+      timer = setTimeout(() => r(true), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (late) logger.warn({ dir: recordings.dir }, 'recordings still being written at shutdown');
 }
 
 /** The match types of `options`, by name, with the default and classic type names (see `ServerOptions`). */
@@ -174,6 +197,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   let closing = false;
   let draining = false;
   let publicUrl = options.cluster?.publicUrl ?? '';
+  const recordOptions = options.record ?? recordingFromEnv();
+  const recordings = recordOptions === false ? undefined : createRecordingStore(recordOptions, logger);
+  const replays = createReplaysApi(recordings);
 
   const api = createMatchmakingApi({
     registry,
@@ -215,7 +241,8 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       if (!admin.isAdmin(req)) return denied(res);
       return sendHtml(res, 200, '<!doctype html><title>Skirmish</title><p>The dashboard is served by the gateway (npm run cluster); this server lists <a href="/matches">/matches</a> and <a href="/workers">/workers</a>.</p>');
     }
-    api(req, res, path).then((handled) => {
+    const answer = async (): Promise<boolean> => (await replays(req, res, path)) || api(req, res, path);
+    answer().then((handled) => {
       if (handled) return;
       if (serveStatic) serveStatic(req, res);
       else res.writeHead(404).end('not found\n');
@@ -256,6 +283,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       nsp, capacity: options.capacity, graceMs: options.graceMs, limits: options.limits, interest: options.interest,
     },
     observeTick: (type, simulate, write) => metrics.observeTick(simulate, write, type),
+    record: recordings === undefined || recordOptions === false
+      ? undefined
+      : (world, m) => startMatchRecording(recordings, world, m, logger, { hashEveryTicks: recordOptions.hashEveryTicks }),
     onPlayerLeft: (m) => {
       registry.releasePlayer(m.id).catch(() => undefined);
     },
@@ -427,6 +457,8 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     await new Promise((r) => setTimeout(r, 50));
     io.disconnectSockets(true);
     host.close(reason);
+    // Disposal ended every recording; their last bytes reach the disk before the process may exit.
+    if (recordings) await settleWithin(recordings, 3000, logger);
     if (options.cluster) await registry.removeWorker(workerId).catch(() => undefined);
     else await registry.close().catch(() => undefined);
     metrics.stop();
@@ -452,6 +484,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     matches: host.matches,
     registry,
     workerId,
+    recordings,
     metrics,
     start,
     close,
