@@ -1,7 +1,7 @@
 // Test helper: the input commands of a recording, read per docs/replay-format.md ("tick" record,
 // input block), with where each one's bytes sit in the file, so a test can check exactly what was
 // recorded and flip one input in place (then re-checksum its chunk).
-import { xxHash32 } from 'js-xxhash';
+import xxh32 from 'xxh32';
 import { parseReplay } from '../../engine/replay/parse';
 
 /** One recorded input command. */
@@ -86,7 +86,7 @@ export function patchByte(file: Uint8Array, offset: number, value: number): Uint
     const length = view.getUint32(at, true);
     const start = at + 8;
     if (offset >= start && offset < start + length) {
-      view.setUint32(at + 4, xxHash32(out.subarray(start, start + length), 0) >>> 0, true);
+      view.setUint32(at + 4, xxh32(out.slice(start, start + length), 0) >>> 0, true);
       return out;
     }
     at = start + length;
