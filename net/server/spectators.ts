@@ -88,6 +88,8 @@ export function createSpectators(options: SpectatorsOptions): Spectators {
   function attach(spectator: Spectator): void {
     const { socket } = spectator;
     socket.onAny((event: unknown, ...args: unknown[]) => {
+      // Messages read in the same batch as the one that got it kicked still arrive: ignore them.
+      if (!socket.connected) return;
       options.count('received');
       const name = typeof event === 'string' ? event.slice(0, 64) : typeof event;
       try {

@@ -165,6 +165,34 @@ Spectate('a spectator\'s game events are refused with a code and never touch the
   assert.is(s.status, 'connected', 'refusals below the strike budget do not disconnect');
 });
 
+Spectate('a spectator that keeps sending game events is kicked; the players play on', async (ctx) => {
+  const { h } = ctx;
+  await h.start({ limits: { strikeBudget: 5, strikeRefillPerSecond: 0.001 } });
+  const a = await h.engine({ name: 'Ann' });
+  const s = await watch(ctx, h.server.matchId);
+  const codes: string[] = [];
+  s.on('error', (e) => {
+    if ('code' in e) codes.push(e.code);
+  });
+  const socket = s.socket as unknown as { emit(event: string, ...args: unknown[]): void };
+  for (let i = 0; i < 10; i++) socket.emit('attack', {});
+  await waitFor(() => codes.includes(ErrorCodes.kicked), 3000, 'the kick');
+  await waitFor(() => h.server.matches.get(h.server.matchId)!.spectators === 0, 3000, 'the spectator gone');
+  assert.is(h.server.match.stats.kicked, 1);
+  assert.is(h.server.match.sessions.byToken.size, 1, 'Ann plays on');
+  a.sendInput({ mx: 1, my: 0, attack: false });
+  await waitFor(() => a.lastAckedSeq >= 1, 3000, 'Ann\'s input still applied');
+});
+
+Spectate('spectating needs the delta protocol: a classic handshake asking for it is refused', async (ctx) => {
+  const { h } = ctx;
+  await h.start();
+  const error = await h.classic({ query: { spectate: h.server.matchId } }).then(() => undefined, (e: Error) => e);
+  assert.is((error as { data?: { code?: string } } | undefined)?.data?.code, ErrorCodes.badInput);
+  assert.is(h.server.matches.get(h.server.matchId)!.spectators, 0);
+  assert.is(h.server.match.sessions.byToken.size, 0, 'nor was it made a player');
+});
+
 Spectate('spectators are counted in /metrics by match type', async (ctx) => {
   const { h } = ctx;
   await h.start();
