@@ -13,7 +13,7 @@ import { createNames, isValidName, sanitizeName, type Names } from './names';
 import { createNetStats, type NetStats } from './netstats';
 import type { NetGraph } from './netgraph';
 import { showStartScreen } from './start';
-import { createSpectatorView, type SpectatorView } from './spectate';
+import type { SpectatorView } from './spectate';
 import type { TouchControls } from './touch';
 
 const TOKEN_KEY = 'skirmish.token';
@@ -108,16 +108,24 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
   client.on('token', (token) => store.set(sessionStorage, TOKEN_KEY, token));
   const names = createNames(client.names);
   const hud = createHud(hudRoot, client, names);
-  const spectator = spectate === undefined ? undefined : createSpectatorView({
-    client, names, root: ui, canvas, board: hudRoot.querySelector('[data-hud="board"]') as HTMLElement,
-  });
-  if (spectator !== undefined) {
+  // The spectator's view is loaded only by a spectator (players never download it).
+  let spectator: SpectatorView | undefined;
+  if (spectate !== undefined) {
     document.body.classList.add('spectating');
-    debug.spectator = spectator;
-    client.on('spectateEnded', (notice) => spectator.ended(`the match is over (${notice.reason})`));
+    let over: string | undefined;
+    const end = (text: string): void => {
+      over = text;
+      spectator?.ended(text);
+    };
+    client.on('spectateEnded', (notice) => end(`the match is over (${notice.reason})`));
     client.on('error', (error) => {
       const code = (error as { data?: { code?: unknown } }).data?.code;
-      if (typeof code === 'string') spectator.ended(`cannot watch: ${error.message} (${code})`);
+      if (typeof code === 'string') end(`cannot watch: ${error.message} (${code})`);
+    });
+    void import('./spectate').then(({ createSpectatorView }) => {
+      spectator = createSpectatorView({ client, names, root: ui, canvas, board: hudRoot.querySelector('[data-hud="board"]') as HTMLElement });
+      debug.spectator = spectator;
+      if (over !== undefined) spectator.ended(over);
     });
   }
   const death = createDeathScreen(hudRoot);
@@ -129,7 +137,7 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
   let sender: ReturnType<typeof createInputSender> | undefined;
   const pump = (): void => void sender?.pump(performance.now());
   // A spectator sends nothing: its keys move the camera (game/spectate.ts).
-  if (spectator === undefined) {
+  if (spectate === undefined) {
     sources.push(createKeyboard(window, {
       // One tick and a half: see KeyboardOptions.minHoldMs.
       minHoldMs: () => 1.5 * client.world.tickMs,
@@ -228,7 +236,7 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
   client.on('error', (error) => console.warn('skirmish:', 'code' in error ? `${error.code} (${error.event}): ${error.message}` : error.message));
   client.on('welcome', (welcome) => {
     if (performance.getEntriesByName('skirmish:welcome').length === 0) performance.mark('skirmish:welcome');
-    if (spectator === undefined) names.set(welcome.id, name);
+    if (spectate === undefined) names.set(welcome.id, name);
     killer = undefined;
     death.hide();
     rules = welcome.rules;
@@ -261,7 +269,7 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
       sources.push(debug.touch);
     });
   };
-  if (spectator !== undefined) {
+  if (spectate !== undefined) {
     // No controls to show: a spectator pans by dragging the map.
   } else if (isTouchScreen()) addTouch();
   else window.addEventListener('touchstart', addTouch, { once: true, passive: true });

@@ -97,13 +97,21 @@ export function createSpectatorView(options: SpectatorViewOptions): SpectatorVie
     mode = 'free';
     following = undefined;
   };
+  // Where the renderer can centre a view of `viewUnits` (it stops at the map's edges, see
+  // render's followTarget): the free centre stays in that range, so a pan back starts at once.
+  const clampAxis = (at: number, half: number, size: number): number =>
+    (2 * half >= size + 2 * margin ? size / 2 : Math.min(Math.max(at, half - margin), size + margin - half));
   const clampCentre = (): void => {
-    centre.x = Math.min(Math.max(centre.x, 0), map().width);
-    centre.y = Math.min(Math.max(centre.y, 0), map().height);
+    const width = Math.max(1, canvas.clientWidth);
+    const height = Math.max(1, canvas.clientHeight);
+    const unitsPerPx = viewUnits / Math.min(width, height);
+    centre.x = clampAxis(centre.x, (width * unitsPerPx) / 2, map().width);
+    centre.y = clampAxis(centre.y, (height * unitsPerPx) / 2, map().height);
   };
   const zoom = (factor: number): void => {
     if (mode === 'whole') unframe(lastRenderer);
     viewUnits = Math.min(Math.max((viewUnits || wholeUnits()) * factor, MIN_VIEW_UNITS), wholeUnits());
+    if (mode === 'free') clampCentre();
   };
 
   let lastRenderer: Renderer | undefined;
@@ -175,7 +183,7 @@ export function createSpectatorView(options: SpectatorViewOptions): SpectatorVie
       window.removeEventListener('blur', onBlur);
       canvas.removeEventListener('pointerdown', onPointerDown);
       canvas.removeEventListener('wheel', onWheel);
-      board.removeEventListener('click', onBoardClick);
+      board.removeEventListener('pointerdown', onBoardPress);
       banner.remove();
     },
   };
@@ -224,7 +232,9 @@ export function createSpectatorView(options: SpectatorViewOptions): SpectatorVie
     e.preventDefault();
     zoom(e.deltaY > 0 ? ZOOM_STEP : 1 / ZOOM_STEP);
   };
-  const onBoardClick = (e: MouseEvent): void => {
+  // On press, not on click: the board is rebuilt ten times a second, so the row under a press is
+  // often replaced before the release, and the click then lands on the board, not on a row.
+  const onBoardPress = (e: PointerEvent): void => {
     const row = (e.target as HTMLElement | null)?.closest?.('li[data-id]') as HTMLElement | null;
     const id = Number(row?.dataset.id);
     if (Number.isInteger(id)) view.follow(id);
@@ -234,6 +244,6 @@ export function createSpectatorView(options: SpectatorViewOptions): SpectatorVie
   window.addEventListener('blur', onBlur);
   canvas.addEventListener('pointerdown', onPointerDown);
   canvas.addEventListener('wheel', onWheel, { passive: false });
-  board.addEventListener('click', onBoardClick);
+  board.addEventListener('pointerdown', onBoardPress);
   return view;
 }

@@ -80,7 +80,13 @@ browserSuite<PlayCtx>('spectating in the browser', (test) => {
     place(ctx.server, bob.welcome!.sid, 850, 700);
     const page = await openSpectator(ctx, 2);
     await page.waitForFunction(() => document.querySelectorAll('.hud-board .who').length === 2);
-    await page.locator('.hud-board .who', { hasText: 'Bob' }).click();
+    // A real press on Bob's row: the board is rebuilt ten times a second, so the row under the
+    // pointer is whichever element shows Bob at that moment.
+    const row = await page.evaluate(() => {
+      const who = [...document.querySelectorAll('.hud-board .who')].find((e) => e.textContent === 'Bob')!.getBoundingClientRect();
+      return { x: who.left + who.width / 2, y: who.top + who.height / 2 };
+    });
+    await page.mouse.click(row.x, row.y);
     await page.waitForFunction(() => {
       const v = (window as any).skirmish.renderer.view;
       return Math.abs(v.cx - 850) < 0.5 && Math.abs(v.cy - 700) < 0.5;
@@ -124,7 +130,14 @@ browserSuite<PlayCtx>('spectating in the browser', (test) => {
     const before = await view(page);
     await page.keyboard.down('KeyD');
     await page.waitForFunction((x) => (window as any).skirmish.renderer.view.cx > x + 20, before.cx, { timeout: 10000 });
+    // Held on to the map's right edge (plus the 3-unit margin) and beyond: the view stops there…
+    await page.waitForFunction(() => {
+      const v = (window as any).skirmish.renderer.view;
+      return Math.abs(v.cx - (1003 - v.halfW)) < 0.5;
+    }, null, { timeout: 10000 });
+    await page.waitForTimeout(300);
     await page.keyboard.up('KeyD');
+    // …and a drag back moves it at once (the free centre never ran on past the edge).
     const dragStart = await view(page);
     await page.mouse.move(400, 300);
     await page.mouse.down();
