@@ -269,10 +269,11 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
       sources.push(debug.touch);
     });
   };
-  if (spectate !== undefined) {
-    // No controls to show: a spectator pans by dragging the map.
-  } else if (isTouchScreen()) addTouch();
-  else window.addEventListener('touchstart', addTouch, { once: true, passive: true });
+  // A spectator has no controls to show: it pans by dragging the map.
+  if (spectate === undefined) {
+    if (isTouchScreen()) addTouch();
+    else window.addEventListener('touchstart', addTouch, { once: true, passive: true });
+  }
 
   canvas.focus();
   let hudAt = 0;
