@@ -123,7 +123,13 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
       if (typeof code === 'string') end(`cannot watch: ${error.message} (${code})`);
     });
     void import('./spectate').then(({ createSpectatorView }) => {
-      spectator = createSpectatorView({ client, names, root: ui, canvas, board: hudRoot.querySelector('[data-hud="board"]') as HTMLElement });
+      spectator = createSpectatorView({
+        client, names, root: ui, canvas, board: hudRoot.querySelector('[data-hud="board"]') as HTMLElement,
+        positionOf: (id) => {
+          const eid = entityOf(client.world, id);
+          return eid === undefined ? undefined : { x: position.x[eid]!, y: position.y[eid]! };
+        },
+      });
       debug.spectator = spectator;
       if (over !== undefined) spectator.ended(over);
     });

@@ -1,8 +1,9 @@
 // The spectator's view (`?spectate=<match id>`): a banner saying what is watched, and a camera that
 // frames the whole map, pans and zooms freely (keys, drag, wheel), or follows a player chosen on
 // the scoreboard or cycled with Tab. The spectator sends nothing: every key here moves the camera.
-import { getStore, Position } from '../engine';
-import { entityOf, type GameClient } from '../net/client';
+// Type imports only: this file is its own chunk, loaded by spectators alone, and a value shared
+// with the page's entry would split that entry into one more file for every player.
+import type { GameClient } from '../net/client';
 import type { Renderer } from '../render';
 import type { Names } from './names';
 
@@ -39,6 +40,8 @@ export interface SpectatorView {
 export interface SpectatorViewOptions {
   client: GameClient;
   names: Names;
+  /** Where player `id` (NetId) is drawn now, or undefined when it is not in the world. */
+  positionOf(id: number): { x: number; y: number } | undefined;
   /** Where the banner goes. */
   root: HTMLElement;
   /** The canvas dragged to pan and wheeled to zoom. */
@@ -62,7 +65,6 @@ export function createSpectatorView(options: SpectatorViewOptions): SpectatorVie
   const { client, names, canvas, board } = options;
   const margin = options.marginUnits ?? 3;
   const world = client.world;
-  const position = getStore(world, Position);
   const held = new Set<keyof typeof PAN>();
   let mode: SpectatorMode = 'whole';
   let following: number | undefined;
@@ -82,10 +84,7 @@ export function createSpectatorView(options: SpectatorViewOptions): SpectatorVie
   const map = (): { width: number; height: number } => client.rules?.map ?? { width: 100, height: 100 };
   const wholeUnits = (): number => Math.max(map().width, map().height) + 2 * margin;
   const players = (): number[] => [...world.entities.keys()].sort((a, b) => a - b);
-  const where = (id: number): { x: number; y: number } | undefined => {
-    const eid = entityOf(world, id);
-    return eid === undefined ? undefined : { x: position.x[eid]!, y: position.y[eid]! };
-  };
+  const where = options.positionOf;
   /** Leaves the whole-map framing for a free camera where the view is now. */
   const unframe = (renderer?: Renderer): void => {
     if (mode === 'free') return;
