@@ -72,6 +72,11 @@ Spectate('a spectator sees every player of a big map, where a player sees only t
   assert.is(entityOf(a.world, idB), undefined, 'Ann still does not see Bob');
   assert.throws(() => s.sendInput({ mx: 1, my: 0, attack: false }), /Skirmish: .*spectator/);
   assert.throws(() => s.setName('Eve'), /Skirmish: .*spectator/);
+  assert.is(s.predicted, undefined, 'nothing predicted: no own player');
+  // A player who leaves leaves the spectator's view too.
+  b.close();
+  await waitFor(() => entityOf(s.world, idB) === undefined, 5000, 'Bob gone from the spectator\'s mirror');
+  assert.ok(entityOf(s.world, idA) !== undefined, 'Ann still there');
 });
 
 Spectate('a spectator is in no player\'s state, roster, classic list or count, and holds no seat', async (ctx) => {
