@@ -133,6 +133,22 @@ Spectate('spectators beyond the cap, and of an unknown match, are refused with a
   assert.is(h.server.matches.get(p.matchId!)!.spectators, 1);
 });
 
+Spectate('spectators do not count towards the server\'s player limit', async (ctx) => {
+  const { h } = ctx;
+  await h.start({ maxPlayers: 1 });
+  await h.engine();
+  const s = await watch(ctx, h.server.matchId);
+  assert.ok(s.welcome?.spectator, 'a full server still takes a spectator');
+  const late = createClient({ url: h.server.url });
+  ctx.watchers.push(late);
+  const refused = await within(5000, new Promise<string | undefined>((resolve) => {
+    late.on('error', (e) => {
+      if (e instanceof Error) resolve((e as { data?: { code?: string } }).data?.code);
+    });
+  }), 'a second player refused');
+  assert.is(refused, ErrorCodes.serverFull, 'and the spectator did not take the player\'s place either');
+});
+
 Spectate('a spectator\'s game events are refused with a code and never touch the world', async (ctx) => {
   const { h } = ctx;
   await h.start();
