@@ -13,6 +13,7 @@ import { createNames, isValidName, sanitizeName, type Names } from './names';
 import { createNetStats, type NetStats } from './netstats';
 import type { NetGraph } from './netgraph';
 import { showStartScreen } from './start';
+import type { SpectatorView } from './spectate';
 import type { TouchControls } from './touch';
 
 const TOKEN_KEY = 'skirmish.token';
@@ -37,6 +38,8 @@ interface Debug {
   netstats?: NetStats;
   netgraph?: NetGraph;
   touch?: TouchControls;
+  /** The spectator's camera and banner (`?spectate=<match id>` only). */
+  spectator?: SpectatorView;
   /** Set to an array to record each frame's camera centre and own drawn position. */
   trace?: { t: number; cx: number; cy: number; x: number; y: number }[];
 }
@@ -67,8 +70,12 @@ async function chooseName(params: URLSearchParams, ui: HTMLElement): Promise<str
   return showStartScreen(ui, asked ?? store.get(localStorage, SAVED_NAME_KEY) ?? '');
 }
 
-/** The one place the game connects: the name goes to the server, which tells everyone. */
-function connect(name: string, token: string | undefined): GameClient {
+/**
+ * The one place the game connects: the name goes to the server, which tells everyone. A
+ * spectator (`spectate`, a match id) connects with no name, token or seat.
+ */
+function connect(name: string, token: string | undefined, spectate?: string): GameClient {
+  if (spectate !== undefined) return createClient({ url: location.origin, spectate, conditions: parseConditions(location.search) });
   // `?type=arena` or `?match=<id>` (a friend's match) matchmake first (POST /matchmake). The
   // default, `classic`, connects at once: the server (or the cluster's gateway) places a client
   // without a seat by joinOrCreate('classic') itself, which saves the first load a round trip.
@@ -85,19 +92,48 @@ function isTouchScreen(): boolean {
 /** The render module: three.js, most of the download. */
 type RenderModule = typeof import('../render');
 
-function play(name: string, params: URLSearchParams, debug: Debug, render: Promise<RenderModule>): void {
+/** Plays under `name`, or with `spectate` (a match id) watches that match: no player, no input. */
+function play(name: string, params: URLSearchParams, debug: Debug, render: Promise<RenderModule>, spectate?: string): void {
   const canvas = document.getElementById('game') as HTMLCanvasElement;
   const hudRoot = document.getElementById('hud') as HTMLElement;
   const ui = document.getElementById('ui') as HTMLElement;
   const minimapCanvas = document.getElementById('minimap') as HTMLCanvasElement;
-  store.set(sessionStorage, SESSION_NAME_KEY, name);
-  store.set(localStorage, SAVED_NAME_KEY, name);
+  if (spectate === undefined) {
+    store.set(sessionStorage, SESSION_NAME_KEY, name);
+    store.set(localStorage, SAVED_NAME_KEY, name);
+  }
 
   // The session token survives a reload of this tab, so F5 within the grace window keeps the player.
-  const client = connect(name, store.get(sessionStorage, TOKEN_KEY) ?? undefined);
+  const client = connect(name, store.get(sessionStorage, TOKEN_KEY) ?? undefined, spectate);
   client.on('token', (token) => store.set(sessionStorage, TOKEN_KEY, token));
   const names = createNames(client.names);
   const hud = createHud(hudRoot, client, names);
+  // The spectator's view is loaded only by a spectator (players never download it).
+  let spectator: SpectatorView | undefined;
+  if (spectate !== undefined) {
+    document.body.classList.add('spectating');
+    let over: string | undefined;
+    const end = (text: string): void => {
+      over = text;
+      spectator?.ended(text);
+    };
+    client.on('spectateEnded', (notice) => end(`the match is over (${notice.reason})`));
+    client.on('error', (error) => {
+      const code = (error as { data?: { code?: unknown } }).data?.code;
+      if (typeof code === 'string') end(`cannot watch: ${error.message} (${code})`);
+    });
+    void import('./spectate').then(({ createSpectatorView }) => {
+      spectator = createSpectatorView({
+        client, names, root: ui, canvas, board: hudRoot.querySelector('[data-hud="board"]') as HTMLElement,
+        positionOf: (id) => {
+          const eid = entityOf(client.world, id);
+          return eid === undefined ? undefined : { x: position.x[eid]!, y: position.y[eid]! };
+        },
+      });
+      debug.spectator = spectator;
+      if (over !== undefined) spectator.ended(over);
+    });
+  }
   const death = createDeathScreen(hudRoot);
   const labels = createNameLabels(hudRoot, client.world, (id) => names.label(id));
   const netstats = createNetStats(client);
@@ -106,13 +142,15 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
   const sources: InputSource[] = [];
   let sender: ReturnType<typeof createInputSender> | undefined;
   const pump = (): void => void sender?.pump(performance.now());
-  const keyboard = createKeyboard(window, {
-    // One tick and a half: see KeyboardOptions.minHoldMs.
-    minHoldMs: () => 1.5 * client.world.tickMs,
-    onChange: pump,
-  });
-  sources.push(keyboard);
-  sender = createInputSender(client, sources);
+  // A spectator sends nothing: its keys move the camera (game/spectate.ts).
+  if (spectate === undefined) {
+    sources.push(createKeyboard(window, {
+      // One tick and a half: see KeyboardOptions.minHoldMs.
+      minHoldMs: () => 1.5 * client.world.tickMs,
+      onChange: pump,
+    }));
+    sender = createInputSender(client, sources);
+  }
 
   // NetId of the player who killed the own player, while it is dead (the camera follows it).
   let killer: number | undefined;
@@ -127,7 +165,8 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
   };
 
   // Killer or own predicted position: what the camera follows on a big map.
-  const cameraTarget = (): { x: number; y: number } | undefined => (killer !== undefined ? killerPosition() : undefined) ?? client.predicted;
+  const cameraTarget = (): { x: number; y: number } | undefined =>
+    spectator?.target() ?? (killer !== undefined ? killerPosition() : undefined) ?? client.predicted;
   let renderer: Renderer | undefined;
   let minimap: Minimap | undefined;
   // The rules of the current connection (from its welcome), and the map they were applied for.
@@ -203,7 +242,7 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
   client.on('error', (error) => console.warn('skirmish:', 'code' in error ? `${error.code} (${error.event}): ${error.message}` : error.message));
   client.on('welcome', (welcome) => {
     if (performance.getEntriesByName('skirmish:welcome').length === 0) performance.mark('skirmish:welcome');
-    names.set(welcome.id, name);
+    if (spectate === undefined) names.set(welcome.id, name);
     killer = undefined;
     death.hide();
     rules = welcome.rules;
@@ -236,18 +275,24 @@ function play(name: string, params: URLSearchParams, debug: Debug, render: Promi
       sources.push(debug.touch);
     });
   };
-  if (isTouchScreen()) addTouch();
-  else window.addEventListener('touchstart', addTouch, { once: true, passive: true });
+  // A spectator has no controls to show: it pans by dragging the map.
+  if (spectate === undefined) {
+    if (isTouchScreen()) addTouch();
+    else window.addEventListener('touchstart', addTouch, { once: true, passive: true });
+  }
 
   canvas.focus();
   let hudAt = 0;
   let statsAt = 0;
   let minimapAt = 0;
   let firstFrame = false;
+  let lastFrameAt = performance.now();
   const frame = (time: number): void => {
     const now = performance.now();
-    sender!.pump(now);
+    sender?.pump(now);
     client.update();
+    if (spectator !== undefined && renderer !== undefined) spectator.frame(renderer, now - lastFrameAt);
+    lastFrameAt = now;
     const me = client.localEntity;
     const dead = me !== undefined && hasComponent(world, me, deadStore);
     if (!dead && death.visible) {
@@ -299,6 +344,9 @@ async function main(): Promise<void> {
   // For debugging from the console (and for browser tests to find the client).
   (window as unknown as { skirmish: Debug }).skirmish = debug;
   const params = new URLSearchParams(location.search);
+  // `?spectate=<match id>` watches that match: no start screen, no name.
+  const spectate = params.get('spectate') || undefined;
+  if (spectate !== undefined) return play('', params, debug, render, spectate);
   const name = await chooseName(params, document.getElementById('ui') as HTMLElement);
   play(name, params, debug, render);
 }

@@ -50,6 +50,8 @@ export function createHud(root: HTMLElement, client: GameClient, names: Names): 
   const row = (eid: number, rank: number, me: number | undefined): HTMLLIElement => {
     const li = document.createElement('li');
     if (eid === me) li.className = 'me';
+    // The player's NetId: a spectator follows the player whose row it clicks.
+    li.dataset.id = String(netId.id[eid]);
     const place = document.createElement('span');
     place.className = 'rank';
     place.textContent = `${rank}`;

@@ -79,6 +79,11 @@ export interface Renderer {
   setAttackRange(range: number): void;
   /** Turns following (see `RendererOptions.follow`) on or off. */
   setFollow(follow: boolean): void;
+  /**
+   * Sets the units visible across the canvas's shorter side while following (zoom).
+   * @throws if `units` is not a positive finite number.
+   */
+  setViewSize(units: number): void;
   /** Flashes entity `eid`'s body (it was hit), from now for `hitFlashMs`. */
   flash(eid: number): void;
   /** The part of the map the last frame showed. */
@@ -102,7 +107,7 @@ export function createRenderer(options: RendererOptions): Renderer {
   const style: RenderStyle = { ...defaultStyle, ...options.style };
   const now = options.now ?? (() => performance.now());
   const margin = options.margin ?? 3;
-  const viewSize = options.viewSize ?? 50;
+  let viewSize = options.viewSize ?? 50;
 
   const renderer = new WebGLRenderer({
     canvas,
@@ -174,6 +179,10 @@ export function createRenderer(options: RendererOptions): Renderer {
     setFollow(next) {
       if (next !== follows) follow.snap();
       follows = next;
+    },
+    setViewSize(units) {
+      if (!(units > 0) || !Number.isFinite(units)) throw new Error(`Skirmish: setViewSize(${units}): the view size must be a positive number of units`);
+      viewSize = units;
     },
     toScreen: (x, y) => mapToScreen(view, width, height, x, y),
     flash: (eid) => players.flash(eid, now()),

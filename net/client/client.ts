@@ -32,6 +32,11 @@ export interface ClientOptions {
   type?: string;
   /** Match to join (e.g. from a shared link); turns matchmaking on. When it is gone, the client matchmakes by type. */
   matchId?: string;
+  /**
+   * Watch this match as a spectator: no player, no seat, no matchmaking (`type` and `matchId` are
+   * ignored); the server sends every player, and `sendInput`/`setName` throw.
+   */
+  spectate?: string;
   /** Socket.IO transports, e.g. `['polling']`. Default websocket with polling fallback. */
   transports?: ('websocket' | 'polling')[];
   /** Fixed interpolation delay for remote entities (ms); default adapts to measured jitter. */
@@ -56,6 +61,8 @@ export interface ClientOptions {
 
 /** What a client tells its listeners. */
 export interface ClientEvents {
+  /** A spectator's match is gone (ended, empty, server closing): no reconnection follows. */
+  spectateEnded: (notice: { matchId: string; reason: string }) => void;
   /** A connection was welcomed (first connect, reconnect or resume). */
   welcome: (welcome: Welcome) => void;
   /** A state message was applied to the mirror world. */
@@ -84,8 +91,10 @@ export interface GameClient {
   /** The welcome of the current connection (rules, own id), once received. */
   readonly welcome: Welcome | undefined;
   readonly rules: BattleRules | undefined;
-  /** Own player's entity in the mirror world, once the first state has arrived. */
+  /** Own player's entity in the mirror world, once the first state has arrived (never, for a spectator). */
   readonly localEntity: number | undefined;
+  /** The match watched, for a spectator (`ClientOptions.spectate`); undefined for a player. */
+  readonly spectating: string | undefined;
   /** Smoothed round trip in ms (NaN before the first probe returns). */
   readonly ping: number;
   /** Sequence number of the last input sent, and of the last the server has applied. */
@@ -104,9 +113,15 @@ export interface GameClient {
   readonly names: ReadonlyMap<number, string>;
   /** The server's recent tick costs, from the latest clock probe (undefined before one returns). */
   readonly serverTickTimes: Readonly<ServerTickTimes> | undefined;
-  /** Sends an input (direction, attack) and returns its sequence number. Dropped while offline. */
+  /**
+   * Sends an input (direction, attack) and returns its sequence number. Dropped while offline.
+   * @throws for a spectator, which has no player to steer.
+   */
   sendInput(input: InputIntent): number;
-  /** Asks for a new name (cleaned; the server announces it to everyone, this client included). */
+  /**
+   * Asks for a new name (cleaned; the server announces it to everyone, this client included).
+   * @throws for a spectator, which has no player to name.
+   */
   setName(name: string): void;
   /** Updates drawn positions in the world for the current time. Call once per frame. */
   update(): void;
@@ -149,7 +164,8 @@ export function createClient(options: ClientOptions): GameClient {
   // The sending direction of a conditioned link; the receiving one is the connection's parser.
   const up: Conditioner | undefined = conditions && createConditioner({ ...conditions, seed: 1 });
   const link = (bytes: number, send: () => void): void => (up ? up.schedule(bytes, send) : send());
-  const matchmaking = options.type !== undefined || options.matchId !== undefined;
+  const { spectate } = options;
+  const matchmaking = spectate === undefined && (options.type !== undefined || options.matchId !== undefined);
   let seat: MatchmakeAnswer | undefined;
   let closed = false;
   const connection = openConnection({
@@ -159,6 +175,7 @@ export function createClient(options: ClientOptions): GameClient {
     token: () => token,
     seat: () => (seat === undefined ? undefined : { seat: seat.seat, matchId: seat.matchId }),
     name: () => name,
+    spectate,
     onStatus: (status, reason) => emit('status', status, reason),
     onError: (error) => emit('error', error),
   });
@@ -168,7 +185,7 @@ export function createClient(options: ClientOptions): GameClient {
 
   socket.on(DeltaEvents.welcome, (w) => {
     welcome = w;
-    if (w.token !== token) {
+    if (spectate === undefined && w.token !== token) {
       token = w.token;
       emit('token', w.token);
     }
@@ -216,6 +233,12 @@ export function createClient(options: ClientOptions): GameClient {
   });
   socket.on(DeltaEvents.reconnectElsewhere, () => {
     moveOn = true;
+  });
+  socket.on(DeltaEvents.spectateEnded, (notice) => {
+    // Nothing to come back to: no reconnection after the disconnect that follows.
+    closed = true;
+    connection.close();
+    emit('spectateEnded', notice);
   });
 
   // ---- matchmaking: a seat first; again when the match or its worker is gone ----
@@ -296,8 +319,9 @@ export function createClient(options: ClientOptions): GameClient {
       return welcome?.rules;
     },
     get localEntity() {
-      return entityOf(world, world.localId);
+      return world.localId === 0 ? undefined : entityOf(world, world.localId);
     },
+    spectating: spectate,
     get ping() {
       return clock.rtt;
     },
@@ -324,12 +348,14 @@ export function createClient(options: ClientOptions): GameClient {
       return serverTickTimes;
     },
     setName(next) {
+      if (spectate !== undefined) throw new Error(`Skirmish: setName(${JSON.stringify(next)}) on a spectator: it has no player`);
       const clean = cleanName(next);
       if (clean === '') return;
       name = clean;
       if (socket.connected) link(32 + clean.length, () => socket.emit(ClassicEvents.setName, { name: clean }));
     },
     sendInput(input) {
+      if (spectate !== undefined) throw new Error('Skirmish: sendInput() on a spectator: it has no player');
       // The attacker saw remote players at render time (server clock): the server rewinds them there.
       return inputs.send(input, interpolator.renderTime);
     },

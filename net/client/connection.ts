@@ -23,6 +23,11 @@ export interface ConnectionOptions {
   name(): string | undefined;
   /** The seat to present (from POST /matchmake); read at every (re)connection. */
   seat?(): { seat: string; matchId: string } | undefined;
+  /**
+   * Watch this match as a spectator instead of playing: sent in the auth payload and in the
+   * query (a cluster's gateway routes a spectator to the worker owning the match by it).
+   */
+  spectate?: string;
   /** Conditions of the receiving direction of the link (the sending one is the caller's). */
   conditions?: LinkConditions;
   socket?: Partial<ManagerOptions & SocketOptions>;
@@ -60,6 +65,7 @@ export function openConnection(options: ConnectionOptions): Connection {
       const token = options.token();
       const name = options.name();
       const auth: DeltaAuth = { skirmish: version };
+      if (options.spectate !== undefined) return cb({ ...auth, spectate: options.spectate });
       if (token !== undefined) auth.token = token;
       if (name !== undefined) auth.name = name;
       const seat = options.seat?.();
@@ -73,6 +79,7 @@ export function openConnection(options: ConnectionOptions): Connection {
     reconnectionDelayMax: 2000,
     parser: conditions ? conditionParser(parser, { ...conditions, seed: 2 }) : parser,
     ...options.socket,
+    ...(options.spectate === undefined ? {} : { query: { ...(options.socket?.query ?? {}), spectate: options.spectate } }),
   });
 
   socket.on('connect', () => setStatus('connected'));

@@ -198,6 +198,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return workers.get(id);
   };
 
+  /** Some live worker (the first known), to answer a request no particular worker owns. */
+  const anyWorker = async (): Promise<WorkerView | undefined> => {
+    if (workers.size === 0 || Date.now() - fetchedAt > cacheMs) await refresh();
+    return workers.values().next().value;
+  };
+
   /** Reserves a seat, timing it; the error is a RegistryError. */
   const place = async (request: { type: string; matchId?: string; create?: boolean }) => {
     const started = performance.now();
@@ -270,6 +276,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (transport !== 'polling' && transport !== 'websocket') return { status: 400, body: { code: 0, message: 'Transport unknown' } };
     if (url.searchParams.get('EIO') !== '4') return { status: 400, body: { code: 5, message: 'Unsupported protocol version' } };
     if (!upgrade && req.method !== 'GET') return { status: 400, body: { code: 2, message: 'Bad handshake method' } };
+    const spectate = url.searchParams.get('spectate');
+    if (spectate !== null) {
+      // A spectator needs no seat: it goes to the worker owning the match. An unknown match goes to
+      // any live worker, which refuses it with the code an embedded server gives (`match_unknown`).
+      const match = ID_PATTERN.test(spectate) ? await registry.match(spectate).catch(() => undefined) : undefined;
+      const worker = match === undefined ? await anyWorker() : await findWorker(match.worker, true);
+      if (!worker) return { status: 503, body: { error: 'unavailable', message: 'no match server is reachable' } };
+      return { worker, url: raw, sniffSid: !upgrade };
+    }
     if (!options.types[classicType]) return { status: 404, body: { error: 'bad_type', message: `no ${classicType} matches here` } };
     // A new session: place the player, hand the worker its seat, and remember where it went.
     let placed;

@@ -82,6 +82,7 @@ export function createMatchmakingApi(options: MatchmakingApiOptions): Matchmakin
         const list = await registry.matches();
         sendJson(res, 200, list.map((m) => ({
           id: m.id, type: m.type, players: m.players, capacity: m.capacity, worker: m.worker, createdAt: m.createdAt, reserved: m.reserved ?? 0,
+          spectators: m.spectators ?? 0,
         })));
       } else {
         const list = await registry.workers();

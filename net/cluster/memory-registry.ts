@@ -54,10 +54,10 @@ export class MemoryRegistry implements Registry {
       reported.add(m.id);
       const record = this.matchRecords.get(m.id);
       if (record) {
-        record.info = { ...record.info, type: m.type, players: m.players, capacity: m.capacity, worker: worker.id };
+        record.info = { ...record.info, type: m.type, players: m.players, capacity: m.capacity, worker: worker.id, spectators: m.spectators ?? 0 };
       } else {
         this.matchRecords.set(m.id, {
-          info: { id: m.id, type: m.type, players: m.players, capacity: m.capacity, worker: worker.id, createdAt: m.createdAt },
+          info: { id: m.id, type: m.type, players: m.players, capacity: m.capacity, worker: worker.id, createdAt: m.createdAt, spectators: m.spectators ?? 0 },
           reservations: new Map(), used: new Map(), expired: new Map(),
         });
       }
@@ -127,7 +127,7 @@ export class MemoryRegistry implements Registry {
     const worker = this.leastLoaded(now);
     const id = newMatchId();
     const record: MatchRecord = {
-      info: { id, type: request.type, players: 0, capacity: request.capacity, worker, createdAt: now },
+      info: { id, type: request.type, players: 0, capacity: request.capacity, worker, createdAt: now, spectators: 0 },
       reservations: new Map(), used: new Map(), expired: new Map(),
     };
     this.matchRecords.set(id, record);

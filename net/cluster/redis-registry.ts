@@ -54,10 +54,11 @@ end
 
 -- The match if its record and its worker are alive, else nil.
 local function alive(id)
-  local m = redis.call('HMGET', P .. 'm:' .. id, 'type', 'players', 'capacity', 'worker', 'createdAt')
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'type', 'players', 'capacity', 'worker', 'createdAt', 'spectators')
   if not m[1] then return nil end
   if redis.call('EXISTS', P .. 'w:' .. m[4]) == 0 then return nil end
-  return { id = id, type = m[1], players = tonumber(m[2]) or 0, capacity = tonumber(m[3]) or 0, worker = m[4], createdAt = tonumber(m[5]) or 0 }
+  return { id = id, type = m[1], players = tonumber(m[2]) or 0, capacity = tonumber(m[3]) or 0, worker = m[4], createdAt = tonumber(m[5]) or 0,
+    spectators = tonumber(m[6]) or 0 }
 end
 
 -- Moves reservations whose time is up to the expired set (and counts them); forgets old tokens;
@@ -171,7 +172,7 @@ redis.call('PEXPIRE', mk, ttl)
 redis.call('ZADD', P .. 't:' .. mtype, now, newId)
 redis.call('SADD', P .. 'wm:' .. bestW, newId)
 redis.call('PEXPIRE', P .. 'wm:' .. bestW, ttl)
-return reserve({ id = newId, type = mtype, players = 0, capacity = capacity, worker = bestW, createdAt = now }, '1')
+return reserve({ id = newId, type = mtype, players = 0, capacity = capacity, worker = bestW, createdAt = now, spectators = 0 }, '1')
 `;
 
 // ARGV: prefix, matchId, token, remember. Returns ok | used | expired | unknown.
@@ -219,7 +220,7 @@ for _, m in ipairs(list) do
   local old = redis.call('HMGET', mk, 'createdAt', 'type')
   local createdAt = tonumber(old[1]) or m.createdAt
   if old[2] and old[2] ~= m.type then redis.call('ZREM', P .. 't:' .. old[2], m.id) end
-  redis.call('HSET', mk, 'type', m.type, 'players', m.players, 'capacity', m.capacity, 'worker', w.id, 'createdAt', createdAt)
+  redis.call('HSET', mk, 'type', m.type, 'players', m.players, 'capacity', m.capacity, 'worker', w.id, 'createdAt', createdAt, 'spectators', m.spectators)
   refresh(m.id)
   redis.call('ZADD', P .. 't:' .. m.type, createdAt, m.id)
   redis.call('SADD', wm, m.id)
@@ -382,7 +383,7 @@ export class RedisRegistry implements Registry {
     return this.run(async () => {
       checkHeartbeat(worker, matches);
       const w = { id: worker.id, pid: worker.pid, host: worker.host, url: worker.url, matches: worker.matches, players: worker.players, cpu: worker.cpu };
-      const list = matches.map((m) => ({ id: m.id, type: m.type, players: m.players, capacity: m.capacity, createdAt: m.createdAt }));
+      const list = matches.map((m) => ({ id: m.id, type: m.type, players: m.players, capacity: m.capacity, createdAt: m.createdAt, spectators: m.spectators ?? 0 }));
       await this.scripts.skirmishHeartbeat(
         this.prefix, this.timings.workerTtlMs, this.timings.pendingMatchMs, this.timings.rememberSeatsMs,
         JSON.stringify(w), list.length === 0 ? '[]' : JSON.stringify(list),
@@ -507,7 +508,7 @@ function parseMatch(json: string): MatchInfo {
   const m = JSON.parse(json) as MatchInfo;
   return {
     id: m.id, type: m.type, players: m.players, capacity: m.capacity, worker: m.worker, createdAt: m.createdAt,
-    reserved: m.reserved ?? 0,
+    reserved: m.reserved ?? 0, spectators: m.spectators ?? 0,
   };
 }
 

@@ -39,6 +39,8 @@ export interface MatchInfo {
   createdAt: number;
   /** Live (unclaimed, unexpired) reservations; filled in by the registry on reads, ignored in heartbeats. */
   reserved?: number;
+  /** Spectators watching, as its worker last reported (never counted against capacity). */
+  spectators?: number;
 }
 
 /** A place reserved in a match for one player, presented by its client when it connects. */
@@ -194,7 +196,7 @@ export function checkHeartbeat(worker: WorkerInfo, matches: MatchInfo[]): void {
   }
   for (const m of matches) {
     if (!ID_PATTERN.test(m.id) || !ID_PATTERN.test(m.type)) throw new RegistryError('bad_request', `bad match id or type: ${m.id}`);
-    if (!count(m.players) || !count(m.createdAt) || !Number.isInteger(m.capacity) || m.capacity < 1) {
+    if (!count(m.players) || !count(m.createdAt) || !Number.isInteger(m.capacity) || m.capacity < 1 || (m.spectators !== undefined && !count(m.spectators))) {
       throw new RegistryError('bad_request', `match ${m.id}: players and createdAt must be non-negative, capacity a positive integer`);
     }
   }

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { checkName, ErrorCodes, PROTOCOL_VERSION, type ErrorCode } from '../wire';
 import type { GameSocket } from './session';
 import { cooldownOf } from './cooldown';
+import { readSpectate } from './spectators';
 
 /** An error a Socket.IO middleware passes to `next`: the client sees `message` and `data.code`. */
 function refusal(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): Error {
@@ -98,7 +99,9 @@ export function createAdmission(rules: AdmissionRules): (socket: GameSocket, nex
     const wait = cooldownOf(socket).remaining(socket.handshake.address, token);
     if (wait > 0) return next(refusal(ErrorCodes.coolingDown, `kicked for abuse; try again in ${Math.ceil(wait / 1000)} s`, { retryMs: wait }));
     const resuming = token !== undefined && rules.resumable(token);
-    if (!resuming && rules.players() >= rules.maxPlayers) {
+    // Spectators are not players: their own cap, per match, is checked with the match.
+    const spectating = readSpectate(socket.handshake) !== undefined;
+    if (!resuming && !spectating && rules.players() >= rules.maxPlayers) {
       return next(refusal(ErrorCodes.serverFull, `server full (${rules.maxPlayers} players)`));
     }
     const address = socket.handshake.address;

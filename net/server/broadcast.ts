@@ -7,7 +7,7 @@ import { createClassicAdapter } from './classic';
 import { defaultInterest, type InterestOptions } from './interest';
 import { createOutbox } from './outbox';
 import { createReplicator } from './replication';
-import type { GameNamespace, Session } from './session';
+import type { GameNamespace, Session, Viewer } from './session';
 
 export { CLASSIC_ROOM } from './classic';
 export { defaultInterest } from './interest';
@@ -25,8 +25,11 @@ export interface BroadcastStats {
 
 /** Sends the results of a tick. */
 export interface Broadcaster {
-  /** Builds every delta client's message for the tick just run, and emits the classic events. */
-  build(sessions: Iterable<Session>): void;
+  /**
+   * Builds every delta client's message for the tick just run, and emits the classic events.
+   * `spectators` get delta messages too, seeing every player (see `NO_ENTITY`).
+   */
+  build(sessions: Iterable<Session>, spectators?: Iterable<Viewer>): void;
   /**
    * Writes the built messages to their sockets. Separate from `build` so the server can time the
    * simulation-and-encoding part of a tick apart from the socket writes.
@@ -48,9 +51,9 @@ export function createBroadcaster(
   const classic = createClassicAdapter(world, nsp, stats, publicIdOf, classicRoom);
   const replicator = createReplicator(world, stats, interest);
   const outbox = createOutbox();
-  const live: Session[] = [];
+  const live: Viewer[] = [];
   return {
-    build(sessions) {
+    build(sessions, spectators = []) {
       classic.noteSpawned(world.sync.spawned);
       live.length = 0;
       let classicCount = 0;
@@ -59,6 +62,7 @@ export function createBroadcaster(
         if (s.kind === 'engine') live.push(s);
         else classicCount++;
       }
+      for (const s of spectators) if (s.socket !== null) live.push(s);
       const events = world.events as BattleEvent[];
       if (classicCount > 0) classic.send(events);
       replicator.build(live, events, outbox);

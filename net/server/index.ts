@@ -13,7 +13,10 @@ export type {
   Registry, RegistryStats, WorkerInfo, WorkerView, MatchInfo, Seat, PlaceRequest, Placement, ClaimResult,
 } from '../cluster/registry';
 export type { Sessions } from './sessions';
-export type { Session, SessionKind, Replication, GameSocket, GameNamespace } from './session';
+export type { Session, SessionKind, Replication, GameSocket, GameNamespace, Viewer } from './session';
+export { NO_ENTITY } from './session';
+export { DEFAULT_SPECTATOR_CAP } from './spectators';
+export type { Spectators } from './spectators';
 
 export { createLogger } from './logger';
 export type { Logger } from './logger';

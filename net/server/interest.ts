@@ -40,6 +40,8 @@ export interface Interest {
    * `news`, by entity: filtered here to spare a second pass over everything in view).
    */
   update(seen: Set<number>, me: number, byNetId: ReadonlyMap<number, number>, news: Uint8Array, out: ViewChanges): void;
+  /** As `update`, for a viewer with no player of its own (a spectator): every player is in view. */
+  everything(seen: Set<number>, byNetId: ReadonlyMap<number, number>, news: Uint8Array, out: ViewChanges): void;
 }
 
 /** Creates the interest scan of `world`. */
@@ -76,6 +78,24 @@ export function createInterest(world: BattleWorld, options: InterestOptions): In
         if (eid !== me && !seen.has(netIds.id[eid]!)) out.entered.push(eid);
       }
       for (const eid of out.entered) seen.add(netIds.id[eid]!);
+    },
+    everything(seen, byNetId, news, out) {
+      out.stayed.length = 0;
+      out.entered.length = 0;
+      out.removed.length = 0;
+      for (const id of seen) {
+        const eid = byNetId.get(id);
+        if (eid === undefined) {
+          seen.delete(id);
+          out.removed.push(id);
+        } else if (news[eid] !== 0) out.stayed.push(eid);
+      }
+      for (const eid of query(world, [player, pos])) {
+        const id = netIds.id[eid]!;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        out.entered.push(eid);
+      }
     },
   };
 }

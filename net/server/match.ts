@@ -3,6 +3,7 @@ import { createBattleWorld, step, type BattleRules, type BattleWorld, type Syste
 import { createBroadcaster, defaultInterest, type InterestOptions } from './broadcast';
 import { defaultLimits, type RateLimits } from './limits';
 import { createSessions, type Sessions } from './sessions';
+import { createSpectators, DEFAULT_SPECTATOR_CAP, type Spectators } from './spectators';
 import type { GameNamespace, Session } from './session';
 import type { Logger } from './logger';
 import type { ServerTickTimes } from '../wire';
@@ -42,6 +43,8 @@ export interface MatchOptions {
    * process never hear each other. Default none: the rooms of a process with one match.
    */
   id?: string;
+  /** Most spectators watching at once. Default 50. */
+  spectatorCap?: number;
   /** Told when a new player joins. */
   onJoined?(session: Session): void;
   /** Told when a player is removed for good. */
@@ -78,6 +81,8 @@ export interface Match {
   readonly world: BattleWorld;
   /** The players and the connections they are on: join, drop, resume, remove. */
   readonly sessions: Sessions;
+  /** Connections watching without playing (no entity, no seat, never counted as players). */
+  readonly spectators: Spectators;
   /** Counters for logs and metrics. */
   readonly stats: MatchStats;
   /** Runs one tick and sends its results. */
@@ -151,6 +156,13 @@ export function createMatch(options: MatchOptions): Match {
     onLeft: options.onLeft,
   });
 
+  const limits = { ...defaultLimits, ...options.limits };
+  const spectators = createSpectators({
+    matchId: options.id ?? '', world, rules: options.rules, tickRate, cap: options.spectatorCap ?? DEFAULT_SPECTATOR_CAP,
+    limits, log, rooms, now, tickTimes: () => tickTimes, count: (what) => void stats[what]++,
+    roster: () => [...sessions.byToken.values()].map((s) => [s.netId, s.name]),
+  });
+
   function now(): number {
     return world.time.elapsed * 1000 + (performance.now() - lastTickAt);
   }
@@ -160,7 +172,7 @@ export function createMatch(options: MatchOptions): Match {
     step(world);
     lastTickAt = performance.now();
     stats.ticks++;
-    broadcaster.build(sessions.byToken.values());
+    broadcaster.build(sessions.byToken.values(), spectators.viewers());
     tickTimes.simulateMs = smooth(tickTimes.simulateMs, performance.now() - started);
   }
 
@@ -173,6 +185,7 @@ export function createMatch(options: MatchOptions): Match {
   return {
     world,
     sessions,
+    spectators,
     stats,
     tick() {
       simulate();

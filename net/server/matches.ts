@@ -24,6 +24,8 @@ export interface MatchType {
   capacity: number;
   /** Entity capacity of each world. Default 4096 (or the server's `capacity`). */
   worldCapacity?: number;
+  /** Most spectators watching one match. Default the server's `spectatorCap` (50). */
+  spectatorCap?: number;
   /** Lifecycle hooks; a throwing hook is logged and ignored. */
   hooks?: MatchHooks;
   /** Checked after every tick; when it returns a result the match ends (see `MatchEnd`). */
@@ -76,6 +78,8 @@ export interface HostedMatch {
   readonly createdAt: number;
   /** Players in it (connected or within their grace window). */
   readonly players: number;
+  /** Spectators watching it (never counted as players: they hold no seat and keep no match alive). */
+  readonly spectators: number;
   /** True once disposed. */
   readonly disposed: boolean;
 }
@@ -198,6 +202,7 @@ export function createMatchHost(options: MatchHostOptions): MatchHost {
         rules: type.rules,
         systems: type.systems,
         capacity: type.worldCapacity ?? options.matchDefaults.capacity,
+        spectatorCap: type.spectatorCap ?? options.matchDefaults.spectatorCap,
         tickRate: options.tickRate,
         seed,
         id,
@@ -230,6 +235,9 @@ export function createMatchHost(options: MatchHostOptions): MatchHost {
         get players() {
           return match.sessions.byToken.size;
         },
+        get spectators() {
+          return match.spectators.count;
+        },
         get disposed() {
           return this.isDisposed;
         },
@@ -256,6 +264,7 @@ export function createMatchHost(options: MatchHostOptions): MatchHost {
       matches.delete(id);
       clearTimeout(entry.emptyTimer);
       for (const session of [...entry.match.sessions.byToken.values()]) entry.match.sessions.remove(session);
+      entry.match.spectators.end(reason);
       entry.match.close();
       safely(log, 'disposed', () => entry.type.hooks?.disposed?.(entry, reason));
       options.onDisposed?.(entry, reason);

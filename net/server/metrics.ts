@@ -102,6 +102,15 @@ export function createMetrics(http: HttpServer, live: () => Iterable<{ type: { n
       for (const [type, count] of n) this.set({ type }, count);
     },
   });
+  new Gauge({
+    name: 'skirmish_spectators', help: 'Spectators watching (never counted as players), by match type.', labelNames: ['type'], registers: [registry],
+    collect() {
+      this.reset();
+      const n = new Map<string, number>();
+      for (const m of live()) n.set(m.type.name, (n.get(m.type.name) ?? 0) + m.match.spectators.count);
+      for (const [type, count] of n) this.set({ type }, count);
+    },
+  });
   new Counter({
     name: 'skirmish_wire_sent_bytes_total', help: 'Bytes the server wrote to TCP sockets.', registers: [registry],
     collect() { this.reset(); this.inc(written()); },

@@ -7,7 +7,7 @@ import { EncodedRecords, StateEncoder } from '../wire';
 import { createInterest, type InterestOptions, type ViewChanges } from './interest';
 import type { Outbox } from './outbox';
 import { createRecordReader } from './records';
-import type { Session } from './session';
+import { NO_ENTITY, type Viewer } from './session';
 
 /** Counters replication adds to. */
 export interface ReplicationStats {
@@ -17,8 +17,8 @@ export interface ReplicationStats {
 
 /** Builds the state messages of a tick. */
 export interface Replicator {
-  /** Builds the message of each delta session (connected ones) for the tick just run, into `outbox`. */
-  build(sessions: readonly Session[], events: readonly BattleEvent[], outbox: Outbox): void;
+  /** Builds the message of each delta viewer (connected players, spectators) for the tick just run, into `outbox`. */
+  build(sessions: readonly Viewer[], events: readonly BattleEvent[], outbox: Outbox): void;
 }
 
 const NONE: readonly number[] = [];
@@ -52,7 +52,7 @@ export function createReplicator(world: BattleWorld, stats: ReplicationStats, op
     for (const pair of pairs) if (seen.has(pair[0]) || seen.has(pair[1])) out.push(pair);
   };
 
-  function buildFor(session: Session, outbox: Outbox): void {
+  function buildFor(session: Viewer, outbox: Outbox): void {
     const rep = session.replication;
     const me = session.eid;
     const full = session.needsFull;
@@ -62,7 +62,8 @@ export function createReplicator(world: BattleWorld, stats: ReplicationStats, op
     if (full) rep.seen.clear();
     const ack = input.seq[me]!;
     encoder.begin(full, tick, ack, rep.sent);
-    interest.update(rep.seen, me, world.sync.byNetId, news, view);
+    if (me === NO_ENTITY) interest.everything(rep.seen, world.sync.byNetId, news, view);
+    else interest.update(rep.seen, me, world.sync.byNetId, news, view);
     for (const eid of view.stayed) {
       let handle = changeRecord.get(eid);
       if (handle === undefined) changeRecord.set(eid, (handle = records.addEntity(read(eid), changes[eid]!, false, attacked[eid] === 1)));

@@ -16,6 +16,7 @@ import type { InterestOptions } from './broadcast';
 import { parser } from '../wire';
 import { createAdmission, handshakeProtocol, originAllowed } from './admission';
 import { createMatchHost, type HostedMatch, type MatchHost, type MatchType } from './matches';
+import { readSpectate } from './spectators';
 import { admitSeat, readSeat, startHeartbeat, type Heartbeat, type PresentedSeat } from '../cluster/worker';
 import { createMemoryRegistry } from '../cluster/memory-registry';
 import { RegistryError, newMatchId, type MatchInfo, type Registry } from '../cluster/registry';
@@ -99,6 +100,8 @@ export interface ServerOptions {
    * kept; `false` records nothing. Default on, in `RECORD_DIR` or `recordings/`, off when `RECORD=0`.
    */
   record?: RecordingOptions | false;
+  /** Most spectators watching one match (a type's own `spectatorCap` wins). Default 50. */
+  spectatorCap?: number;
 }
 
 /** A running game server. */
@@ -235,7 +238,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     if (path === '/stats') {
       // What the gateway's dashboard charts: this process's matches, players and recent tick p99 by type.
       if (!admin.isAdmin(req)) return denied(res);
-      return sendJson(res, 200, { worker: workerId, matches: host.matches.size, players: host.players(), tickP99Ms: metrics.recentTickP99() });
+      return sendJson(res, 200, {
+        worker: workerId, matches: host.matches.size, players: host.players(), spectators: spectators(), tickP99Ms: metrics.recentTickP99(),
+      });
     }
     if (path === '/dashboard') {
       if (!admin.isAdmin(req)) return denied(res);
@@ -281,6 +286,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     emptyDisposeMs: options.emptyDisposeMs,
     matchDefaults: {
       nsp, capacity: options.capacity, graceMs: options.graceMs, limits: options.limits, interest: options.interest,
+      spectatorCap: options.spectatorCap,
     },
     observeTick: (type, simulate, write) => metrics.observeTick(simulate, write, type),
     record: recordings === undefined || recordOptions === false
@@ -295,6 +301,11 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     },
   });
   const metrics = createMetrics(http, () => host.matches.values());
+  const spectators = (): number => {
+    let n = 0;
+    for (const m of host.matches.values()) n += m.spectators;
+    return n;
+  };
   const defaultId = newMatchId();
   const first = host.create(types.get(defaultType)!, defaultId, { keep: true });
 
@@ -304,7 +315,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     for (const m of host.matches.values()) {
       const n = m.players + (inFlight.get(m.id) ?? 0);
       players += m.players;
-      matches.push({ id: m.id, type: m.type.name, players: n, capacity: m.type.capacity, worker: workerId, createdAt: m.createdAt });
+      matches.push({ id: m.id, type: m.type.name, players: n, capacity: m.type.capacity, worker: workerId, createdAt: m.createdAt, spectators: m.spectators });
     }
     // A match whose first claim is still in flight is not reported: the registry keeps a match
     // with live reservations (or younger than pendingMatchMs) that its worker does not report yet.
@@ -321,6 +332,13 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   // Which match a connection is for: a resuming player's own, else the one its seat is for (a
   // seatless client on an embedded server gets a seat here: joinOrCreate of its protocol's type).
   io.use((socket, next) => {
+    const watch = readSpectate(socket.handshake);
+    if (watch !== undefined) {
+      const problem = spectateProblem(watch, socket.handshake.auth);
+      if (problem) return next(problem);
+      (socket.data as { spectate?: string }).spectate = watch;
+      return next();
+    }
     seatFor(socket.handshake).then((result) => {
       if (result instanceof Error) return next(result);
       const data = socket.data as { matchId?: string; claimed?: boolean };
@@ -341,6 +359,16 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       next(refusal(ErrorCodes.registryUnavailable, 'admission failed; try again'));
     });
   });
+  /** Why watching `matchId` is refused now, or undefined: spectators need no seat, only the match and room. */
+  const spectateProblem = (matchId: string, auth: unknown): Error | undefined => {
+    if (handshakeProtocol(auth).kind !== 'engine') return refusal(ErrorCodes.badInput, 'spectating needs the delta protocol (auth: {skirmish})');
+    if (draining) return refusal(ErrorCodes.draining, 'this server is draining');
+    const watched = host.matches.get(matchId);
+    if (watched === undefined) return refusal(ErrorCodes.matchUnknown, `no match ${JSON.stringify(matchId).slice(0, 70)} here: it may have ended`);
+    const { count, cap } = watched.match.spectators;
+    if (count >= cap) return refusal(ErrorCodes.spectatorsFull, `match ${matchId} has its ${cap} spectators`);
+    return undefined;
+  };
   const settleClaim = (matchId: string): void => {
     const n = (inFlight.get(matchId) ?? 1) - 1;
     if (n <= 0) inFlight.delete(matchId);
@@ -393,6 +421,19 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   };
 
   io.on('connection', (socket) => {
+    const watch = (socket.data as { spectate?: string }).spectate;
+    if (watch !== undefined) {
+      const watched = host.matches.get(watch);
+      if (watched === undefined) {
+        // Disposed between admission and now.
+        socket.emit(DeltaEvents.spectateEnded, { matchId: watch, reason: 'the match is gone' });
+        socket.disconnect(true);
+        return;
+      }
+      // Over the cap (a race past admission) it is told so and disconnected.
+      if (watched.match.spectators.join(socket)) socket.on('disconnect', () => watched.match.spectators.drop(socket));
+      return;
+    }
     const { kind, token, name } = handshakeProtocol(socket.handshake.auth);
     const data = socket.data as { matchId?: string; claimed?: boolean };
     const matchId = data.matchId;

@@ -22,6 +22,21 @@ export type GameNamespace = Namespace<ClientToServerEvents, ServerToClientEvents
 /** Which protocol a connection speaks. */
 export type SessionKind = 'engine' | 'classic';
 
+/** What replication needs of a connection it sends state to: a player's session, or a spectator's. */
+export interface Viewer {
+  /** The live connection (null: nothing is sent). */
+  socket: GameSocket | null;
+  /** The player whose surroundings it sees, or `NO_ENTITY` (a spectator: it sees every player). */
+  readonly eid: number;
+  /** True until the first full state has been sent on the current connection. */
+  needsFull: boolean;
+  /** Replication state of the current connection. */
+  replication: Replication;
+}
+
+/** `Viewer.eid` of a connection with no player of its own; bitECS entity ids start at 1. */
+export const NO_ENTITY = 0;
+
 /** One player: its entity, its current connection (none while dropped) and what it has been sent. */
 export interface Session {
   /** The live connection; null while the player is dropped and waiting to be resumed. */

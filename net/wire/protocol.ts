@@ -26,6 +26,8 @@ export const DeltaEvents = {
   matchEnded: 'match_ended',
   /** server → client (both protocols): this worker is draining; matchmake again (POST /matchmake) and connect there. */
   reconnectElsewhere: 'reconnect_elsewhere',
+  /** server → spectator: the match watched is gone (ended, empty, server closing); the disconnect follows. */
+  spectateEnded: 'spectate_ended',
 } as const;
 
 /** Event names of the classic JSON protocol, spoken by any plain Socket.IO client. */
@@ -67,6 +69,12 @@ export const ErrorCodes = {
   draining: 'draining',
   /** Kicked a moment ago for abuse: wait `retryMs` before reconnecting. */
   coolingDown: 'cooling_down',
+  /** Spectating refused: the match already has as many spectators as it takes. */
+  spectatorsFull: 'spectators_full',
+  /** Spectating refused: no such match (on this server, or anywhere in the cluster). */
+  matchUnknown: 'match_unknown',
+  /** A spectator sent a game event (input, move, attack, set_name): spectators only watch. */
+  spectatorReadOnly: 'spectator_read_only',
 } as const;
 /** One of `ErrorCodes`. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -104,6 +112,11 @@ export interface Welcome {
   rules: BattleRules;
   /** The player's name as the server accepted it (a guest name when none or a bad one was offered). */
   name: string;
+  /**
+   * Present only for a spectator (no player: `id` is 0, `token` and `name` are empty): the match
+   * watched and how many spectators it has, this one included.
+   */
+  spectator?: { matchId: string; spectators: number };
 }
 
 /** A name change: `[netId, name]`, or `[netId, null]` when the player left the match. */
@@ -141,6 +154,8 @@ export interface DeltaAuth {
   seat?: string;
   /** The match the seat is for. */
   matchId?: string;
+  /** Watch this match as a spectator (no player, no seat, sees the whole map) instead of playing. */
+  spectate?: string;
 }
 
 /** Payload of `match_ended`: why the match ended and every player's score (winner first). */
@@ -181,6 +196,8 @@ export interface ServerToClientEvents {
   player_left: (p: { id: string }) => void;
   /** Delta protocol: player names, `[netId, name | null]`. */
   n: (names: NameEntry[]) => void;
+  /** Spectators: the match watched is gone; the disconnect follows. */
+  spectate_ended: (notice: { matchId: string; reason: string }) => void;
 }
 
 /** Events clients emit, for typing Socket.IO. Payloads are `unknown` on the server until validated. */

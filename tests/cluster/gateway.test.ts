@@ -312,7 +312,7 @@ G('an admin token guards /workers, /metrics and /dashboard; /matches stays open'
   }
   const matches = (await (await fetch(`${admin.url}/matches`)).json()) as Record<string, unknown>[];
   assert.is(matches.length, 1);
-  assert.equal(Object.keys(matches[0]!).sort(), ['capacity', 'createdAt', 'id', 'players', 'reserved', 'type', 'worker']);
+  assert.equal(Object.keys(matches[0]!).sort(), ['capacity', 'createdAt', 'id', 'players', 'reserved', 'spectators', 'type', 'worker']);
   const metrics = await (await fetch(`${admin.url}/metrics`, { headers: bearer })).text();
   assert.match(metrics, /skirmish_cluster_workers 2/);
   assert.match(metrics, /skirmish_cluster_matches\{type="classic"\} 1/);
