@@ -7,7 +7,7 @@ import type { MatchRecording } from './match';
 import type { RecordingFile, RecordingStore } from './recordings';
 import type { Logger } from './logger';
 
-/** Starts recording `world` (just created, nothing in it yet) into `store`; undefined when that fails. */
+/** Starts recording `world` from its state now (between two ticks) into `store`; undefined when that fails. */
 export function startMatchRecording(
   store: RecordingStore, world: BattleWorld, match: { id: string; type: string }, log: Logger, options: { hashEveryTicks?: number } = {},
 ): MatchRecording | undefined {

@@ -49,8 +49,15 @@ export interface MatchOptions {
   onJoined?(session: Session): void;
   /** Told when a player is removed for good. */
   onLeft?(session: Session): void;
-  /** Starts the match's recording, right after its world is made (before anything is in it). */
+  /**
+   * Starts a recording of the match's world from its state after the current tick. The match calls
+   * it when a player is in and no recording runs: an empty match records nothing, and a match that
+   * empties closes its file, so a match that lives for days (`npm start`'s default) leaves one file
+   * per stretch of play instead of one that grows without end.
+   */
   record?(world: BattleWorld): MatchRecording | undefined;
+  /** Longest stretch (seconds of match time) one recording covers before the match starts the next. Default 3600. */
+  recordingSegmentS?: number;
 }
 
 /** Counters a match keeps for logs and metrics. */
@@ -117,7 +124,10 @@ export function createMatch(options: MatchOptions): Match {
     // A throwing system must not take the whole server down: log it, finish the tick.
     onError: (error, system) => log.error({ err: error, system: system.name }, 'system threw; tick continues'),
   });
-  const recording = options.record?.(world);
+  let recording: MatchRecording | undefined;
+  // Tick the current recording started at, or (none running) the first tick a new one may start.
+  let recordingTick = 0;
+  const segmentTicks = Math.max(1, Math.round((options.recordingSegmentS ?? 3600) * tickRate));
   const stats: MatchStats = {
     ticks: 0, received: 0, rejected: 0, dropped: 0, kicked: 0, resumed: 0,
     stateBytes: 0, stateMessages: 0, classicMessages: 0,
@@ -172,8 +182,27 @@ export function createMatch(options: MatchOptions): Match {
     step(world);
     lastTickAt = performance.now();
     stats.ticks++;
+    reconcileRecording();
     broadcaster.build(sessions.byToken.values(), spectators.viewers());
     tickTimes.simulateMs = smooth(tickTimes.simulateMs, performance.now() - started);
+  }
+
+  // Between two steps, so that a new recording starts from a whole tick: its first checkpoint
+  // holds every player already in, and what happens next is journaled from there.
+  function reconcileRecording(): void {
+    if (options.record === undefined) return;
+    const tick = world.time.tick;
+    const players = sessions.byToken.size;
+    if (recording !== undefined && (players === 0 || tick - recordingTick >= segmentTicks)) {
+      recording.close();
+      recording = undefined;
+      recordingTick = tick;
+    }
+    if (recording !== undefined || players === 0 || tick < recordingTick) return;
+    recording = options.record(world);
+    // Not recorded (the store failed, and logged it): try again a segment later, not every tick.
+    recordingTick = recording === undefined ? tick + segmentTicks : tick;
+    for (const session of sessions.byToken.values()) recording?.name(session.netId, session.name);
   }
 
   function flush(): void {
@@ -198,6 +227,7 @@ export function createMatch(options: MatchOptions): Match {
     close() {
       sessions.close();
       recording?.close();
+      recording = undefined;
     },
     room: rooms.all,
   };

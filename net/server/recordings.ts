@@ -23,6 +23,11 @@ export interface RecordingOptions {
    * matches, and a mismatch is then found within n ticks rather than at its tick. Default 1.
    */
   hashEveryTicks?: number;
+  /**
+   * Longest stretch of a match one file covers (seconds of match time); a longer match goes on in
+   * a new file. Default 3600. Whatever the length, a match that empties closes its file.
+   */
+  segmentS?: number;
 }
 
 /** One recording as `GET /replays` lists it. */

@@ -287,6 +287,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     matchDefaults: {
       nsp, capacity: options.capacity, graceMs: options.graceMs, limits: options.limits, interest: options.interest,
       spectatorCap: options.spectatorCap,
+      recordingSegmentS: recordOptions === false ? undefined : recordOptions?.segmentS,
     },
     observeTick: (type, simulate, write) => metrics.observeTick(simulate, write, type),
     record: recordings === undefined || recordOptions === false

@@ -11,7 +11,7 @@ import { parseReplay } from '../../engine/replay/parse';
 import { createClient, createLogger, createServer, roundTimer, type GameClient, type GameServer, type MatchType } from '../../net';
 import { createGateway, type Gateway } from '../../net/cluster/gateway';
 import { MemoryRegistry } from '../../net/cluster/memory-registry';
-import { waitFor } from '../helpers';
+import { sleep, waitFor } from '../helpers';
 import { rules } from '../rules';
 
 interface Ctx {
@@ -54,8 +54,19 @@ const bytesOf = async (url: string): Promise<{ status: number; body: Uint8Array;
   return { status: res.status, body: new Uint8Array(await res.arrayBuffer()), headers: res.headers };
 };
 
+/** A player in each worker's default match, joined through the gateway: a match records while someone plays. */
+async function playInDefaults(ctx: Ctx): Promise<void> {
+  for (const worker of ctx.workers) {
+    const client = createClient({ url: ctx.gateway.url, matchId: worker.matchId });
+    ctx.clients.push(client);
+    await waitFor(() => client.localEntity !== undefined, 5000, `a player in ${worker.matchId}`);
+  }
+  // The recording starts at the tick after the join.
+  await sleep(200);
+}
+
 Replays('lists every worker\'s recordings with the worker named, and serves each from its worker, live or finished', async (ctx) => {
-  // Each worker records its default match from the start.
+  await playInDefaults(ctx);
   const defaults = ctx.workers.map((w) => w.matchId);
   const first = await list(ctx);
   assert.equal(first.map((e) => e.id).sort(), [...defaults].sort());
@@ -104,6 +115,7 @@ Replays('a worker that does not answer costs its own entries, not the list', asy
   const deadUrl = gone.url;
   await gone.close();
   await ctx.registry.heartbeat({ id: 'w3', pid: 1, host: 'x', url: deadUrl, matches: 0, players: 0 }, []);
+  await playInDefaults(ctx);
   const listed = await list(ctx);
   assert.equal([...new Set(listed.map((e) => e.worker))].sort(), ['w1', 'w2']);
   assert.is((await fetch(`${ctx.gateway.url}/replays/nope`)).status, 404);
