@@ -79,6 +79,8 @@ export interface Renderer {
   setAttackRange(range: number): void;
   /** Turns following (see `RendererOptions.follow`) on or off. */
   setFollow(follow: boolean): void;
+  /** With `follow`, the units visible across the canvas's shorter side from now on (a zoom). @throws unless positive. */
+  setViewSize(units: number): void;
   /** Flashes entity `eid`'s body (it was hit), from now for `hitFlashMs`. */
   flash(eid: number): void;
   /** The part of the map the last frame showed. */
@@ -102,7 +104,7 @@ export function createRenderer(options: RendererOptions): Renderer {
   const style: RenderStyle = { ...defaultStyle, ...options.style };
   const now = options.now ?? (() => performance.now());
   const margin = options.margin ?? 3;
-  const viewSize = options.viewSize ?? 50;
+  let viewSize = options.viewSize ?? 50;
 
   const renderer = new WebGLRenderer({
     canvas,
@@ -135,6 +137,7 @@ export function createRenderer(options: RendererOptions): Renderer {
   }
   resize(options.width ?? (canvas.clientWidth || canvas.width), options.height ?? (canvas.clientHeight || canvas.height));
   let view: View = frameMap(width, height, map, margin);
+  // Snaps beyond the initial view size: a zoom changes what is shown, not how the camera glides.
   const follow = createCameraFollow({ halfLifeMs: options.followHalfLifeMs ?? 0, snapDistance: viewSize });
   let lastFrame = Number.NaN;
 
@@ -174,6 +177,10 @@ export function createRenderer(options: RendererOptions): Renderer {
     setFollow(next) {
       if (next !== follows) follow.snap();
       follows = next;
+    },
+    setViewSize(units) {
+      if (!(units > 0 && Number.isFinite(units))) throw new Error(`Skirmish: setViewSize needs a positive number of units, got ${units}`);
+      viewSize = units;
     },
     toScreen: (x, y) => mapToScreen(view, width, height, x, y),
     flash: (eid) => players.flash(eid, now()),
