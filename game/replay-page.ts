@@ -15,6 +15,8 @@ const BODY_RADIUS_UNITS = 1.5;
 const FOLLOW_VIEW_UNITS = 50;
 /** Closest zoom (units across the shorter side). */
 const MIN_VIEW_UNITS = 10;
+/** Wall time (ms) per frame given to indexing the match's kills in the background. */
+const INDEX_MS_PER_FRAME = 4;
 /** Wheel zoom per notch (a notch is ~100 px of deltaY). */
 const ZOOM_PER_NOTCH = 1.25;
 
@@ -61,12 +63,12 @@ async function load(id: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-function start(debug: ReplayDebug, rep: Replay): void {
+function start(debug: ReplayDebug, rep: Replay, scan: Replay): void {
   const canvas = document.getElementById('game') as HTMLCanvasElement;
   const hudRoot = document.getElementById('hud') as HTMLElement;
   const ui = document.getElementById('ui') as HTMLElement;
   const map = rep.header.rules.map;
-  const player = createReplayPlayer(rep);
+  const player = createReplayPlayer(rep, { scan });
   const view = createReplayView(player.tickMs);
   const names = createReplayNames(rep);
   // Match time of what is drawn, the clock attack rings and hit flashes are timed on.
@@ -162,7 +164,10 @@ function start(debug: ReplayDebug, rep: Replay): void {
 
   let last = Number.NaN;
   let hudAt = -Infinity;
+  let indexing = true;
   const frame = (time: number): void => {
+    // A few ms a frame for the kill index: the page stays smooth while it fills.
+    if (indexing) indexing = player.index(INDEX_MS_PER_FRAME);
     player.advance(Number.isNaN(last) ? 0 : time - last);
     last = time;
     const exact = !player.playing;
@@ -195,6 +200,7 @@ async function main(): Promise<void> {
   }
   document.title = `Replay ${id} · Skirmish`;
   let rep: Replay;
+  let scan: Replay;
   try {
     debug.bytes = await load(id);
   } catch (error) {
@@ -203,13 +209,14 @@ async function main(): Promise<void> {
   }
   try {
     rep = openReplay(debug.bytes);
+    scan = openReplay(debug.bytes);
     debug.replay = rep;
   } catch (error) {
     showError(debug, `Replay "${id}" cannot be played: the file is damaged or not a Skirmish recording (${(error as Error).message}).`);
     return;
   }
   try {
-    start(debug, rep);
+    start(debug, rep, scan);
   } catch (error) {
     showError(debug, `Replay "${id}" cannot be shown: ${(error as Error).message}`);
   }

@@ -1,6 +1,11 @@
 // Playback of a recorded match: a clock that steps the replay at 0.25× to 8×, seeks by jumping to
 // a checkpoint and stepping, and keeps the kills of the last few seconds for the kill feed. No DOM:
 // the viewer page drives it from requestAnimationFrame, tests drive it directly.
+//
+// The kill feed at a tick needs the kills of the seconds before it, which a seek from a checkpoint
+// does not step through. A second replay of the same file (`scan`) walks the whole match in the
+// background and indexes every kill; up to where it has reached, a seek is the engine's seek alone.
+// Beyond it, a seek starts stepping early enough to see the feed's window.
 import { getStore, NetId, type BattleEvent, type BattleWorld, type Replay } from '../engine';
 
 /** Playback speeds offered, slowest first. */
@@ -61,15 +66,45 @@ export interface ReplayPlayer {
   onStep(listener: StepListener): () => void;
   /** Calls `listener` after every seek and when playback stops or starts. */
   onChange(listener: () => void): () => void;
+  /** Moves the background kill index on for about `budgetMs` of wall time; false once it has indexed the whole match. */
+  index(budgetMs: number): boolean;
+  /** The last tick the kill index covers (the first tick, or earlier, before it starts). */
+  readonly indexedTo: number;
+}
+
+/** Options of `createReplayPlayer`. */
+export interface ReplayPlayerOptions {
+  /** A second replay of the same recording, stepped by `index()` to find every kill ahead of time. */
+  scan?: Replay;
+}
+
+// The kills of the tick `replay` just stepped, by NetId.
+function killsOf(replay: Replay, out: FeedKill[]): void {
+  const events = replay.world.events as BattleEvent[];
+  let netId: { id: Uint32Array } | undefined;
+  for (const e of events) {
+    if (e.type !== 'kill') continue;
+    netId ??= getStore(replay.world, NetId);
+    // The victim is still in the world (players respawn); its NetId is read as of this tick.
+    out.push({ tick: replay.tick, attacker: netId.id[e.attacker]!, victim: netId.id[e.victim]! });
+  }
 }
 
 /** Creates a paused player at the replay's first tick. */
-export function createReplayPlayer(replay: Replay): ReplayPlayer {
+export function createReplayPlayer(replay: Replay, options: ReplayPlayerOptions = {}): ReplayPlayer {
+  const { scan } = options;
+  if (scan !== undefined && (scan === replay || scan.firstTick !== replay.firstTick || scan.lastTick !== replay.lastTick)) {
+    throw new Error('Skirmish: the scan must be a second replay of the same recording');
+  }
   const tickMs = replay.header.dtS * 1000;
   const feedTicks = Math.round((FEED_WINDOW_S * 1000) / tickMs);
   const stepListeners = new Set<StepListener>();
   const changeListeners = new Set<() => void>();
+  // Kills stepped through by this player since its last seek from a checkpoint.
   let feed: FeedKill[] = [];
+  // Every kill up to `indexedTo`, in tick order, from the background scan.
+  const indexed: FeedKill[] = [];
+  let indexedTo = scan === undefined ? replay.firstTick - 1 : scan.tick;
   let playing = false;
   let speed = 1;
   let accumulatedMs = 0;
@@ -81,14 +116,8 @@ export function createReplayPlayer(replay: Replay): ReplayPlayer {
 
   const stepOne = (seeking: boolean): void => {
     replay.stepOne();
-    const world = replay.world;
-    const events = world.events as BattleEvent[];
-    const netId = getStore(world, NetId);
-    for (const e of events) {
-      // The victim is still in the world (players respawn); its NetId is read as of this tick.
-      if (e.type === 'kill') feed.push({ tick: replay.tick, attacker: netId.id[e.attacker]!, victim: netId.id[e.victim]! });
-    }
-    for (const listener of stepListeners) listener(world, events, seeking);
+    if (replay.tick > indexedTo) killsOf(replay, feed);
+    for (const listener of stepListeners) listener(replay.world, replay.world.events as BattleEvent[], seeking);
   };
 
   // The newest checkpoint at or before `tick`: where the replay starts stepping from to reach it.
@@ -103,8 +132,15 @@ export function createReplayPlayer(replay: Replay): ReplayPlayer {
     const started = performance.now();
     const feedFrom = Math.max(replay.firstTick, tick - feedTicks);
     const current = replay.tick;
-    // Forward within reach: stepping on from here is cheaper than from a checkpoint, and keeps the feed.
-    if (current <= tick && tick - current <= tick - checkpointBefore(feedFrom)) {
+    if (tick <= indexedTo) {
+      // The index has the feed's kills: the engine's seek (checkpoint, or on from here) is all it takes.
+      feed = [];
+      if (tick !== current) {
+        if (tick < current || tick - current > tick - checkpointBefore(tick)) replay.seek(tick);
+        while (replay.tick < tick) stepOne(true);
+      }
+    } else if (current <= tick && tick - current <= tick - checkpointBefore(feedFrom)) {
+      // Forward within reach: stepping on from here is cheaper than from a checkpoint, and keeps the feed.
       while (replay.tick < tick) stepOne(true);
     } else {
       // From early enough that the kills of the feed's window are stepped through again.
@@ -182,7 +218,31 @@ export function createReplayPlayer(replay: Replay): ReplayPlayer {
       }
       return stepped;
     },
-    kills: () => feed.filter((k) => k.tick <= replay.tick).reverse(),
+    kills() {
+      const now = replay.tick;
+      const from = now - feedTicks;
+      const out: FeedKill[] = [];
+      // Indexed ticks from the index, later ones from what this player stepped through.
+      for (let i = indexed.length - 1; i >= 0 && indexed[i]!.tick > from; i--) if (indexed[i]!.tick <= now) out.push(indexed[i]!);
+      const stepped = feed.filter((k) => k.tick > indexedTo && k.tick > from && k.tick <= now).reverse();
+      return [...stepped, ...out];
+    },
+    index(budgetMs) {
+      if (scan === undefined || scan.tick >= scan.lastTick) return false;
+      const until = performance.now() + budgetMs;
+      do {
+        // Several ticks between clock reads: a tick of a small match takes microseconds.
+        for (let i = 0; i < 16 && scan.tick < scan.lastTick; i++) {
+          scan.stepOne();
+          killsOf(scan, indexed);
+        }
+        indexedTo = scan.tick;
+      } while (scan.tick < scan.lastTick && performance.now() < until);
+      return scan.tick < scan.lastTick;
+    },
+    get indexedTo() {
+      return indexedTo;
+    },
     onStep(listener) {
       stepListeners.add(listener);
       return () => void stepListeners.delete(listener);
