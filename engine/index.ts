@@ -22,7 +22,9 @@ export { createBattleWorld } from './create-battle-world';
 export type { BattleWorldOptions } from './create-battle-world';
 export type { BattleWorld, BattleContext } from './battle';
 
-export { spawnPlayer, despawnPlayer, isAlive } from './player';
+export { spawnPlayer, despawnPlayer, setOffline, isAlive } from './player';
+export { setJournal, journalOf } from './journal';
+export type { WorldJournal } from './journal';
 export type { SpawnOptions } from './player';
 
 export { queueInput, MAX_QUEUED_INPUTS } from './input';
@@ -49,3 +51,7 @@ export { historySystem } from './systems/history';
 export { lagCompensationOf } from './rules';
 export { stepMotion, reckonMotion, quantizeAxis, axisLevel, axisOfLevel, AXIS_LEVELS } from './motion';
 export type { MotionOut } from './motion';
+
+// Deterministic replay: recording, playback, seeking and verification of matches.
+export { REPLAY_FORMAT_VERSION, ENGINE_VERSION, recordMatch, replay, ReplayFormatError, verifyReplay, hashWorld } from './replay';
+export type { ReplayHeader, Recorder, RecordOptions, Replay, ReplayOptions, VerifyResult } from './replay';

@@ -1,6 +1,7 @@
-import { addComponent, addEntity, entityExists, hasComponent, removeEntity } from 'bitecs';
+import { addComponent, addEntity, entityExists, hasComponent, removeComponent, removeEntity } from 'bitecs';
 import { getStore, resetStore } from './component';
-import { Cooldown, Dead, Health, Input, NetId, Player, Position, Score } from './components';
+import { Cooldown, Dead, Health, Input, NetId, Offline, Player, Position, Score } from './components';
+import { journalOf } from './journal';
 import type { BattleWorld } from './battle';
 import { emit } from './world';
 import type { DespawnEvent, SpawnEvent } from './events';
@@ -35,6 +36,7 @@ export function spawnPlayer(world: BattleWorld, options: SpawnOptions = {}): num
   health.max[eid] = rules.health;
   getStore(world, NetId).id[eid] = world.nextNetId++;
   world.inputs.set(eid, []);
+  journalOf(world)?.spawned(eid, pos.x[eid]!, pos.y[eid]!, options.at === undefined);
   markSpawned(world, eid);
   emit<SpawnEvent>(world, { type: 'spawn', eid });
   return eid;
@@ -45,9 +47,8 @@ export function spawnPlayer(world: BattleWorld, options: SpawnOptions = {}): num
  * @throws if `eid` is not a player of this world.
  */
 export function despawnPlayer(world: BattleWorld, eid: number): void {
-  if (!entityExists(world, eid) || !hasComponent(world, eid, getStore(world, Player))) {
-    throw new Error(`Skirmish: entity ${eid} is not a player of this world`);
-  }
+  assertPlayer(world, eid);
+  journalOf(world)?.despawned(eid);
   const netId = getStore(world, NetId).id[eid]!;
   world.inputs.delete(eid);
   markRemoved(world, eid, netId);
@@ -58,4 +59,24 @@ export function despawnPlayer(world: BattleWorld, eid: number): void {
 /** True while the player is alive (has no Dead component). */
 export function isAlive(world: BattleWorld, eid: number): boolean {
   return !hasComponent(world, eid, getStore(world, Dead));
+}
+
+/**
+ * Marks a player as disconnected (`Offline`) or connected again. The one way to change it from
+ * outside a step, so a replay records it.
+ * @throws if `eid` is not a player of this world.
+ */
+export function setOffline(world: BattleWorld, eid: number, offline: boolean): void {
+  assertPlayer(world, eid);
+  const tag = getStore(world, Offline);
+  if (hasComponent(world, eid, tag) === offline) return;
+  journalOf(world)?.offline(eid, offline);
+  if (offline) addComponent(world, eid, tag);
+  else removeComponent(world, eid, tag);
+}
+
+function assertPlayer(world: BattleWorld, eid: number): void {
+  if (!entityExists(world, eid) || !hasComponent(world, eid, getStore(world, Player))) {
+    throw new Error(`Skirmish: entity ${eid} is not a player of this world`);
+  }
 }

@@ -8,6 +8,8 @@ export interface Rng {
   int(n: number): number;
   /** The internal state, so a match can be saved and resumed exactly. */
   state(): number;
+  /** Puts the generator back to a `state()` taken earlier (replays restore checkpoints with it). */
+  setState(state: number): void;
 }
 
 /**
@@ -28,5 +30,8 @@ export function createRng(seed: number): Rng {
     range: (min, max) => min + (max - min) * next(),
     int: (n) => Math.floor(next() * n),
     state: () => s,
+    setState: (state) => {
+      s = state >>> 0;
+    },
   };
 }

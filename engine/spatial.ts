@@ -2,6 +2,7 @@ import { Not, query } from 'bitecs';
 import { getStore } from './component';
 import { Dead, Health, Position } from './components';
 import type { EngineWorld } from './world';
+import { ascending, createAscending } from './order';
 
 /**
  * A uniform grid over the map, rebuilt from scratch with a counting sort: entities sorted by cell
@@ -183,13 +184,17 @@ export function queryRect(grid: SpatialGrid, minX: number, minY: number, maxX: n
   return n;
 }
 
+const living = createAscending();
+
 /**
- * Rebuilds `world.grid` from the current positions of living players (Position, Health, no Dead).
+ * Rebuilds `world.grid` from the current positions of living players (Position, Health, no Dead),
+ * in ascending entity id order.
  * @throws like `rebuild`, if such an entity's id is not below the grid's capacity.
  */
 export function rebuildGrid(world: EngineWorld & { readonly grid: SpatialGrid }): void {
   const pos = getStore(world, Position);
-  rebuild(world.grid, query(world, [pos, getStore(world, Health), Not(getStore(world, Dead))]), pos.x, pos.y);
+  // In entity id order, so that grid order (and the order combat hits in) does not depend on query history.
+  rebuild(world.grid, ascending(query(world, [pos, getStore(world, Health), Not(getStore(world, Dead))]), living), pos.x, pos.y);
   world.grid.builtAt = world.time.tick;
 }
 

@@ -27,6 +27,8 @@ export interface EngineWorld extends StoreHost {
   readonly time: WorldTime;
   /** The world's seeded randomness: the only kind systems may use, so a match replays. */
   readonly rng: Rng;
+  /** The seed `rng` was created with (replays record it). */
+  readonly seed: number;
   /** The systems `step` runs, in order. */
   systems: System<any>[];
   /**
@@ -71,6 +73,7 @@ export function createWorld<X extends object = {}>(options: WorldOptions<EngineW
   const context = {
     time: { tick: 0, dt, elapsed: 0 },
     rng: createRng(options.seed ?? 1),
+    seed: options.seed ?? 1,
     capacity,
     stores: new Map(),
     systems: (options.systems ?? []) as System<any>[],

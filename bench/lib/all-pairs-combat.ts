@@ -17,8 +17,9 @@ export const allPairsCombat: System<BattleWorld> = (world) => {
   const score = getStore(world, Score);
   const dead = getStore(world, Dead);
   const rangeSq = a.range * a.range;
-  const living = query(world, [pos, health, Not(dead)]);
-  for (const eid of query(world, [pos, health, input, cooldown, Not(dead)])) {
+  // Ascending entity ids, as the engine's combat orders attackers and victims.
+  const living = [...query(world, [pos, health, Not(dead)])].sort((a, b) => a - b);
+  for (const eid of [...query(world, [pos, health, input, cooldown, Not(dead)])].sort((a, b) => a - b)) {
     if (input.attack[eid] !== 1 || health.hp[eid]! <= 0) continue;
     if (now + 1e-9 < cooldown.readyAt[eid]!) continue;
     cooldown.readyAt[eid] = now + a.cooldown;

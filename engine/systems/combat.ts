@@ -7,6 +7,7 @@ import type { AttackEvent, HitEvent, KillEvent } from '../events';
 import { queryRadius, rebuildGrid } from '../spatial';
 import { positionAt } from '../history';
 import { lagCompensationOf } from '../rules';
+import { ascending, createAscending } from '../order';
 
 // Cooldowns compare float times; this absorbs rounding so 0.5 s at 30 Hz is exactly 15 ticks.
 const EPSILON = 1e-9;
@@ -17,6 +18,7 @@ const candidates: number[] = [];
 const hits: number[] = [];
 const rewound = { x: 0, y: 0 };
 let keys = new Float64Array(64);
+const attackers = createAscending();
 
 /**
  * Resolves attacks: a living player whose input asks to attack and whose cooldown has passed hits
@@ -44,7 +46,9 @@ export function combatSystem(world: BattleWorld): void {
   const lag = world.history === null ? null : lagCompensationOf(world.rules);
   const range = attack.range;
   const rangeSq = range * range;
-  for (const eid of query(world, [pos, health, input, cooldown, Not(dead)])) {
+  // Attackers in entity id order, from a snapshot: who strikes first decides who dies, so the
+  // order must not depend on query history, nor change while kills add Dead.
+  for (const eid of ascending(query(world, [pos, health, input, cooldown, Not(dead)]), attackers)) {
     if (input.attack[eid] !== 1 || health.hp[eid]! <= 0) continue;
     if (now + EPSILON < cooldown.readyAt[eid]!) continue;
     cooldown.readyAt[eid] = now + attack.cooldown;
@@ -74,8 +78,8 @@ export function combatSystem(world: BattleWorld): void {
       }
       hits[hitCount++] = victim;
     }
-    // Victims in the order of the living-players query, as before the grid: kills then add Dead,
-    // and so later draw respawn spots, in the same order, and a seeded match replays the same.
+    // Victims in grid order (ascending entity id): kills then add Dead in the same order on every
+    // run, and a seeded match replays the same.
     sortByOrder(hits, hitCount, grid.order, grid.capacity);
     for (let i = 0; i < hitCount; i++) {
       const victim = hits[i]!;

@@ -43,7 +43,8 @@ export interface SyncState {
 // reckoning model every client also runs: published position stepped with published direction,
 // which is the direction as clients receive it (quantized), so a direction the wire cannot carry
 // exactly shows up as position corrections instead of a silent drift.
-const Published = defineComponent('Published', {
+/** What sync last published per entity (internal to sync; replays checkpoint it like any store). */
+export const Published = defineComponent('Published', {
   x: Float32Array,
   y: Float32Array,
   mx: Float32Array,

@@ -3,8 +3,8 @@
 // `graceMs` and takes it back by presenting its token on a new connection.
 import { randomBytes } from 'node:crypto';
 import {
-  addComponent, despawnPlayer, getStore, queueInput, removeComponent, spawnPlayer,
-  NetId, Offline,
+  despawnPlayer, getStore, queueInput, setOffline, spawnPlayer,
+  NetId,
   type BattleRules, type BattleWorld,
 } from '../../engine';
 import { DeltaEvents, guestName, PROTOCOL_VERSION, type ClassicPosition, type NameEntry } from '../wire';
@@ -82,7 +82,6 @@ export function createSessions(options: SessionsOptions): Sessions {
   const byToken = new Map<string, Session>();
   const byEid = new Map<number, Session>();
   const netIds = getStore(world, NetId);
-  const offline = getStore(world, Offline);
   const clock = (): number => performance.now();
   const rooms = options.rooms ?? { engine: ENGINE_ROOM, classic: CLASSIC_ROOM, all: 'players' };
 
@@ -121,7 +120,7 @@ export function createSessions(options: SessionsOptions): Sessions {
       clearTimeout(returning.graceTimer);
       returning.graceTimer = undefined;
       connect(returning, socket);
-      removeComponent(world, returning.eid, offline);
+      setOffline(world, returning.eid, false);
       options.stats.resumed++;
       welcome(returning, true);
       log.info({ sid: socket.id, netId: returning.netId, players: bySocketId.size }, 'player resumed');
@@ -156,7 +155,7 @@ export function createSessions(options: SessionsOptions): Sessions {
       return;
     }
     // Keep the player, standing still and shown as disconnected, until it comes back or time is up.
-    addComponent(world, session.eid, offline);
+    setOffline(world, session.eid, true);
     queueInput(world, session.eid, { move: { x: 0, y: 0 } });
     session.graceTimer = setTimeout(() => remove(session), graceMs);
     log.info({ netId: session.netId, graceMs, reason }, 'player dropped; waiting for it to come back');

@@ -165,9 +165,10 @@ const referenceCombat: System<BattleWorld> = (world) => {
   const cooldown = getStore(world, Cooldown);
   const score = getStore(world, Score);
   const dead = getStore(world, Dead);
-  const living = query(world, [pos, health, Not(dead)]);
+  // Ascending entity ids, as the engine's combat orders attackers and victims.
+  const living = [...query(world, [pos, health, Not(dead)])].sort((a, b) => a - b);
   const then = { x: 0, y: 0 };
-  for (const eid of query(world, [pos, health, input, cooldown, Not(dead)])) {
+  for (const eid of [...query(world, [pos, health, input, cooldown, Not(dead)])].sort((a, b) => a - b)) {
     if (input.attack[eid] !== 1 || health.hp[eid]! <= 0) continue;
     if (now + 1e-9 < cooldown.readyAt[eid]!) continue;
     cooldown.readyAt[eid] = now + attack.cooldown;

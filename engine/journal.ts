@@ -1,0 +1,33 @@
+// Changes made to a world from outside a step (joins, leaves, connection drops) are the part of a
+// match that systems cannot recompute; a replay recorder listens here for them.
+
+/** Told of every change made to a battle world between steps, in the order they happen. */
+export interface WorldJournal {
+  /** `spawnPlayer` added `eid` at (x, y); `random` when the spot came from the world's RNG. */
+  spawned(eid: number, x: number, y: number, random: boolean): void;
+  /** `despawnPlayer` removed `eid`. */
+  despawned(eid: number): void;
+  /** `setOffline` tagged (or untagged) `eid` as disconnected. */
+  offline(eid: number, offline: boolean): void;
+}
+
+const journals = new WeakMap<object, WorldJournal>();
+
+/**
+ * Sets (or with null, removes) the journal of `world`; one at a time.
+ * @throws when the world already has another journal.
+ */
+export function setJournal(world: object, journal: WorldJournal | null): void {
+  if (journal === null) {
+    journals.delete(world);
+    return;
+  }
+  const current = journals.get(world);
+  if (current !== undefined && current !== journal) throw new Error('Skirmish: this world already has a journal (is it being recorded twice?)');
+  journals.set(world, journal);
+}
+
+/** The journal of `world`, if any. */
+export function journalOf(world: object): WorldJournal | undefined {
+  return journals.get(world);
+}

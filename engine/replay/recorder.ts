@@ -1,0 +1,200 @@
+// Recording a match: the header and a first checkpoint, then per tick what came from outside
+// (joins, leaves, drops), the input commands consumed and a hash of the result, with a checkpoint
+// every few seconds; streamed to a sink in checksummed chunks.
+import type { BattleWorld } from '../battle';
+import { getStore } from '../component';
+import { Input } from '../components';
+import { setJournal, type WorldJournal } from '../journal';
+import type { InputCommand } from '../input';
+import type { System } from '../world';
+import { ENGINE_VERSION } from '../version';
+import { ByteWriter } from './bytes';
+import { frameChunk, preamble } from './chunks';
+import { writeCheckpoint } from './checkpoint';
+import { writeCommands } from './commands';
+import { RecordKind, REPLAY_FORMAT_VERSION } from './format';
+import { hashWorld } from './hash';
+import type { ReplayHeader } from './header';
+import { allocateBattleStores } from './world-state';
+
+/** Options of `recordMatch`. */
+export interface RecordOptions {
+  /** Receives the file, chunk by chunk, in order (their concatenation is the replay). */
+  sink(chunk: Uint8Array): void;
+  /** Stored in the header. Default 'battle'. */
+  matchType?: string;
+  /** Stored in the header. Default ''. */
+  matchId?: string;
+  /** Ticks between checkpoints (seek and verify start from them). Default 10 s of ticks. */
+  checkpointEveryTicks?: number;
+  /** Most ticks between two chunks handed to the sink (what a crash can lose). Default 1 s of ticks. */
+  flushEveryTicks?: number;
+  /** Wall-clock start for the header (ms since the epoch). Default `Date.now()`. */
+  startedAtMs?: number;
+}
+
+/** A recording in progress: see `recordMatch`. */
+export interface Recorder {
+  /** The header written at the start. */
+  readonly header: ReplayHeader;
+  /** Bytes handed to the sink so far. */
+  readonly bytesWritten: number;
+  /** Non-simulation annotations for viewers (e.g. {type:'name', netId, name}); stored as JSON at the current tick, never affect the sim. */
+  meta(data: Record<string, unknown>): void;
+  /** Hands buffered bytes to the sink now. */
+  flush(): void;
+  /** Final flush and end marker; the recorder detaches from the world. Idempotent. */
+  close(): void;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!(Number.isInteger(value) && value > 0)) throw new Error(`Skirmish: ${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/**
+ * Starts recording `world` from its current tick: writes the header and a checkpoint now, then
+ * hooks a system before and after the world's systems and listens to `spawnPlayer`,
+ * `despawnPlayer` and `setOffline`. Close it when the match ends (or the world is dropped).
+ * @throws when the world is already being recorded, or an option is not a positive integer.
+ */
+export function recordMatch(world: BattleWorld, options: RecordOptions): Recorder {
+  const tickRate = 1 / world.time.dt;
+  const checkpointEvery = positiveInteger('checkpointEveryTicks', options.checkpointEveryTicks ?? Math.max(1, Math.round(10 * tickRate)));
+  const flushEvery = positiveInteger('flushEveryTicks', options.flushEveryTicks ?? Math.max(1, Math.round(tickRate)));
+  const header: ReplayHeader = {
+    formatVersion: REPLAY_FORMAT_VERSION,
+    engineVersion: ENGINE_VERSION,
+    matchType: options.matchType ?? 'battle',
+    matchId: options.matchId ?? '',
+    rules: world.rules,
+    seed: world.seed,
+    tickRate,
+    dtS: world.time.dt,
+    capacity: world.capacity,
+    startTick: world.time.tick,
+    startedAtMs: options.startedAtMs ?? Date.now(),
+  };
+  const out = new ByteWriter(1 << 16);
+  const inputs = new ByteWriter(1 << 12);
+  const metaDuringStep: string[] = [];
+  const eids: number[] = [];
+  const seqStore = getStore(world, Input).seq;
+  let bytesWritten = 0;
+  let lastFlushTick = world.time.tick;
+  let inStep = false;
+  let closed = false;
+
+  const emit = (bytes: Uint8Array): void => {
+    bytesWritten += bytes.length;
+    options.sink(bytes);
+  };
+  const flush = (): void => {
+    if (out.length === 0) return;
+    const chunk = frameChunk(out.written());
+    out.length = 0;
+    lastFlushTick = world.time.tick;
+    emit(chunk);
+  };
+  const checkpoint = (): void => {
+    out.u8(RecordKind.checkpoint);
+    const body = new ByteWriter(1 << 14);
+    writeCheckpoint(world, body);
+    out.varint(body.length);
+    out.raw(body.written());
+  };
+
+  const journal: WorldJournal = {
+    spawned(eid, x, y, random) {
+      out.u8(RecordKind.spawn);
+      out.varint(eid);
+      out.u8(random ? 1 : 0);
+      out.f32(x);
+      out.f32(y);
+    },
+    despawned(eid) {
+      out.u8(RecordKind.despawn);
+      out.varint(eid);
+    },
+    offline(eid, offline) {
+      out.u8(RecordKind.offline);
+      out.varint(eid);
+      out.u8(offline ? 1 : 0);
+    },
+  };
+
+  // Runs first in each step: the queues as the input system is about to consume them.
+  const captureInputs: System<BattleWorld> = (w) => {
+    inStep = true;
+    inputs.length = 0;
+    eids.length = 0;
+    for (const [eid, queue] of w.inputs) if (queue.length > 0) eids.push(eid);
+    // Ascending ids make the deltas between them small; the input system's result does not depend on order.
+    let sorted = true;
+    for (let i = 1; i < eids.length; i++) if (eids[i - 1]! > eids[i]!) sorted = false;
+    if (!sorted) eids.sort((a, b) => a - b);
+    inputs.varint(eids.length);
+    let previous = 0;
+    for (let i = 0; i < eids.length; i++) {
+      const eid = eids[i]!;
+      inputs.varint(eid - previous);
+      previous = eid;
+      writeCommands(inputs, w.inputs.get(eid) as InputCommand[], seqStore[eid]!);
+    }
+  };
+
+  // Runs last: the step's record, then checkpoint and flush when due.
+  const closeTick: System<BattleWorld> = (w) => {
+    inStep = false;
+    out.u8(RecordKind.tick);
+    out.varint(inputs.length);
+    out.raw(inputs.written());
+    out.u32(hashWorld(w));
+    for (const json of metaDuringStep) writeMeta(json);
+    metaDuringStep.length = 0;
+    const tick = w.time.tick;
+    if ((tick - header.startTick) % checkpointEvery === 0) checkpoint();
+    if (tick - lastFlushTick >= flushEvery) flush();
+  };
+
+  const writeMeta = (json: string): void => {
+    out.u8(RecordKind.meta);
+    out.string(json);
+  };
+
+  setJournal(world, journal);
+  allocateBattleStores(world);
+  world.systems.unshift(captureInputs);
+  world.systems.push(closeTick);
+  emit(preamble());
+  out.u8(RecordKind.header);
+  out.string(JSON.stringify(header));
+  checkpoint();
+  flush();
+
+  return {
+    header,
+    get bytesWritten() {
+      return bytesWritten;
+    },
+    meta(data) {
+      if (closed) throw new Error('Skirmish: meta on a closed recorder');
+      const json = JSON.stringify(data);
+      if (inStep) metaDuringStep.push(json);
+      else writeMeta(json);
+    },
+    flush,
+    close() {
+      if (closed) return;
+      closed = true;
+      out.u8(RecordKind.end);
+      flush();
+      setJournal(world, null);
+      const systems = world.systems;
+      const a = systems.indexOf(captureInputs);
+      if (a >= 0) systems.splice(a, 1);
+      const b = systems.indexOf(closeTick);
+      if (b >= 0) systems.splice(b, 1);
+    },
+  };
+}

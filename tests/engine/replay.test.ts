@@ -1,0 +1,89 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { hashWorld, replay, verifyReplay, REPLAY_FORMAT_VERSION, ENGINE_VERSION } from '../../engine';
+import { recordTestMatch, type RecordedMatch } from './replay-match';
+
+const Replay = suite<{ match: RecordedMatch }>('replay');
+Replay.before((ctx) => {
+  ctx.match = recordTestMatch({ ticks: 3000 });
+});
+
+Replay('the test match has kills, respawns, joins and leaves that recycle ids', ({ match }) => {
+  assert.ok(match.kills > 20, `kills ${match.kills}`);
+  assert.ok(match.joins > 50 && match.leaves > 50);
+});
+
+Replay('round trip: the header, and every tick replays to the original hash', ({ match }) => {
+  const r = replay(match.bytes);
+  assert.is(r.header.formatVersion, REPLAY_FORMAT_VERSION);
+  assert.is(r.header.engineVersion, ENGINE_VERSION);
+  assert.is(r.header.matchType, 'test');
+  assert.is(r.header.matchId, 'm1');
+  assert.is(r.header.startedAtMs, 1_700_000_000_000);
+  assert.is(r.firstTick, 17);
+  assert.is(r.lastTick, 3017);
+  assert.is(r.truncated, false);
+  assert.is(r.tick, 17);
+  assert.equal(r.checkpointTicks, [17, 317, 617, 917, 1217, 1517, 1817, 2117, 2417, 2717, 3017]);
+  while (r.tick < r.lastTick) {
+    r.stepOne();
+    assert.is(hashWorld(r.world), match.hashes.get(r.tick), `tick ${r.tick}`);
+    assert.is(r.recordedHash(r.tick), match.hashes.get(r.tick));
+  }
+  assert.is(hashWorld(r.world), hashWorld(match.world));
+});
+
+Replay('every checkpoint restored into a fresh world steps to the end with identical hashes', ({ match }) => {
+  const ticks = replay(match.bytes).checkpointTicks;
+  for (const cp of ticks) {
+    const r = replay(match.bytes);
+    r.seek(cp);
+    assert.is(r.tick, cp);
+    if (cp > r.firstTick) assert.is(hashWorld(r.world), match.hashes.get(cp), `restored checkpoint ${cp}`);
+    while (r.tick < r.lastTick) {
+      r.stepOne();
+      assert.is(hashWorld(r.world), match.hashes.get(r.tick), `from checkpoint ${cp}, tick ${r.tick}`);
+    }
+  }
+});
+
+Replay('seek to arbitrary ticks, forward and back, equals stepping from the start', ({ match }) => {
+  const r = replay(match.bytes);
+  for (const tick of [2999, 17, 1500, 1499, 317, 318, 3017, 100, 2500, 2501, 2400]) {
+    r.seek(tick);
+    assert.is(r.tick, tick);
+    assert.is(hashWorld(r.world), tick === 17 ? hashWorld(replay(match.bytes).world) : match.hashes.get(tick), `seek ${tick}`);
+  }
+  assert.throws(() => r.seek(3018), /Skirmish: replay tick/);
+  assert.throws(() => r.seek(16), /Skirmish: replay tick/);
+});
+
+Replay('stepOne leaves the tick\'s events in world.events', ({ match }) => {
+  const r = replay(match.bytes);
+  let kills = 0;
+  while (r.tick < r.lastTick) {
+    r.stepOne();
+    kills += r.world.events.filter((e) => e.type === 'kill').length;
+  }
+  assert.is(kills, match.kills);
+  assert.throws(() => r.stepOne(), /last tick/);
+});
+
+Replay('meta round trip', ({ match }) => {
+  const r = replay(match.bytes);
+  assert.equal(r.meta.map((m) => m.tick), [268, 768, 1268, 1768, 2268, 2768]);
+  assert.equal(r.meta[0]!.data, { type: 'name', netId: 250, name: 'player 250' });
+});
+
+Replay('verify: a faithful recording verifies', ({ match }) => {
+  const result = verifyReplay(match.bytes);
+  assert.is(result.error, undefined);
+  assert.is(result.ok, true);
+  assert.is(result.ticks, 3000);
+  assert.is(result.firstMismatchTick, null);
+  assert.is(result.bytes, match.bytes.length);
+  assert.ok(Math.abs(result.durationS - 100) < 1e-9);
+  assert.is(result.players, 12 + match.joins);
+});
+
+Replay.run();
