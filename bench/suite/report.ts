@@ -148,6 +148,26 @@ function firstLoadText(r: BenchResults): string {
   ].join('\n');
 }
 
+function recordingText(r: BenchResults): string {
+  if (r.recording === undefined) return '';
+  const { bytes: b, overhead: o } = r.recording;
+  const size = b.error !== undefined
+    ? `Bytes per player-minute: not measured (${b.error}).`
+    : `A real server recording ${b.bots} wander bots (20 inputs/s) for ${b.playS} s: **${fmt(b.bytesPerPlayerMinute, 0)} bytes per player-minute** ` +
+      `(${fmt(b.bytes / 1000, 1)} kB over ${fmt(b.playerMinutes, 2)} player-minutes, ${b.ticks} ticks, header and 10 s checkpoints included; ` +
+      `${b.verified ? 'verified tick by tick' : 'did NOT verify'}).`;
+  return [
+    '',
+    '### 7. Recording (every match is recorded by default)',
+    '',
+    size,
+    '',
+    `Recorder overhead in the engine alone, ${o.players} wander players, ${o.ticks} ticks each way in alternating blocks: ` +
+      `**${fmt(o.overheadPct, 1)} %** of tick time (mean ${fmt(o.plainMeanMs, 3)} → ${fmt(o.recordedMeanMs, 3)} ms, p50 ${fmt(o.plainP50Ms, 3)} → ${fmt(o.recordedP50Ms, 3)} ms), ` +
+      `${fmt(o.bytesPerTick, 0)} bytes per tick.`,
+  ].join('\n');
+}
+
 /** The whole report as markdown (what `npm run bench` prints). */
 export function renderReport(r: BenchResults): string {
   const m = r.machine;
@@ -181,6 +201,7 @@ export function renderReport(r: BenchResults): string {
     largeText(r),
     seekersText(r),
     firstLoadText(r),
+    recordingText(r),
     busyWarning(r),
     profileText(r),
   ].join('\n');

@@ -4,6 +4,7 @@ import type { CodecResult } from './codec';
 import type { EngineResult } from './engine';
 import type { FirstLoadSummary } from './first-load';
 import type { ProfileSummary } from './profile';
+import type { RecordingBytesResult, RecordingOverheadResult } from './recording';
 import type { ScenarioResult } from './scenario';
 import type { SeekersResult } from './seekers';
 
@@ -42,5 +43,7 @@ export interface BenchResults {
   wanderers?: SeekersResult;
   /** A first visit in headless Chromium on the throttled link; null when Chromium was missing. */
   firstLoad?: FirstLoadSummary | null;
+  /** What recording costs: bytes per player-minute of a real server's file, and the recorder's share of tick time. */
+  recording?: { bytes: RecordingBytesResult; overhead: RecordingOverheadResult };
   elapsedS: number;
 }

@@ -30,6 +30,7 @@ const { values } = parseArgs({
     'only-cluster': { type: 'boolean', default: false },
     'cluster-players': { type: 'string' },
     'only-seekers': { type: 'boolean', default: false },
+    'only-recording': { type: 'boolean', default: false },
     'no-first-load': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -43,6 +44,7 @@ if (values.help) {
   --cluster   also run the cluster scenario (redis-server, 3 workers, a gateway): a matchmaking burst, then bots vs one process
   --only-cluster  just that scenario (--cluster-players N, default 1000)
   --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)
+  --only-recording  just what recording costs: bytes per player-minute of a real server's file, recorder overhead at 500 players
   --no-first-load skip the first visit in headless Chromium on the throttled link`);
   process.exit(0);
 }
@@ -99,6 +101,19 @@ if (values['only-cluster']) {
 
 const onlyLarge = values['only-large'];
 const onlySeekers = values['only-seekers'];
+const onlyRecording = values['only-recording'];
+if (onlyRecording) {
+  const { benchRecording } = await import('./recording');
+  results.recording = await benchRecording(quick, log);
+  results.elapsedS = (performance.now() - started) / 1000;
+  const stamp = machine.date.replace(/[:.]/g, '-');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const out = join(RESULTS_DIR, `recording-${stamp}.json`);
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(renderReport(results));
+  console.log(`\nJSON: ${out}`);
+  process.exit(0);
+}
 const large = onlyLarge || (!onlySeekers && (values.large ?? !quick));
 for (const [entities, ticks] of onlyLarge || onlySeekers ? [] : engineRuns) {
   log(`bench: engine, ${entities} entities, ${ticks} ticks`);
@@ -136,6 +151,10 @@ if (!onlyLarge && !onlySeekers && !values['no-first-load']) {
     // A browser that will not start costs this one figure, not the run.
     log(`bench: first load failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+if (!onlyLarge && !onlySeekers) {
+  const { benchRecording } = await import('./recording');
+  results.recording = await benchRecording(quick, log);
 }
 if (values.cluster) {
   const { benchCluster } = await import('./cluster');

@@ -5,7 +5,7 @@
 export { createServer } from './server';
 export type { ServerOptions, GameServer } from './server';
 
-export type { Match, MatchStats } from './match';
+export type { Match, MatchStats, MatchRecording } from './match';
 export { roundTimer, scoreLimit } from './matches';
 export type { MatchType, MatchHooks, MatchEnd, HostedMatch } from './matches';
 // The registry a server matchmakes through (`ServerOptions.cluster`); implementations live in net/cluster.

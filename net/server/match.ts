@@ -7,6 +7,14 @@ import type { GameNamespace, Session } from './session';
 import type { Logger } from './logger';
 import type { ServerTickTimes } from '../wire';
 
+/** A match's recording as the match drives it (see match-recording.ts). */
+export interface MatchRecording {
+  /** Records a player's name (on join and rename), for viewers. */
+  name(netId: number, name: string): void;
+  /** Ends the recording (the match is gone). */
+  close(): void;
+}
+
 /** Options of `createMatch`. */
 export interface MatchOptions {
   /** The game's rules. */
@@ -38,6 +46,8 @@ export interface MatchOptions {
   onJoined?(session: Session): void;
   /** Told when a player is removed for good. */
   onLeft?(session: Session): void;
+  /** Starts the match's recording, right after its world is made (before anything is in it). */
+  record?(world: BattleWorld): MatchRecording | undefined;
 }
 
 /** Counters a match keeps for logs and metrics. */
@@ -80,7 +90,7 @@ export interface Match {
   now(): number;
   /** What recent ticks cost, smoothed: answered with clock probes for clients' net graphs. */
   readonly tickTimes: Readonly<ServerTickTimes>;
-  /** Cancels grace timers (the server is closing). */
+  /** Cancels grace timers and ends the recording (the match is disposed). */
   close(): void;
   /** Room every connection of this match is in (for match-wide notices). */
   readonly room: string;
@@ -102,6 +112,7 @@ export function createMatch(options: MatchOptions): Match {
     // A throwing system must not take the whole server down: log it, finish the tick.
     onError: (error, system) => log.error({ err: error, system: system.name }, 'system threw; tick continues'),
   });
+  const recording = options.record?.(world);
   const stats: MatchStats = {
     ticks: 0, received: 0, rejected: 0, dropped: 0, kicked: 0, resumed: 0,
     stateBytes: 0, stateMessages: 0, classicMessages: 0,
@@ -125,12 +136,18 @@ export function createMatch(options: MatchOptions): Match {
     limits: { ...defaultLimits, ...options.limits },
     inbound: {
       world, log, now, count: (what) => void stats[what]++, tickTimes: () => tickTimes,
-      rename: (session, name) => sessions.rename(session, name),
+      rename: (session, name) => {
+        if (session.name !== name) recording?.name(session.netId, name);
+        sessions.rename(session, name);
+      },
     },
     classicPosition: (eid) => broadcaster.classicPosition(eid),
     stats,
     rooms,
-    onJoined: options.onJoined,
+    onJoined: (session) => {
+      recording?.name(session.netId, session.name);
+      options.onJoined?.(session);
+    },
     onLeft: options.onLeft,
   });
 
@@ -165,7 +182,10 @@ export function createMatch(options: MatchOptions): Match {
     flush,
     now,
     tickTimes,
-    close: () => sessions.close(),
+    close() {
+      sessions.close();
+      recording?.close();
+    },
     room: rooms.all,
   };
 }

@@ -8,7 +8,7 @@ import {
   type BattleRules, type BattleWorld, type Scheduler, type System,
 } from '../../engine';
 import { DeltaEvents, type MatchEnded } from '../wire';
-import { createMatch, type Match, type MatchOptions } from './match';
+import { createMatch, type Match, type MatchOptions, type MatchRecording } from './match';
 import type { Session } from './session';
 import type { Logger } from './logger';
 
@@ -28,6 +28,8 @@ export interface MatchType {
   hooks?: MatchHooks;
   /** Checked after every tick; when it returns a result the match ends (see `MatchEnd`). */
   end?: MatchEnd;
+  /** False: matches of this type are never recorded. Default true (when the server records). */
+  record?: boolean;
 }
 
 /** Lifecycle hooks of a match type. */
@@ -85,7 +87,7 @@ export interface MatchHostOptions {
   /** Where matches log (each with its id and type). */
   logger: Logger;
   /** Everything of `createMatch` a type does not set (namespace, grace, limits, interest). */
-  matchDefaults: Omit<MatchOptions, 'rules' | 'systems' | 'seed' | 'id' | 'onJoined' | 'onLeft' | 'logger' | 'tickRate'>;
+  matchDefaults: Omit<MatchOptions, 'rules' | 'systems' | 'seed' | 'id' | 'onJoined' | 'onLeft' | 'logger' | 'tickRate' | 'record'>;
   /** Seed of the first match (tests); later ones are random. */
   seed?: number;
   /** A match empty this long is disposed. Default 30 000 ms. */
@@ -96,6 +98,8 @@ export interface MatchHostOptions {
   onDisposed?(match: HostedMatch, reason: string): void;
   /** Times each tick of a match (seconds: simulate + build, then write). */
   observeTick?(type: string, simulateSeconds: number, writeSeconds: number): void;
+  /** Starts the recording of a new match's world (undefined: not recorded). */
+  record?(world: BattleWorld, match: { id: string; type: string }): MatchRecording | undefined;
 }
 
 /** The matches of a process and the loop that ticks them. */
@@ -208,6 +212,7 @@ export function createMatchHost(options: MatchHostOptions): MatchHost {
           options.onPlayerLeft?.(entry, session);
           armEmpty(entry);
         },
+        record: type.record === false || options.record === undefined ? undefined : (world) => options.record!(world, { id, type: type.name }),
       });
       const scheduler = createScheduler({
         dt: 1 / options.tickRate,

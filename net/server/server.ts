@@ -23,6 +23,7 @@ import { createAdminCheck, createMatchmakingApi, denied, sendHtml, sendJson } fr
 import { hostname } from 'node:os';
 import { createRecordingStore, recordingFromEnv, type RecordingOptions, type RecordingStore } from './recordings';
 import { createReplaysApi } from './replays-http';
+import { startMatchRecording } from './match-recording';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
 export interface ServerOptions {
@@ -282,6 +283,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       nsp, capacity: options.capacity, graceMs: options.graceMs, limits: options.limits, interest: options.interest,
     },
     observeTick: (type, simulate, write) => metrics.observeTick(simulate, write, type),
+    record: recordings === undefined ? undefined : (world, m) => startMatchRecording(recordings, world, m, logger),
     onPlayerLeft: (m) => {
       registry.releasePlayer(m.id).catch(() => undefined);
     },

@@ -1,0 +1,53 @@
+// A match's recording: the engine's recorder (engine/replay) on the match's world, streaming its
+// chunks into a file of the recordings folder, plus the players' names as meta for viewers.
+// Recording is a side effect the match must survive: a recorder or a disk that fails is logged
+// and the match plays on unrecorded.
+import { recordMatch, type BattleWorld, type Recorder } from '../../engine';
+import type { MatchRecording } from './match';
+import type { RecordingFile, RecordingStore } from './recordings';
+import type { Logger } from './logger';
+
+/** Starts recording `world` (just created, nothing in it yet) into `store`; undefined when that fails. */
+export function startMatchRecording(
+  store: RecordingStore, world: BattleWorld, match: { id: string; type: string }, log: Logger,
+): MatchRecording | undefined {
+  let file: RecordingFile;
+  try {
+    file = store.open(match.id, match.type);
+  } catch (error) {
+    log.error({ err: error, match: match.id, dir: store.dir }, 'recording file not created; the match is not recorded');
+    return undefined;
+  }
+  let recorder: Recorder;
+  try {
+    recorder = recordMatch(world, { sink: (chunk) => file.write(chunk), matchType: match.type, matchId: match.id });
+  } catch (error) {
+    log.error({ err: error, match: match.id }, 'recorder failed to start; the match is not recorded');
+    void file.finish();
+    return undefined;
+  }
+  const startTick = world.time.tick;
+  let closed = false;
+  log.debug({ match: match.id, file: file.path }, 'recording');
+  return {
+    name(netId, name) {
+      if (closed) return;
+      try {
+        recorder.meta({ type: 'name', netId, name });
+      } catch (error) {
+        log.warn({ err: error, match: match.id }, 'recording meta failed');
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        recorder.close();
+      } catch (error) {
+        log.error({ err: error, match: match.id }, 'recorder failed to close; the file may lack its end marker');
+      }
+      const ticks = world.time.tick - startTick;
+      void file.finish({ ticks, durationS: ticks * world.time.dt });
+    },
+  };
+}
