@@ -54,7 +54,7 @@ export function createReplayControls(root: HTMLElement, player: ReplayPlayer, ke
     option.value = String(t);
     marks.append(option);
   }
-  el('help').textContent = REPLAY_HELP + (replay.truncated ? ' · recording still being written (or cut short): showing what is complete' : '');
+  el('help').textContent = REPLAY_HELP + (replay.truncated || !replay.ended ? ' · recording still being written (or cut short): showing what is complete' : '');
   const tickS = player.tickMs / 1000;
   const secondTicks = Math.round(1 / tickS);
 
