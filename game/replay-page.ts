@@ -2,7 +2,7 @@
 // the game's entry): fetches the recording, replays it with the engine and draws it with the game's
 // renderer, with a transport bar, a free or following camera, the scoreboard and the kill feed.
 import { getStore, hashWorld, Position, replay as openReplay, type Replay } from '../engine';
-import { createRenderer, type Renderer } from '../render';
+import { createMinimap, createRenderer, type Renderer } from '../render';
 import { createReplayControls } from './replay-controls';
 import { createReplayHud, createReplayNames } from './replay-hud';
 import { createReplayPlayer, type ReplayPlayer } from './replay-player';
@@ -11,6 +11,8 @@ import { createNameLabels } from './labels';
 
 /** How far above a player's centre its name sits, in map units (as in the game). */
 const BODY_RADIUS_UNITS = 1.5;
+/** Maps wider than this (units) get a minimap, as in the game. */
+const MINIMAP_ABOVE = 150;
 /** Units across the shorter side when following a player, or when first zooming in. */
 const FOLLOW_VIEW_UNITS = 50;
 /** Closest zoom (units across the shorter side). */
@@ -85,6 +87,10 @@ function start(debug: ReplayDebug, rep: Replay, scan: Replay): void {
   });
   const labelled = { stores: view.world.stores, capacity: view.world.capacity, entities: view.entities, get localId() { return view.followed ?? 0; } };
   const labels = createNameLabels(hudRoot, labelled, (id) => names.label(id, player.tick));
+  const minimapCanvas = document.getElementById('minimap') as HTMLCanvasElement;
+  minimapCanvas.hidden = Math.max(map.width, map.height) <= MINIMAP_ABOVE;
+  // On a big map the whole-map view shows players as dots: the minimap shows where the camera is.
+  const minimap = minimapCanvas.hidden ? undefined : createMinimap({ canvas: minimapCanvas, world: view.world, map });
   Object.assign(debug, { player, view, renderer });
   Object.defineProperty(debug, 'lastSeekMs', { get: () => player.lastSeekMs, enumerable: true });
 
@@ -164,6 +170,7 @@ function start(debug: ReplayDebug, rep: Replay, scan: Replay): void {
 
   let last = Number.NaN;
   let hudAt = -Infinity;
+  let minimapAt = -Infinity;
   let indexing = true;
   const frame = (time: number): void => {
     // A few ms a frame for the kill index: the page stays smooth while it fills.
@@ -177,6 +184,10 @@ function start(debug: ReplayDebug, rep: Replay, scan: Replay): void {
     const origin = renderer.toScreen(0, 0);
     labels.update(renderer.toScreen, renderer.toScreen(0, BODY_RADIUS_UNITS * 1.6).y - origin.y);
     controls.update();
+    if (minimap !== undefined && time - minimapAt >= 33) {
+      minimap.draw(renderer.view);
+      minimapAt = time;
+    }
     if (!player.playing || time - hudAt >= 100) {
       hud.update(player.tick, player.kills());
       hudAt = time;

@@ -54,7 +54,7 @@ async function play(page: Page, key: string): Promise<void> {
 async function openViewer(ctx: PlayCtx, id: string): Promise<Page> {
   const page = await newPage(ctx, { viewport: { width: 1000, height: 700 } });
   await page.goto(`${ctx.server.url}/replay.html?id=${id}`);
-  await page.waitForFunction(() => (window as any).skirmishReplay?.state !== 'loading', null, { timeout: 15000 });
+  await page.waitForFunction(() => (window as any).skirmishReplay?.state !== 'loading', null, { timeout: 30000 });
   assert.is(await page.evaluate(() => (window as any).skirmishReplay.state), 'ready', await page.evaluate(() => (window as any).skirmishReplay.error));
   return page;
 }
@@ -116,8 +116,13 @@ browserSuite<PlayCtx>('replay of a match played in two tabs', (test) => {
     assert.ok(full.lastTick > earlyLast);
 
     const viewer = await openViewer(ctx, live.id);
-    const middle = Math.round((full.firstTick + full.lastTick) / 2);
-    for (const tick of [middle, middle + 11, full.lastTick - 2]) {
+    assert.ok(await viewer.isVisible('#minimap'), 'the arena (1000 × 1000) gets a minimap');
+    // The ticks both tabs' players were in the match (it went on, empty, until disposed).
+    const both: number[] = [];
+    for (const r = replay(bytes); r.tick < r.lastTick; r.stepOne()) if (query(r.world, [getStore(r.world, Player)]).length === 2) both.push(r.tick);
+    assert.ok(both.length > 30, `${both.length} ticks with both players`);
+    const middle = both[Math.floor(both.length / 2)]!;
+    for (const tick of [middle, middle + 11, both.at(-1)!]) {
       const drawn = await drawnAt(viewer, tick);
       const expected = nodeAt(bytes, tick);
       assert.is(expected.length, 2, `both players at ${tick}`);
