@@ -1,4 +1,5 @@
-// Server entry: `npm start`. Reads PORT, HOST, TICK_RATE, MAP_SIZE, GRACE_MS, LOG_LEVEL from the environment.
+// Server entry: `npm start`. Reads PORT, HOST, TICK_RATE, MAP_SIZE, GRACE_MS, LOG_LEVEL from the environment,
+// and (through createServer) RECORD and RECORD_DIR: every match is recorded unless RECORD=0.
 import { createLogger } from '../net';
 import { envNumber, stopOnSignals } from './process';
 import { startGameServer } from './server';

@@ -3,6 +3,7 @@ import { MAX_WAIT_MS } from '../bots/probe';
 import { fmt, fmtRatio, markdownTable } from '../lib/table';
 import type { BenchResults, ServerComparison } from './results';
 import type { ScenarioResult } from './scenario';
+import { replayTable } from './replay';
 
 function engineTable(r: BenchResults): string {
   return markdownTable(
@@ -149,23 +150,14 @@ function firstLoadText(r: BenchResults): string {
 }
 
 function recordingText(r: BenchResults): string {
-  if (r.recording === undefined) return '';
-  const { bytes: b, overhead: o } = r.recording;
-  const size = b.error !== undefined
-    ? `Bytes per player-minute: not measured (${b.error}).`
-    : `A real server recording ${b.bots} wander bots (20 inputs/s) for ${b.playS} s: **${fmt(b.bytesPerPlayerMinute, 0)} bytes per player-minute** ` +
-      `(${fmt(b.bytes / 1000, 1)} kB over ${fmt(b.playerMinutes, 2)} player-minutes, ${b.ticks} ticks, header and 10 s checkpoints included; ` +
+  const b = r.recording;
+  if (b === undefined) return '';
+  const text = b.error !== undefined
+    ? `Not measured: ${b.error}.`
+    : `The real server recorded ${b.bots} wander bots (20 inputs/s) for ${b.playS} s: **${fmt(b.bytesPerPlayerMinute, 0)} bytes per player-minute** ` +
+      `(${fmt(b.bytes / 1000, 1)} kB over ${fmt(b.playerMinutes, 2)} player-minutes, ${b.ticks} ticks; header, joins, leaves, names and 10 s checkpoints included; ` +
       `${b.verified ? 'verified tick by tick' : 'did NOT verify'}).`;
-  return [
-    '',
-    '### 7. Recording (every match is recorded by default)',
-    '',
-    size,
-    '',
-    `Recorder overhead in the engine alone, ${o.players} wander players, ${o.ticks} ticks each way in alternating blocks: ` +
-      `**${fmt(o.overheadPct, 1)} %** of tick time (mean ${fmt(o.plainMeanMs, 3)} → ${fmt(o.recordedMeanMs, 3)} ms, p50 ${fmt(o.plainP50Ms, 3)} → ${fmt(o.recordedP50Ms, 3)} ms), ` +
-      `${fmt(o.bytesPerTick, 0)} bytes per tick.`,
-  ].join('\n');
+  return ['', '### 7. A recording written by the real server (every match is recorded by default)', '', text].join('\n');
 }
 
 /** The whole report as markdown (what `npm run bench` prints). */
@@ -181,6 +173,7 @@ export function renderReport(r: BenchResults): string {
     '### 1. Engine alone: one full tick (every battle system: input → movement → spatial → combat → respawn → history → sync), wander inputs every tick',
     '',
     engineTable(r),
+    ...(r.replay === undefined ? [] : [replayTable(r.replay)]),
     '',
     '### 1b. Codec: state messages (turn: every entity changed direction; full: every entity entering view), median of repeated runs',
     '',

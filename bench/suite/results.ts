@@ -4,9 +4,10 @@ import type { CodecResult } from './codec';
 import type { EngineResult } from './engine';
 import type { FirstLoadSummary } from './first-load';
 import type { ProfileSummary } from './profile';
-import type { RecordingBytesResult, RecordingOverheadResult } from './recording';
+import type { RecordingBytesResult } from './recording';
 import type { ScenarioResult } from './scenario';
 import type { SeekersResult } from './seekers';
+import type { ReplayBenchResult } from './replay';
 
 /** Figures compared between our server and the baseline. */
 export const FIGURES = [
@@ -41,9 +42,11 @@ export interface BenchResults {
   seekers?: SeekersResult;
   /** 20 engine wander clients on the classic map measuring themselves, against the same floor. */
   wanderers?: SeekersResult;
+  /** Deterministic replay in the engine: recording overhead at 500 players, bytes, seeks. */
+  replay?: ReplayBenchResult;
   /** A first visit in headless Chromium on the throttled link; null when Chromium was missing. */
   firstLoad?: FirstLoadSummary | null;
-  /** What recording costs: bytes per player-minute of a real server's file, and the recorder's share of tick time. */
-  recording?: { bytes: RecordingBytesResult; overhead: RecordingOverheadResult };
+  /** Bytes per player-minute of a file the real server recorded while wander bots played. */
+  recording?: RecordingBytesResult;
   elapsedS: number;
 }

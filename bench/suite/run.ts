@@ -16,6 +16,7 @@ import { renderReport } from './report';
 import { FIGURES, type BenchResults, type ServerComparison } from './results';
 import { runScenario, type ScenarioPlan } from './scenario';
 import { runSeekers } from './seekers';
+import { benchReplay, replayTable } from './replay';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     'only-seekers': { type: 'boolean', default: false },
     'only-recording': { type: 'boolean', default: false },
     'no-first-load': { type: 'boolean', default: false },
+    'only-replay': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -44,7 +46,8 @@ if (values.help) {
   --cluster   also run the cluster scenario (redis-server, 3 workers, a gateway): a matchmaking burst, then bots vs one process
   --only-cluster  just that scenario (--cluster-players N, default 1000)
   --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)
-  --only-recording  just what recording costs: bytes per player-minute of a real server's file, recorder overhead at 500 players
+  --only-replay   just the replay figures: recording overhead at 500 players, bytes per player-minute, seek times
+  --only-recording  just the bytes per player-minute of a file the real server recorded while wander bots played
   --no-first-load skip the first visit in headless Chromium on the throttled link`);
   process.exit(0);
 }
@@ -73,6 +76,12 @@ const results: BenchResults = {
   servers: [],
   elapsedS: 0,
 };
+
+if (values['only-replay']) {
+  log('bench: replay, 500 players (recording overhead, bytes, seeks)');
+  console.log(replayTable(benchReplay(500, quick ? 600 : 1800)));
+  process.exit(0);
+}
 
 if (values['only-cluster']) {
   const { benchCluster } = await import('./cluster');
@@ -104,7 +113,7 @@ const onlySeekers = values['only-seekers'];
 const onlyRecording = values['only-recording'];
 if (onlyRecording) {
   const { benchRecording } = await import('./recording');
-  results.recording = await benchRecording(quick, log);
+  results.recording = await benchRecording({ bots: 20, playS: quick ? 15 : 60 }, log);
   results.elapsedS = (performance.now() - started) / 1000;
   const stamp = machine.date.replace(/[:.]/g, '-');
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -119,6 +128,10 @@ for (const [entities, ticks] of onlyLarge || onlySeekers ? [] : engineRuns) {
   log(`bench: engine, ${entities} entities, ${ticks} ticks`);
   results.engine.push(benchEngine(entities, ticks));
   results.codec.push(benchCodec(entities, Math.max(5, Math.round((quick ? 2e5 : 1e6) / entities))));
+}
+if (!onlyLarge && !onlySeekers) {
+  log('bench: replay, 500 players (recording overhead, bytes, seeks)');
+  results.replay = benchReplay(500, quick ? 600 : 1800);
 }
 
 const plan = (server: ScenarioPlan['server'], n: number): ScenarioPlan => ({
@@ -154,7 +167,7 @@ if (!onlyLarge && !onlySeekers && !values['no-first-load']) {
 }
 if (!onlyLarge && !onlySeekers) {
   const { benchRecording } = await import('./recording');
-  results.recording = await benchRecording(quick, log);
+  results.recording = await benchRecording({ bots: 20, playS: quick ? 15 : 60 }, log);
 }
 if (values.cluster) {
   const { benchCluster } = await import('./cluster');

@@ -1,11 +1,22 @@
-// Input commands as the input system consumed them, compactly: a flags byte per command, the
-// sequence number as a delta from the one before (usually +1), directions as axis levels when
-// that is exact, view times as the exact Float64 the store keeps.
+// Input commands as the input system consumed them, compactly: a flags byte per command; the
+// sequence number as a delta from the one before (no bytes at all when it is the next one); a
+// direction as nothing when it is the one the player already walks, else as two axis levels when
+// that is exact, else as the Float32s the store will hold; view times as the exact Float64.
+// Encoding and decoding both track what the input system leaves in the Input store after each
+// command, starting from the store before the tick, so the recorder and the replay agree.
 import type { InputCommand } from '../input';
 import { axisLevel, axisOfLevel } from '../motion';
 import type { ByteReader, ByteWriter } from './bytes';
 import { CommandBit } from './format';
 import { ReplayFormatError } from './errors';
+
+/** What the commands are encoded against: the player's Input store values before the tick. */
+export interface InputBefore {
+  seq: number;
+  mx: number;
+  my: number;
+  seek: number;
+}
 
 // A level when it gives back exactly the Float32 the store will hold (sign of zero included).
 function levelOf(v: number): number | undefined {
@@ -13,24 +24,33 @@ function levelOf(v: number): number | undefined {
   return Object.is(axisOfLevel(level), Math.fround(v)) ? level : undefined;
 }
 
-/**
- * Writes one player's queue. `seq` is the player's `Input.seq` before the tick; returns the
- * sequence number after the queue (what the input system leaves in the store).
- */
-export function writeCommands(out: ByteWriter, queue: readonly InputCommand[], seq: number): number {
+/** Writes one player's queue, given its Input store values before the tick (updated in place). */
+export function writeCommands(out: ByteWriter, queue: readonly InputCommand[], state: InputBefore): void {
   out.varint(queue.length);
   for (let i = 0; i < queue.length; i++) {
     const cmd = queue[i]!;
     let flags = 0;
-    if (cmd.seq !== undefined) flags |= CommandBit.seq;
+    // The store keeps ToUint32(seq): that, as a wrapped delta, is all the input system consumed.
+    const seq = cmd.seq === undefined ? 0 : cmd.seq >>> 0;
+    let delta = seq - state.seq;
+    if (delta > 0x7fffffff) delta -= 0x100000000;
+    else if (delta < -0x80000000) delta += 0x100000000;
+    if (cmd.seq !== undefined) flags |= delta === 1 ? CommandBit.seqNext : CommandBit.seq;
     let lx: number | undefined;
     let ly: number | undefined;
+    let fx = 0;
+    let fy = 0;
     if (cmd.target !== undefined) flags |= CommandBit.target;
     else if (cmd.move !== undefined) {
-      flags |= CommandBit.move;
-      lx = levelOf(cmd.move.x);
-      ly = levelOf(cmd.move.y);
-      if (lx !== undefined && ly !== undefined) flags |= CommandBit.moveLevels;
+      fx = Math.fround(cmd.move.x);
+      fy = Math.fround(cmd.move.y);
+      if (state.seek === 0 && Object.is(fx, state.mx) && Object.is(fy, state.my)) flags |= CommandBit.moveSame;
+      else {
+        flags |= CommandBit.move;
+        lx = levelOf(fx);
+        ly = levelOf(fy);
+        if (lx !== undefined && ly !== undefined) flags |= CommandBit.moveLevels;
+      }
     }
     // An attack is a press; without one the input system ignores the view time, so it is not kept.
     if (cmd.attack) {
@@ -38,54 +58,67 @@ export function writeCommands(out: ByteWriter, queue: readonly InputCommand[], s
       if (cmd.viewTimeS !== undefined) flags |= CommandBit.viewTime;
     }
     out.u8(flags);
-    if (cmd.seq !== undefined) {
-      // The store keeps ToUint32(seq): that, as a wrapped delta, is all the input system consumed.
-      const next = cmd.seq >>> 0;
-      let delta = next - seq;
-      if (delta > 0x7fffffff) delta -= 0x100000000;
-      else if (delta < -0x80000000) delta += 0x100000000;
-      out.zigzag(delta);
-      seq = next;
-    }
+    if (flags & CommandBit.seq) out.zigzag(delta);
+    if (cmd.seq !== undefined) state.seq = seq;
     if (flags & CommandBit.target) {
       out.f64(cmd.target!.x);
       out.f64(cmd.target!.y);
-    } else if (flags & CommandBit.moveLevels) {
-      out.u8(lx! & 0xff);
-      out.u8(ly! & 0xff);
-    } else if (flags & CommandBit.move) {
-      // The store is Float32: its Float32 is exactly what movement will read.
-      out.f32(cmd.move!.x);
-      out.f32(cmd.move!.y);
+      state.seek = 1;
+      state.mx = 0;
+      state.my = 0;
+    } else if (cmd.move !== undefined) {
+      if (flags & CommandBit.moveLevels) {
+        out.u8(lx! & 0xff);
+        out.u8(ly! & 0xff);
+      } else if (flags & CommandBit.move) {
+        out.f32(fx);
+        out.f32(fy);
+      }
+      state.seek = 0;
+      state.mx = fx;
+      state.my = fy;
     }
     if (flags & CommandBit.viewTime) out.f64(cmd.viewTimeS!);
   }
-  return seq;
 }
 
 const signed = (b: number): number => (b > 127 ? b - 256 : b);
 
-/** Reads one player's queue written by `writeCommands`, given the player's `Input.seq` before the tick. */
-export function readCommands(r: ByteReader, seq: number): InputCommand[] {
+/** Reads one player's queue written by `writeCommands`, given the same Input store values (updated in place). */
+export function readCommands(r: ByteReader, state: InputBefore): InputCommand[] {
   const n = r.varint();
   if (n > 1 << 16) throw new ReplayFormatError(`a queue of ${n} commands at byte ${r.offset}`);
   const queue: InputCommand[] = [];
   for (let i = 0; i < n; i++) {
     const flags = r.u8();
-    if (flags >= 64) throw new ReplayFormatError(`unknown command flags ${flags} at byte ${r.offset - 1}`);
-    const cmd: InputCommand = {};
-    if (flags & CommandBit.seq) {
-      seq = (seq + r.zigzag()) >>> 0;
-      cmd.seq = seq;
+    const moves = (flags & CommandBit.target ? 1 : 0) + (flags & CommandBit.move ? 1 : 0) + (flags & CommandBit.moveSame ? 1 : 0);
+    if (moves > 1 || (flags & CommandBit.seq && flags & CommandBit.seqNext) || (flags & CommandBit.moveLevels && !(flags & CommandBit.move))
+      || (flags & CommandBit.viewTime && !(flags & CommandBit.attack))) {
+      throw new ReplayFormatError(`impossible command flags ${flags} at byte ${r.offset - 1}`);
     }
+    const cmd: InputCommand = {};
+    if (flags & CommandBit.seq) state.seq = (state.seq + r.zigzag()) >>> 0;
+    else if (flags & CommandBit.seqNext) state.seq = (state.seq + 1) >>> 0;
+    if (flags & (CommandBit.seq | CommandBit.seqNext)) cmd.seq = state.seq;
     if (flags & CommandBit.target) {
       cmd.target = { x: r.f64(), y: r.f64() };
-    } else if (flags & CommandBit.moveLevels) {
-      const lx = signed(r.u8());
-      const ly = signed(r.u8());
-      cmd.move = { x: axisOfLevel(lx), y: axisOfLevel(ly) };
-    } else if (flags & CommandBit.move) {
-      cmd.move = { x: r.f32(), y: r.f32() };
+      state.seek = 1;
+      state.mx = 0;
+      state.my = 0;
+    } else if (flags & (CommandBit.move | CommandBit.moveSame)) {
+      if (flags & CommandBit.moveLevels) {
+        const lx = signed(r.u8());
+        const ly = signed(r.u8());
+        if (lx < -127 || ly < -127) throw new ReplayFormatError(`axis level −128 at byte ${r.offset - 2}`);
+        cmd.move = { x: axisOfLevel(lx), y: axisOfLevel(ly) };
+      } else if (flags & CommandBit.move) {
+        cmd.move = { x: r.f32(), y: r.f32() };
+      } else {
+        cmd.move = { x: state.mx, y: state.my };
+      }
+      state.seek = 0;
+      state.mx = cmd.move.x;
+      state.my = cmd.move.y;
     }
     if (flags & CommandBit.attack) {
       cmd.attack = true;

@@ -45,4 +45,8 @@ export const CommandBit = {
   target: 8,
   attack: 16,
   viewTime: 32,
+  /** The move is the player's current direction (as the store holds it, walking, not seeking): no bytes follow. */
+  moveSame: 64,
+  /** The sequence number is the previous one + 1: no bytes follow. */
+  seqNext: 128,
 } as const;

@@ -11,7 +11,7 @@ import { ENGINE_VERSION } from '../version';
 import { ByteWriter } from './bytes';
 import { frameChunk, preamble } from './chunks';
 import { writeCheckpoint } from './checkpoint';
-import { writeCommands } from './commands';
+import { writeCommands, type InputBefore } from './commands';
 import { RecordKind, REPLAY_FORMAT_VERSION } from './format';
 import { hashWorld } from './hash';
 import type { ReplayHeader } from './header';
@@ -79,7 +79,8 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   const inputs = new ByteWriter(1 << 12);
   const metaDuringStep: string[] = [];
   const eids: number[] = [];
-  const seqStore = getStore(world, Input).seq;
+  const input = getStore(world, Input);
+  const before: InputBefore = { seq: 0, mx: 0, my: 0, seek: 0 };
   let bytesWritten = 0;
   let lastFlushTick = world.time.tick;
   let inStep = false;
@@ -139,7 +140,11 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
       const eid = eids[i]!;
       inputs.varint(eid - previous);
       previous = eid;
-      writeCommands(inputs, w.inputs.get(eid) as InputCommand[], seqStore[eid]!);
+      before.seq = input.seq[eid]!;
+      before.mx = input.mx[eid]!;
+      before.my = input.my[eid]!;
+      before.seek = input.seek[eid]!;
+      writeCommands(inputs, w.inputs.get(eid) as InputCommand[], before);
     }
   };
 

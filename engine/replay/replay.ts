@@ -10,7 +10,7 @@ import { battleSystems } from '../systems';
 import { step, type System } from '../world';
 import { ByteReader } from './bytes';
 import { readCheckpoint, restoreCheckpoint, type CheckpointState } from './checkpoint';
-import { readCommands } from './commands';
+import { readCommands, type InputBefore } from './commands';
 import { ReplayFormatError } from './errors';
 import type { ReplayHeader } from './header';
 import { parseReplay, type OutsideChange, type ParsedReplay, type RecordedStep } from './parse';
@@ -94,7 +94,8 @@ export function createPlayer(parsed: ParsedReplay, options: ReplayOptions = {}):
     throw new ReplayFormatError(`the header's rules or capacity do not make a world (${(error as Error).message})`);
   }
   const extra = options.components ?? [];
-  const seq = getStore(world, Input).seq;
+  const input = getStore(world, Input);
+  const before: InputBefore = { seq: 0, mx: 0, my: 0, seek: 0 };
   const states = new Map<number, CheckpointState>();
   let next = 0; // index into parsed.steps of the step to run next
   const checkpointState = (i: number): CheckpointState => {
@@ -130,7 +131,11 @@ export function createPlayer(parsed: ParsedReplay, options: ReplayOptions = {}):
         eid += r.varint();
         const queue = world.inputs.get(eid);
         if (queue === undefined) throw new ReplayFormatError(`tick ${recorded.tick}: inputs of entity ${eid}, which is not a player in the replayed world`);
-        const commands = readCommands(r, seq[eid]!);
+        before.seq = input.seq[eid]!;
+        before.mx = input.mx[eid]!;
+        before.my = input.my[eid]!;
+        before.seek = input.seek[eid]!;
+        const commands = readCommands(r, before);
         for (const cmd of commands) queue.push(cmd);
       }
       if (!r.done) throw new ReplayFormatError(`tick ${recorded.tick}: input block has ${r.end - r.offset} bytes left over`);

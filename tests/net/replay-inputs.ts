@@ -13,14 +13,17 @@ export interface RecordedCommand {
   index: number;
   queueLength: number;
   flags: number;
+  /** A move stored as two axis levels (−127…127), or as two Float32s. */
   move?: { x: number; y: number };
   /** File offset of the two axis-level bytes, when the move is stored as levels. */
   levelsAt?: number;
+  /** A move that repeats the player's current direction (no bytes of its own). */
+  sameMove: boolean;
   target?: { x: number; y: number };
   attack: boolean;
 }
 
-const FLAG = { seq: 1, move: 2, moveLevels: 4, target: 8, attack: 16, viewTime: 32 } as const;
+const FLAG = { seq: 1, move: 2, moveLevels: 4, target: 8, attack: 16, viewTime: 32, moveSame: 64, seqNext: 128 } as const;
 
 /** Every input command of the recording in `file`, in tick order. */
 export function recordedCommands(file: Uint8Array): RecordedCommand[] {
@@ -48,7 +51,9 @@ export function recordedCommands(file: Uint8Array): RecordedCommand[] {
       const n = varint();
       for (let index = 0; index < n; index++) {
         const flags = block[at++]!;
-        const cmd: RecordedCommand = { tick: step.tick, eid, index, queueLength: n, flags, attack: (flags & FLAG.attack) !== 0 };
+        const cmd: RecordedCommand = {
+          tick: step.tick, eid, index, queueLength: n, flags, attack: (flags & FLAG.attack) !== 0, sameMove: (flags & FLAG.moveSame) !== 0,
+        };
         if (flags & FLAG.seq) varint();
         if (flags & FLAG.target) {
           cmd.target = { x: view.getFloat64(at, true), y: view.getFloat64(at + 8, true) };
