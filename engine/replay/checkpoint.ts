@@ -40,6 +40,12 @@ export function writeCheckpoint(world: BattleWorld, out: ByteWriter): void {
     for (const f of fields) out.raw(new Uint8Array(f.array.buffer, f.array.byteOffset, ids * f.array.BYTES_PER_ELEMENT));
   }
   writeHistory(world, ids, out);
+  // Joins and leaves no sync has reported yet (recording can start between a join and the next step).
+  const sync = world.sync;
+  out.varint(sync.pendingSpawned.length);
+  for (const eid of sync.pendingSpawned) out.varint(eid);
+  out.varint(sync.pendingRemoved.length);
+  for (const netId of sync.pendingRemoved) out.varint(netId);
 }
 
 // Only the ticks a lookup can reach: lag compensation never rewinds past the history's length.
@@ -90,6 +96,10 @@ export interface CheckpointState {
     since: Uint8Array;
     entries: { tick: number; eid: number; x: number; y: number; alive: number }[];
   };
+  /** Entities joined since the last sync. */
+  pendingSpawned: number[];
+  /** NetIds of players removed since the last sync. */
+  pendingRemoved: number[];
 }
 
 /**
@@ -155,8 +165,20 @@ export function readCheckpoint(bytes: Uint8Array, capacity: number): CheckpointS
     }
     history = { size, newest, owner, since, entries };
   }
+  const pendingSpawned: number[] = [];
+  const spawned = r.varint();
+  if (spawned > denseLength) throw new ReplayFormatError(`checkpoint of tick ${tick} has ${spawned} pending joins, more than its entities`);
+  for (let i = 0; i < spawned; i++) {
+    const eid = r.varint();
+    if (!seen.has(eid)) throw new ReplayFormatError(`checkpoint of tick ${tick}: pending join of unknown entity ${eid}`);
+    pendingSpawned.push(eid);
+  }
+  const pendingRemoved: number[] = [];
+  const removed = r.varint();
+  if (removed > nextNetId) throw new ReplayFormatError(`checkpoint of tick ${tick} has ${removed} pending leaves, more than NetIds handed out`);
+  for (let i = 0; i < removed; i++) pendingRemoved.push(r.varint());
   if (!r.done) throw new ReplayFormatError(`checkpoint of tick ${tick} has ${r.end - r.offset} bytes left over`);
-  return { tick, rngState, nextNetId, maxId, aliveCount, dense, ids, components, history };
+  return { tick, rngState, nextNetId, maxId, aliveCount, dense, ids, components, history, pendingSpawned, pendingRemoved };
 }
 
 function defFor(world: BattleWorld, c: CheckpointState['components'][number], extra: readonly AnyComponentDef[]): AnyComponentDef {
@@ -209,7 +231,8 @@ export function restoreCheckpoint(world: BattleWorld, state: CheckpointState, ex
   world.events.length = 0;
   world.publishedEvents = 0;
   world.grid.builtAt = -1;
-  // Between ticks every queue is empty (the input system drained them) and sync has nothing pending.
+  // Between ticks every queue is empty: the input system drained them (commands queued before
+  // recording began are recorded with the first step that consumed them).
   const player = getStore(world, Player);
   const netId = getStore(world, NetId).id;
   world.inputs.clear();
@@ -218,8 +241,8 @@ export function restoreCheckpoint(world: BattleWorld, state: CheckpointState, ex
   sync.changed.length = 0;
   sync.spawned = [];
   sync.removed = [];
-  sync.pendingSpawned = [];
-  sync.pendingRemoved = [];
+  sync.pendingSpawned = state.pendingSpawned.slice();
+  sync.pendingRemoved = state.pendingRemoved.slice();
   for (const eid of alive) {
     if (!ctx.entityComponents.get(eid)!.has(player)) continue;
     world.inputs.set(eid, []);

@@ -40,14 +40,24 @@ export interface ParsedReplay {
   ended: boolean;
 }
 
+// Far above any real match (the arena holds 500), low enough that a corrupt header cannot make
+// the reader allocate more than a few hundred megabytes.
+const MAX_CAPACITY = 1 << 16;
+const MAX_HISTORY_ENTRIES = 1 << 24;
+
 function checkHeader(value: unknown): ReplayHeader {
   const h = value as Partial<ReplayHeader> | null;
   const ok = h !== null && typeof h === 'object'
     && typeof h.formatVersion === 'number' && typeof h.engineVersion === 'string' && typeof h.matchType === 'string'
     && typeof h.matchId === 'string' && typeof h.rules === 'object' && h.rules !== null && typeof h.seed === 'number'
     && typeof h.tickRate === 'number' && typeof h.dtS === 'number' && h.dtS > 0 && Number.isInteger(h.capacity) && h.capacity! > 1
-    && h.capacity! <= 1 << 24 && Number.isInteger(h.startTick) && h.startTick! >= 0 && typeof h.startedAtMs === 'number';
-  if (!ok) throw new ReplayFormatError('the header is missing fields or has fields of the wrong type');
+    && h.capacity! <= MAX_CAPACITY && Number.isInteger(h.startTick) && h.startTick! >= 0 && typeof h.startedAtMs === 'number';
+  if (!ok) throw new ReplayFormatError('the header is missing fields or has fields of the wrong type (or a capacity over 65536)');
+  // A corrupt header must not make the reader allocate gigabytes for the position history.
+  const history = (h.rules as { lagCompensation?: { history?: unknown } }).lagCompensation?.history;
+  if (typeof history === 'number' && (history / h.dtS!) * h.capacity! > MAX_HISTORY_ENTRIES) {
+    throw new ReplayFormatError(`the header's position history (${history} s of ${h.capacity} entities) is larger than a replay can hold`);
+  }
   if (h.formatVersion !== REPLAY_FORMAT_VERSION) throw new ReplayFormatError(`header says format version ${h.formatVersion}, expected ${REPLAY_FORMAT_VERSION}`);
   return h as ReplayHeader;
 }

@@ -105,8 +105,10 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     out.raw(body.written());
   };
 
+  // Changes a system makes during a step are the simulation's own: replaying the step makes them again.
   const journal: WorldJournal = {
     spawned(eid, x, y, random) {
+      if (inStep) return;
       out.u8(RecordKind.spawn);
       out.varint(eid);
       out.u8(random ? 1 : 0);
@@ -114,14 +116,20 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
       out.f32(y);
     },
     despawned(eid) {
+      if (inStep) return;
       out.u8(RecordKind.despawn);
       out.varint(eid);
     },
     offline(eid, offline) {
+      if (inStep) return;
       out.u8(RecordKind.offline);
       out.varint(eid);
       out.u8(offline ? 1 : 0);
     },
+  };
+
+  const collect = (queue: InputCommand[], eid: number): void => {
+    if (queue.length > 0) eids.push(eid);
   };
 
   // Runs first in each step: the queues as the input system is about to consume them.
@@ -129,7 +137,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     inStep = true;
     inputs.length = 0;
     eids.length = 0;
-    for (const [eid, queue] of w.inputs) if (queue.length > 0) eids.push(eid);
+    w.inputs.forEach(collect);
     // Ascending ids make the deltas between them small; the input system's result does not depend on order.
     let sorted = true;
     for (let i = 1; i < eids.length; i++) if (eids[i - 1]! > eids[i]!) sorted = false;

@@ -140,4 +140,45 @@ Corrupt('not a replay, or another format version', () => {
   assert.match(verifyReplay(other).error ?? '', /format version 99/);
 });
 
+Corrupt('a header asking for a huge world is refused before anything is allocated', () => {
+  for (const [capacity, history] of [[1 << 20, 1], [4096, 1e6]] as const) {
+    const world = createBattleWorld({ rules: matchRules, seed: 1, capacity: 16 });
+    const chunks: Uint8Array[] = [];
+    recordMatch(world, { sink: (c) => chunks.push(c.slice()) }).close();
+    // Rewrite the header record's JSON in the first chunk (kind 1, varint length, JSON), then re-checksum.
+    const chunk = chunks[1]!;
+    const payload = chunk.subarray(8);
+    let length = 0;
+    let shift = 0;
+    let at = 1;
+    for (;;) {
+      const b = payload[at++]!;
+      length += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (b < 0x80) break;
+    }
+    const header = JSON.parse(new TextDecoder().decode(payload.subarray(at, at + length)));
+    header.capacity = capacity;
+    header.rules.lagCompensation = { maxRewind: 0.25, history };
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const lengthBytes: number[] = [];
+    for (let n = json.length; ; n = Math.floor(n / 128)) {
+      if (n < 128) {
+        lengthBytes.push(n);
+        break;
+      }
+      lengthBytes.push((n % 128) | 128);
+    }
+    const rest = payload.subarray(at + length);
+    const rebuilt = new Uint8Array(8 + 1 + lengthBytes.length + json.length + rest.length);
+    rebuilt.set([1, ...lengthBytes], 8);
+    rebuilt.set(json, 9 + lengthBytes.length);
+    rebuilt.set(rest, 9 + lengthBytes.length + json.length);
+    new DataView(rebuilt.buffer).setUint32(0, rebuilt.length - 8, true);
+    rechecksum(rebuilt);
+    chunks[1] = rebuilt;
+    assert.throws(() => replay(concat(chunks)), /capacity over 65536|larger than a replay can hold/);
+  }
+});
+
 Corrupt.run();

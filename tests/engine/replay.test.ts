@@ -1,7 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hashWorld, replay, verifyReplay, REPLAY_FORMAT_VERSION, ENGINE_VERSION } from '../../engine';
-import { recordTestMatch, type RecordedMatch } from './replay-match';
+import {
+  battleSystems, createBattleWorld, despawnPlayer, getStore, hasComponent, hashWorld, Offline, queueInput, recordMatch, replay, setOffline, spawnPlayer, step,
+  verifyReplay, REPLAY_FORMAT_VERSION, ENGINE_VERSION, type BattleWorld, type System,
+} from '../../engine';
+import { concat, matchRules, recordTestMatch, type RecordedMatch } from './replay-match';
 
 const Replay = suite<{ match: RecordedMatch }>('replay');
 Replay.before((ctx) => {
@@ -84,6 +87,57 @@ Replay('verify: a faithful recording verifies', ({ match }) => {
   assert.is(result.bytes, match.bytes.length);
   assert.ok(Math.abs(result.durationS - 100) < 1e-9);
   assert.is(result.players, 12 + match.joins);
+});
+
+Replay('joins, leaves and Offline toggles made by a system during a step are replayed by that system, not recorded', () => {
+  const director: System<BattleWorld> = (world) => {
+    const t = world.time.tick;
+    if (t % 10 === 3) spawnPlayer(world);
+    if (t % 10 === 7) {
+      const players = [...world.inputs.keys()];
+      if (players.length > 2) despawnPlayer(world, players[0]!);
+    }
+    if (t % 10 === 5) {
+      const eid = [...world.inputs.keys()].at(-1)!;
+      setOffline(world, eid, !hasComponent(world, eid, getStore(world, Offline)));
+    }
+  };
+  const systems = [...battleSystems, director];
+  const world = createBattleWorld({ rules: matchRules, seed: 2, capacity: 64, systems: [...systems] });
+  spawnPlayer(world);
+  const chunks: Uint8Array[] = [];
+  const recorder = recordMatch(world, { sink: (c) => chunks.push(c), checkpointEveryTicks: 25 });
+  for (let t = 0; t < 100; t++) step(world);
+  recorder.close();
+  const bytes = concat(chunks);
+  const result = verifyReplay(bytes, { systems });
+  assert.is(result.error, undefined);
+  assert.ok(result.ok);
+  const r = replay(bytes, { systems });
+  r.seek(r.lastTick);
+  assert.is(hashWorld(r.world), hashWorld(world));
+  assert.is(r.world.inputs.size, world.inputs.size);
+});
+
+Replay('recording can start right after joins and leaves no step has seen yet', () => {
+  const world = createBattleWorld({ rules: matchRules, seed: 8, capacity: 32 });
+  const a = spawnPlayer(world);
+  spawnPlayer(world);
+  step(world);
+  const c = spawnPlayer(world);
+  despawnPlayer(world, a);
+  queueInput(world, c, { seq: 1, move: { x: 1, y: 0 }, attack: true });
+  const chunks: Uint8Array[] = [];
+  const recorder = recordMatch(world, { sink: (chunk) => chunks.push(chunk), checkpointEveryTicks: 5 });
+  for (let t = 0; t < 12; t++) step(world);
+  recorder.close();
+  const result = verifyReplay(concat(chunks));
+  assert.is(result.error, undefined);
+  assert.ok(result.ok);
+  const r = replay(concat(chunks));
+  r.stepOne();
+  assert.equal(r.world.sync.spawned, [c]);
+  assert.equal(r.world.sync.removed, [1]);
 });
 
 Replay.run();
