@@ -157,10 +157,11 @@ function start(debug: ReplayDebug, rep: Replay, scan: Replay): void {
       if (2 * Math.min(v.halfW, v.halfH) >= Math.max(map.width, map.height)) return; // the whole map is shown: nothing to pan to
       freeCentre = { x: v.cx, y: v.cy };
     }
-    freeCentre = { x: freeCentre.x - dx, y: freeCentre.y - dy };
+    // Kept on the map: the view stops at its edges, and so does the point it pans.
+    freeCentre = { x: Math.max(0, Math.min(map.width, freeCentre.x - dx)), y: Math.max(0, Math.min(map.height, freeCentre.y - dy)) };
     applyCamera();
   });
-  canvas.addEventListener('pointerup', () => (drag = undefined));
+  for (const type of ['pointerup', 'pointercancel'] as const) canvas.addEventListener(type, () => (drag = undefined));
 
   const startWorld = (): void => view.reset(rep.world);
   player.onStep((world, events) => view.capture(world, events));
