@@ -10,6 +10,8 @@ import { populatedWorld } from './engine';
 /** Figures of one replay run. */
 export interface ReplayBenchResult {
   players: number;
+  /** The recorder's `hashEveryTicks`. */
+  hashEveryTicks: number;
   ticks: number;
   /** Median tick time without a recorder. */
   plainP50Ms: number;
@@ -42,12 +44,12 @@ function wanderInputs(world: BattleWorld, players: readonly number[], dirs: Uint
  * Steps two identical worlds of `players` wander players tick by tick, one recorded and one not,
  * timing each step (interleaved, so load on the machine hits both alike); then seeks the recording.
  */
-export function benchReplay(players = 500, ticks = 1800, warmup = 60): ReplayBenchResult {
+export function benchReplay(players = 500, ticks = 1800, warmup = 60, hashEveryTicks = 1): ReplayBenchResult {
   const plain = populatedWorld(players);
   const recorded = populatedWorld(players);
   const chunks: Uint8Array[] = [];
   let bytes = 0;
-  const recorder = recordMatch(recorded, { sink: (c) => { chunks.push(c); bytes += c.length; } });
+  const recorder = recordMatch(recorded, { sink: (c) => { chunks.push(c); bytes += c.length; }, hashEveryTicks });
   const eids = Array.from({ length: players }, (_, i) => i + 1);
   const rngA = createRng(7);
   const rngB = createRng(7);
@@ -89,6 +91,7 @@ export function benchReplay(players = 500, ticks = 1800, warmup = 60): ReplayBen
   const recordedP50Ms = p50(recordedMs);
   return {
     players,
+    hashEveryTicks,
     ticks,
     plainP50Ms,
     recordedP50Ms,
@@ -104,7 +107,7 @@ export function benchReplay(players = 500, ticks = 1800, warmup = 60): ReplayBen
 /** The replay figures as a markdown table. */
 export function replayTable(r: ReplayBenchResult): string {
   return markdownTable(
-    [`replay, ${r.players} players, ${r.ticks} ticks`, 'value'],
+    [`replay, ${r.players} players, ${r.ticks} ticks, hash every ${r.hashEveryTicks === 1 ? 'tick' : `${r.hashEveryTicks} ticks`}`, 'value'],
     [
       ['tick p50 without / with recorder', `${fmt(r.plainP50Ms, 3)} / ${fmt(r.recordedP50Ms, 3)} ms`],
       ['recording overhead (p50)', `${fmt(r.overheadPct, 1)} %`],

@@ -149,7 +149,8 @@ function firstLoadText(r: BenchResults): string {
   ].join('\n');
 }
 
-function recordingText(r: BenchResults): string {
+/** Section 7: what a recording written by the real server weighs. */
+export function recordingText(r: BenchResults): string {
   const b = r.recording;
   if (b === undefined) return '';
   const text = b.error !== undefined

@@ -12,7 +12,7 @@ import { benchCodec } from './codec';
 import { benchEngine, mapSizeFor } from './engine';
 import { RESULTS_DIR, ROOT } from './paths';
 import { summarizeProfile } from './profile';
-import { renderReport } from './report';
+import { recordingText, renderReport } from './report';
 import { FIGURES, type BenchResults, type ServerComparison } from './results';
 import { runScenario, type ScenarioPlan } from './scenario';
 import { runSeekers } from './seekers';
@@ -80,6 +80,9 @@ const results: BenchResults = {
 if (values['only-replay']) {
   log('bench: replay, 500 players (recording overhead, bytes, seeks)');
   console.log(replayTable(benchReplay(500, quick ? 600 : 1800)));
+  console.log(replayTable(benchReplay(500, quick ? 600 : 1800, 60, 30)));
+  // The size target's measure: 16 wander players for 2 simulated minutes.
+  console.log(replayTable(benchReplay(16, 3600, 0)));
   process.exit(0);
 }
 
@@ -119,7 +122,8 @@ if (onlyRecording) {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const out = join(RESULTS_DIR, `recording-${stamp}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(renderReport(results));
+  console.log(`\`${results.command}\` on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load average ${machine.loadAvg.join(' ')} at the start.`);
+  console.log(recordingText(results));
   console.log(`\nJSON: ${out}`);
   process.exit(0);
 }

@@ -24,6 +24,8 @@ export const RecordKind = {
   despawn: 4,
   offline: 5,
   tick: 6,
+  /** A tick record without its hash (the recorder hashes only every `hashEveryTicks`). */
+  tickUnhashed: 9,
   meta: 7,
   end: 8,
 } as const;

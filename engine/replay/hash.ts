@@ -19,8 +19,9 @@ function room(need: number): void {
 /**
  * A 32-bit xxHash of the world's state: tick, RNG state, next NetId, the entity index (its dense
  * order decides which id is recycled next), and for every component store, in name order, which
- * entities have it and the bytes of every field for every entity id up to the highest issued.
- * Independent of the order components were registered in, and of bitECS query order.
+ * entities have it and the bytes of every field for every entity id up to the highest issued
+ * (a store no entity has and holding only zeros counts as absent). Independent of the order
+ * components were registered in or stores allocated in, and of bitECS query order.
  */
 export function hashWorld(world: BattleWorld): number {
   const index = entityIndexOf(world);
@@ -41,11 +42,21 @@ export function hashWorld(world: BattleWorld): number {
   const dense = index.dense;
   for (let i = 0; i < dense.length; i++, at += 4) scratchView.setUint32(at, dense[i]!, true);
   for (const { def, fields } of stores) {
+    const start = at;
     at = membershipOf(world, def, ids, scratch, at);
+    let members = false;
+    for (let i = start; i < at; i++) if (scratch[i] !== 0) members = true;
     for (const f of fields) {
       const n = ids * f.array.BYTES_PER_ELEMENT;
       scratch.set(new Uint8Array(f.array.buffer, f.array.byteOffset, n), at);
       at += n;
+    }
+    // A store nobody has and that holds only zeros is the same as no store: a viewer whose
+    // renderer allocates a client-only component still hashes what the recorder hashed.
+    if (!members) {
+      let empty = true;
+      for (let i = start; i < at && empty; i++) if (scratch[i] !== 0) empty = false;
+      if (empty) at = start;
     }
   }
   // Zero-padded to whole 16-byte stripes: js-xxhash's tail loop is several times slower per byte.

@@ -21,8 +21,8 @@ export interface RecordedStep {
   outside: OutsideChange[];
   /** The encoded input queues it consumed. */
   inputs: Uint8Array;
-  /** `hashWorld` after it. */
-  hash: number;
+  /** `hashWorld` after it; undefined when the recorder did not hash this tick. */
+  hash: number | undefined;
 }
 
 /** A parsed replay file. */
@@ -111,12 +111,13 @@ export function parseReplay(bytes: Uint8Array): ParsedReplay {
         case RecordKind.offline:
           outside.push({ kind: 'offline', eid: r.varint(), offline: r.u8() === 1 });
           break;
-        case RecordKind.tick: {
+        case RecordKind.tick:
+        case RecordKind.tickUnhashed: {
           if (checkpoints.length === 0) throw new ReplayFormatError('a tick before the first checkpoint');
           const length = r.varint();
           const inputs = r.raw(length);
           tick++;
-          steps.push({ tick, outside, inputs, hash: r.u32() });
+          steps.push({ tick, outside, inputs, hash: kind === RecordKind.tick ? r.u32() : undefined });
           outside = [];
           break;
         }

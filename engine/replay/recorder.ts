@@ -31,6 +31,12 @@ export interface RecordOptions {
   flushEveryTicks?: number;
   /** Wall-clock start for the header (ms since the epoch). Default `Date.now()`. */
   startedAtMs?: number;
+  /**
+   * Ticks between state hashes. Default 1: every tick, so verification names the exact tick of a
+   * divergence. Hashing is most of what recording costs; a large match can trade that precision
+   * for CPU. Checkpoint ticks are always hashed.
+   */
+  hashEveryTicks?: number;
 }
 
 /** A recording in progress: see `recordMatch`. */
@@ -61,6 +67,7 @@ function positiveInteger(name: string, value: number): number {
 export function recordMatch(world: BattleWorld, options: RecordOptions): Recorder {
   const tickRate = 1 / world.time.dt;
   const checkpointEvery = positiveInteger('checkpointEveryTicks', options.checkpointEveryTicks ?? Math.max(1, Math.round(10 * tickRate)));
+  const hashEvery = positiveInteger('hashEveryTicks', options.hashEveryTicks ?? 1);
   const flushEvery = positiveInteger('flushEveryTicks', options.flushEveryTicks ?? Math.max(1, Math.round(tickRate)));
   const header: ReplayHeader = {
     formatVersion: REPLAY_FORMAT_VERSION,
@@ -159,14 +166,16 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   // Runs last: the step's record, then checkpoint and flush when due.
   const closeTick: System<BattleWorld> = (w) => {
     inStep = false;
-    out.u8(RecordKind.tick);
+    const tick = w.time.tick;
+    const dueCheckpoint = (tick - header.startTick) % checkpointEvery === 0;
+    const hashed = dueCheckpoint || (tick - header.startTick) % hashEvery === 0;
+    out.u8(hashed ? RecordKind.tick : RecordKind.tickUnhashed);
     out.varint(inputs.length);
     out.raw(inputs.written());
-    out.u32(hashWorld(w));
+    if (hashed) out.u32(hashWorld(w));
     for (const json of metaDuringStep) writeMeta(json);
     metaDuringStep.length = 0;
-    const tick = w.time.tick;
-    if ((tick - header.startTick) % checkpointEvery === 0) checkpoint();
+    if (dueCheckpoint) checkpoint();
     if (tick - lastFlushTick >= flushEvery) flush();
   };
 

@@ -8,8 +8,8 @@ import { createBattleWorld } from '../create-battle-world';
 import { despawnPlayer, setOffline, spawnPlayer } from '../player';
 import { battleSystems } from '../systems';
 import { step, type System } from '../world';
-import { ByteReader } from './bytes';
-import { readCheckpoint, restoreCheckpoint, type CheckpointState } from './checkpoint';
+import { ByteReader, ByteWriter } from './bytes';
+import { readCheckpoint, restoreCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint';
 import { readCommands, type InputBefore } from './commands';
 import { ReplayFormatError } from './errors';
 import type { ReplayHeader } from './header';
@@ -34,8 +34,9 @@ export interface Replay {
   /** The tick `world` is at. */
   readonly tick: number;
   /**
-   * Puts `world` at `tick`: from the nearest checkpoint at or before it (or from where it is, when
-   * that is closer), stepping the recorded ticks.
+   * Puts `world` at `tick`: from the nearest checkpoint at or before it (a recorded one, or a
+   * snapshot the replay took while passing through earlier, or where it is now), stepping the
+   * recorded ticks.
    * @throws when `tick` is outside [firstTick, lastTick]; ReplayFormatError when the recording
    * does not replay on this engine (a recorded despawn of an entity that is not a player).
    */
@@ -45,7 +46,7 @@ export interface Replay {
    * @throws at the last tick; ReplayFormatError as `seek`.
    */
   stepOne(): void;
-  /** The hash the recorder took after `tick`, if that tick was recorded. */
+  /** The hash the recorder took after `tick`, if that tick was recorded and hashed. */
   recordedHash(tick: number): number | undefined;
   /** Annotations the recorder stored, with the tick they were made at. */
   readonly meta: readonly { tick: number; data: Record<string, unknown> }[];
@@ -67,6 +68,10 @@ export interface Player {
   restore(i: number): void;
   /** Reads the checkpoint at index `i`. */
   checkpointState(i: number): CheckpointState;
+  /** Puts the world in `state` (a checkpoint, or a snapshot of this replay's own world). */
+  restoreState(state: CheckpointState): void;
+  /** The world's current state, as a checkpoint would hold it. */
+  snapshot(): CheckpointState;
   /** Applies the outside changes and inputs of the next recorded step and runs it. */
   advance(): RecordedStep;
 }
@@ -110,16 +115,23 @@ export function createPlayer(parsed: ParsedReplay, options: ReplayOptions = {}):
     }
     return state;
   };
-  const restore = (i: number): void => {
-    restoreCheckpoint(world, checkpointState(i), extra);
-    next = parsed.checkpoints[i]!.tick - header.startTick;
+  const restoreState = (state: CheckpointState): void => {
+    restoreCheckpoint(world, state, extra);
+    next = state.tick - header.startTick;
   };
+  const restore = (i: number): void => restoreState(checkpointState(i));
   restore(0);
   return {
     parsed,
     world,
     restore,
     checkpointState,
+    restoreState,
+    snapshot() {
+      const out = new ByteWriter(1 << 16);
+      writeCheckpoint(world, out);
+      return readCheckpoint(out.written(), header.capacity);
+    },
     advance() {
       const recorded = parsed.steps[next];
       if (recorded === undefined) throw new Error(`Skirmish: replay has no tick after ${world.time.tick}`);
@@ -158,6 +170,11 @@ export function checkpointBefore(parsed: ParsedReplay, tick: number): number {
   return lo;
 }
 
+// 100 ticks: a snapshot costs about as much as a few ticks, so snapshots add a few percent to playback.
+const SNAPSHOT_EVERY_TICKS = 100;
+// At 500 players a snapshot holds a few hundred kB (mostly position history).
+const MAX_SNAPSHOTS = 32;
+
 /**
  * Opens a recording for viewing, at its first tick.
  * @throws ReplayFormatError (with a clear message) when the bytes are not a readable replay.
@@ -170,8 +187,19 @@ export function replay(bytes: Uint8Array, options: ReplayOptions = {}): Replay {
   const firstTick = header.startTick;
   const lastTick = firstTick + steps.length;
   const hashes = new Map<number, number>();
-  for (const s of steps) hashes.set(s.tick, s.hash);
+  for (const s of steps) if (s.hash !== undefined) hashes.set(s.tick, s.hash);
   const checkpointTicks = parsed.checkpoints.map((c) => c.tick);
+  const fileCheckpoints = new Set(checkpointTicks);
+  // Snapshots of the replay's own world taken as it passes through, so seeking back and forth
+  // (what a viewer's scrubbing does) steps from a few seconds away instead of up to ten.
+  const snapshots = new Map<number, CheckpointState>();
+  const advance = (): void => {
+    player.advance();
+    const t = world.time.tick;
+    if ((t - firstTick) % SNAPSHOT_EVERY_TICKS !== 0 || fileCheckpoints.has(t) || snapshots.has(t)) return;
+    if (snapshots.size >= MAX_SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!);
+    snapshots.set(t, player.snapshot());
+  };
   return {
     header,
     firstTick,
@@ -188,13 +216,28 @@ export function replay(bytes: Uint8Array, options: ReplayOptions = {}): Replay {
         throw new Error(`Skirmish: replay tick must be an integer in [${firstTick}, ${lastTick}], got ${tick}`);
       }
       const i = checkpointBefore(parsed, tick);
+      let from = parsed.checkpoints[i]!.tick;
+      let snapshot: CheckpointState | undefined;
+      for (const [t, state] of snapshots) {
+        if (t <= tick && t > from) {
+          from = t;
+          snapshot = state;
+        }
+      }
       const now = world.time.tick;
-      if (!(now <= tick && now >= parsed.checkpoints[i]!.tick)) player.restore(i);
-      while (world.time.tick < tick) player.advance();
+      if (!(now <= tick && now >= from)) {
+        if (snapshot !== undefined) {
+          // Most recently used last, so the oldest is evicted first.
+          snapshots.delete(from);
+          snapshots.set(from, snapshot);
+          player.restoreState(snapshot);
+        } else player.restore(i);
+      }
+      while (world.time.tick < tick) advance();
     },
     stepOne() {
       if (world.time.tick >= lastTick) throw new Error(`Skirmish: replay is at its last tick (${lastTick})`);
-      player.advance();
+      advance();
     },
     recordedHash: (tick) => hashes.get(tick),
     meta: parsed.meta,

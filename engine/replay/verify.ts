@@ -13,13 +13,15 @@ export interface VerifyResult {
   ok: boolean;
   /** Recorded ticks replayed. */
   ticks: number;
+  /** Of those, ticks whose hash was recorded and compared (all of them unless recorded with `hashEveryTicks`). */
+  hashedTicks: number;
   /** Players seen: those at the start plus those who joined. */
   players: number;
   /** Simulated seconds recorded. */
   durationS: number;
   /** Size of the file. */
   bytes: number;
-  /** First tick whose hash differed, or null. */
+  /** First tick whose hash differed, or null (with `hashEveryTicks`, the first hashed tick at or after the divergence). */
   firstMismatchTick: number | null;
   /** The first differing state, found at the first checkpoint at or after the mismatch. */
   mismatch?: { tick: number; entity: number; netId?: number; component: string; field: string; expected: number; actual: number; checkpointTick: number };
@@ -31,7 +33,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 /** Re-simulates a recording and compares every tick's hash with the recorded one. Never throws. */
 export function verifyReplay(bytes: Uint8Array, options: ReplayOptions = {}): VerifyResult {
-  const result: VerifyResult = { ok: false, ticks: 0, players: 0, durationS: 0, bytes: bytes.length, firstMismatchTick: null };
+  const result: VerifyResult = { ok: false, ticks: 0, hashedTicks: 0, players: 0, durationS: 0, bytes: bytes.length, firstMismatchTick: null };
   let parsed: ParsedReplay;
   try {
     parsed = parseReplay(bytes);
@@ -49,8 +51,10 @@ export function verifyReplay(bytes: Uint8Array, options: ReplayOptions = {}): Ve
     for (const recorded of steps) {
       player.advance();
       result.ticks++;
-      const hash = hashWorld(world);
-      if (result.firstMismatchTick === null && hash !== recorded.hash) result.firstMismatchTick = recorded.tick;
+      if (recorded.hash !== undefined) {
+        result.hashedTicks++;
+        if (result.firstMismatchTick === null && hashWorld(world) !== recorded.hash) result.firstMismatchTick = recorded.tick;
+      }
       const cp = checkpointAt.get(recorded.tick);
       if (result.firstMismatchTick !== null && cp !== undefined) {
         const diff = diffCheckpoint(world, player.checkpointState(cp));

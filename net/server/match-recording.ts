@@ -9,7 +9,7 @@ import type { Logger } from './logger';
 
 /** Starts recording `world` (just created, nothing in it yet) into `store`; undefined when that fails. */
 export function startMatchRecording(
-  store: RecordingStore, world: BattleWorld, match: { id: string; type: string }, log: Logger,
+  store: RecordingStore, world: BattleWorld, match: { id: string; type: string }, log: Logger, options: { hashEveryTicks?: number } = {},
 ): MatchRecording | undefined {
   let file: RecordingFile;
   try {
@@ -20,7 +20,9 @@ export function startMatchRecording(
   }
   let recorder: Recorder;
   try {
-    recorder = recordMatch(world, { sink: (chunk) => file.write(chunk), matchType: match.type, matchId: match.id });
+    recorder = recordMatch(world, {
+      sink: (chunk) => file.write(chunk), matchType: match.type, matchId: match.id, hashEveryTicks: options.hashEveryTicks,
+    });
   } catch (error) {
     log.error({ err: error, match: match.id }, 'recorder failed to start; the match is not recorded');
     void file.finish();

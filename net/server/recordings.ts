@@ -18,6 +18,11 @@ export interface RecordingOptions {
   maxBytes?: number;
   /** A file whose writes back up beyond this many bytes (a stalled disk) stops recording. Default 32 MiB. */
   maxPendingBytes?: number;
+  /**
+   * Hash the state every n ticks (and at every checkpoint) instead of every tick: cheaper for big
+   * matches, and a mismatch is then found within n ticks rather than at its tick. Default 1.
+   */
+  hashEveryTicks?: number;
 }
 
 /** One recording as `GET /replays` lists it. */
@@ -151,8 +156,9 @@ export function createRecordingStore(options: RecordingOptions, log: Logger): Re
     try {
       names = await readdir(dir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+      // No folder yet, or one that cannot be read: no recordings to list or keep.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err: error, dir }, 'recordings folder unreadable');
+      return [];
     }
     const files: { id: string; size: number; mtimeMs: number }[] = [];
     await Promise.all(names.map(async (name) => {

@@ -283,7 +283,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       nsp, capacity: options.capacity, graceMs: options.graceMs, limits: options.limits, interest: options.interest,
     },
     observeTick: (type, simulate, write) => metrics.observeTick(simulate, write, type),
-    record: recordings === undefined ? undefined : (world, m) => startMatchRecording(recordings, world, m, logger),
+    record: recordings === undefined || recordOptions === false
+      ? undefined
+      : (world, m) => startMatchRecording(recordings, world, m, logger, { hashEveryTicks: recordOptions.hashEveryTicks }),
     onPlayerLeft: (m) => {
       registry.releasePlayer(m.id).catch(() => undefined);
     },

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  addComponent, createBattleWorld, Dead, getStore, hashWorld, Health, Offline, Position, Score, spawnPlayer, step,
+  addComponent, createBattleWorld, Dead, getStore, hashWorld, Health, LastAttack, LocalPlayer, Offline, Position, Score, spawnPlayer, step,
 } from '../../engine';
 import { matchRules } from './replay-match';
 
@@ -49,6 +49,18 @@ Hash('is a 32-bit unsigned integer and stable across calls', () => {
   const h = hashWorld(world);
   assert.ok(Number.isInteger(h) && h >= 0 && h < 2 ** 32);
   assert.is(hashWorld(world), h);
+});
+
+Hash('an allocated store nobody has and holding only zeros counts as absent', () => {
+  const world = createBattleWorld({ rules: matchRules, seed: 4 });
+  spawnPlayer(world);
+  step(world);
+  const before = hashWorld(world);
+  getStore(world, LastAttack);
+  getStore(world, LocalPlayer);
+  assert.is(hashWorld(world), before);
+  getStore(world, LastAttack).at[1] = 5;
+  assert.is.not(hashWorld(world), before);
 });
 
 Hash.run();

@@ -140,4 +140,22 @@ Replay('recording can start right after joins and leaves no step has seen yet', 
   assert.equal(r.world.sync.removed, [1]);
 });
 
+Replay('hashEveryTicks: only every nth tick and checkpoint ticks carry a hash; they verify and seek the same', () => {
+  const match = recordTestMatch({ ticks: 600, hashEveryTicks: 7, checkpointEveryTicks: 100 });
+  const every = recordTestMatch({ ticks: 600, checkpointEveryTicks: 100 });
+  assert.ok(match.bytes.length < every.bytes.length - 500 * 4, `${match.bytes.length} vs ${every.bytes.length}`);
+  const result = verifyReplay(match.bytes);
+  assert.ok(result.ok, result.error);
+  assert.is(result.ticks, 600);
+  const hashed = Array.from({ length: 600 }, (_, i) => i + 1).filter((k) => k % 7 === 0 || k % 100 === 0);
+  assert.is(result.hashedTicks, hashed.length);
+  const r = replay(match.bytes);
+  assert.is(r.recordedHash(17 + 7), match.hashes.get(17 + 7));
+  assert.is(r.recordedHash(17 + 8), undefined);
+  assert.is(r.recordedHash(17 + 100), match.hashes.get(17 + 100));
+  r.seek(17 + 555);
+  assert.is(hashWorld(r.world), match.hashes.get(17 + 555));
+  assert.throws(() => recordMatch(createBattleWorld({ rules: matchRules }), { sink: () => {}, hashEveryTicks: 0 }), /hashEveryTicks must be a positive integer/);
+});
+
 Replay.run();

@@ -155,6 +155,35 @@ Server('a disposed match closes its file: it ends with the end marker and verifi
   assert.ok(live.meta.some((m) => m.data.type === 'name' && m.data.name === 'Bob'), 'rename recorded');
 });
 
+Server('record.hashEveryTicks: only every nth tick (and checkpoints) is hashed, and the file still verifies', async (ctx) => {
+  ctx.server = await createServer({ rules, ...quiet, record: { dir: ctx.dir, hashEveryTicks: 10 } });
+  const client = await engineClient(ctx);
+  client.sendInput({ mx: 1, my: 0, attack: true });
+  await waitFor(() => ctx.server!.match.world.time.tick >= 45, 10_000, '45 ticks');
+  await ctx.server.close();
+  ctx.server = undefined;
+  const bytes = read(join(ctx.dir, files(ctx.dir)[0]!));
+  const steps = parseReplay(bytes).steps;
+  const hashed = steps.filter((s) => s.hash !== undefined).length;
+  assert.ok(steps.length >= 45);
+  assert.ok(hashed <= Math.ceil(steps.length / 10) + 1, `${hashed} of ${steps.length} ticks hashed`);
+  const summary = verifyReplay(bytes);
+  assert.is(summary.ok, true, JSON.stringify(summary));
+  assert.is(summary.hashedTicks, hashed);
+});
+
+Server('a folder that cannot be made: the match plays on unrecorded and /replays still answers', async (ctx) => {
+  const blocker = join(ctx.dir, 'a-file');
+  writeFileSync(blocker, 'in the way');
+  ctx.server = await createServer({ rules, ...quiet, record: { dir: join(blocker, 'recordings') } });
+  const client = await engineClient(ctx);
+  client.sendInput({ mx: 1, my: 0, attack: false });
+  await waitFor(() => ctx.server!.match.world.time.tick >= 10, 5000, 'ticks');
+  const list = await get(ctx.server.url, '/replays');
+  assert.is(list.status, 200);
+  assert.equal(JSON.parse(list.body.toString()), []);
+});
+
 Server('retention at the server: a new recording deletes the oldest beyond the limit, never a live one', async (ctx) => {
   for (const [i, ageS] of [[0, 300], [1, 200], [2, 100]] as const) {
     const path = join(ctx.dir, `mold${i}.skr`);

@@ -139,10 +139,11 @@ async function loadedBy(project: string, specifier: string): Promise<string[]> {
   return [...modules].sort();
 }
 
-Pack('the engine entry loads bitecs and nothing else: no socket.io, no three, no Node built-ins', async (ctx) => {
+Pack('the engine entry loads bitecs, js-xxhash and nothing else: no socket.io, no three, no Node built-ins', async (ctx) => {
   writeProbe(ctx.project);
   const engine = await loadedBy(ctx.project, 'skirmish');
-  assert.equal(engine, ['bitecs', 'skirmish'], `the engine entry loaded ${engine.join(', ')}`);
+  // js-xxhash: the replay format's state hash and chunk checksums (pure JS, browser-safe).
+  assert.equal(engine, ['bitecs', 'js-xxhash', 'skirmish'], `the engine entry loaded ${engine.join(', ')}`);
   // The same probe sees what the server entry pulls in, so an engine that imported it would fail above.
   const net = await loadedBy(ctx.project, 'skirmish/net');
   assert.ok(net.includes('socket.io') && net.includes('node:http'), `the probe sees net's imports: ${net.join(', ')}`);
