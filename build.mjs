@@ -1,8 +1,10 @@
-// Builds the browser client into dist/ and then the package's lib/ (build-lib.mjs). dist/: game/browser.ts bundled by esbuild (ESM, minified, code
-// split so touch-only code loads only on touch screens), content-hashed names, index.html rewritten
-// to them, every text file precompressed (brotli and gzip) for net/server/static.ts to serve.
+// Builds the browser pages into dist/ and then the package's lib/ (build-lib.mjs). dist/: the game
+// (game/browser.ts) bundled by esbuild (ESM, minified, code split so touch-only code loads only on
+// touch screens), then the other pages (PAGES: the replay viewer and the list of replays) in a
+// build of their own, content-hashed names, each page's HTML rewritten to them, every text file
+// precompressed (brotli and gzip) for net/server/static.ts to serve.
 //
-// The first load is what players wait for, so the build enforces a budget: the script a page loads
+// The first load is what players wait for, so the build enforces a budget: the script the game loads
 // before its first frame must stay within TARGET (minified and brotli), or the build exits non-zero.
 // It also fails when server-only code (zod, pino, Node built-ins, net/server) reaches the bundle.
 //
@@ -43,6 +45,16 @@ const FORBIDDEN = [
  * (touch controls, net graph) load on demand and do not.
  */
 const FIRST_FRAME_IMPORTS = ['render/index.ts'];
+
+/**
+ * Pages besides the game, bundled in a second esbuild run: sharing chunks with the game would split
+ * its files further and add import glue to them (11 KB measured), so the game's bytes stay exactly
+ * what its own build makes. `script` is the placeholder `<script src>` of the HTML, rewritten.
+ */
+const PAGES = [
+  { name: 'replay', entry: 'game/replay-page.ts', html: 'game/replay.html', script: 'replay-page.js' },
+  { name: 'replays', entry: 'game/replays-page.ts', html: 'game/replays.html', script: 'replays-page.js' },
+];
 
 /** File types precompressed; source maps are left alone (only devtools fetch them). */
 const COMPRESSED = /\.(html|css|js|json|svg|txt)$/;
@@ -216,26 +228,73 @@ function brotli(bytes) {
   return brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
 }
 
+/** The options both esbuild runs share. */
+const bundleOptions = () => ({
+  outdir: out,
+  entryNames: '[name]-[hash]',
+  chunkNames: '[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  minify: true,
+  sourcemap: true,
+  format: 'esm',
+  target: ['es2022'],
+  platform: 'browser',
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [trimThree()],
+});
+
+/** What a build's entry loads before it runs: the entry and everything it imports statically. */
+function staticImports(outputs, entryKey) {
+  const files = [];
+  const visit = (key) => {
+    if (files.includes(key)) return;
+    files.push(key);
+    for (const imp of outputs[key].imports) if (imp.kind === 'import-statement' && !imp.external) visit(imp.path);
+  };
+  visit(entryKey);
+  return files;
+}
+
+/**
+ * Builds PAGES into dist/ with their stylesheets (style.css's hashed name is `cssName`); returns
+ * each page's HTML name and the scripts it loads, and the server-only inputs found in them.
+ */
+async function buildPages(cssName) {
+  const result = await build({ ...bundleOptions(), entryPoints: Object.fromEntries(PAGES.map((p) => [p.name, join(root, p.entry)])) });
+  const outputs = result.metafile.outputs;
+  const forbidden = [];
+  for (const output of Object.values(outputs)) {
+    for (const input of Object.keys(output.inputs)) if (FORBIDDEN.some((re) => re.test(input))) forbidden.push(input);
+  }
+  const replayCss = Buffer.from((await transform(readFileSync(join(root, 'game/replay.css'), 'utf8'), { loader: 'css', minify: true })).code);
+  const replayCssName = `replay-${hashOf(replayCss)}.css`;
+  writeFileSync(join(out, replayCssName), replayCss);
+  const pages = [];
+  for (const page of PAGES) {
+    const key = Object.keys(outputs).find((k) => outputs[k].entryPoint === page.entry && k.endsWith('.js'));
+    const files = staticImports(outputs, key).map((k) => basename(k));
+    let html = readFileSync(join(root, page.html), 'utf8');
+    for (const [from, to] of [['href="style.css"', `href="${cssName}"`], ['href="replay.css"', `href="${replayCssName}"`], [
+      `<script type="module" src="${page.script}"></script>`,
+      [...files.slice(1).map((f) => `<link rel="modulepreload" href="${f}">`), `<script type="module" src="${files[0]}"></script>`].join('\n  '),
+    ]]) {
+      if (!html.includes(from)) throw new Error(`build: ${page.html} must reference ${from}`);
+      html = html.replace(from, to);
+    }
+    const name = basename(page.html);
+    writeFileSync(join(out, name), html);
+    pages.push({ name, files });
+  }
+  return { pages, forbidden };
+}
+
 async function run() {
   const started = performance.now();
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const result = await build({
-    entryPoints: { client: join(root, 'game/browser.ts') },
-    outdir: out,
-    entryNames: '[name]-[hash]',
-    chunkNames: '[name]-[hash]',
-    bundle: true,
-    splitting: true,
-    minify: true,
-    sourcemap: true,
-    format: 'esm',
-    target: ['es2022'],
-    platform: 'browser',
-    metafile: true,
-    logLevel: 'warning',
-    plugins: [trimThree()],
-  });
+  const result = await build({ ...bundleOptions(), entryPoints: { client: join(root, 'game/browser.ts') } });
   const outputs = result.metafile.outputs;
   if (process.argv.includes('--analyze')) console.error(await analyzeMetafile(result.metafile, { verbose: false }));
   const forbidden = new Set();
@@ -274,6 +333,8 @@ async function run() {
     `<script type="module" src="${script}"></script>`,
   ].join('\n  '));
   writeFileSync(join(out, 'index.html'), html);
+  const other = await buildPages(cssName);
+  for (const input of other.forbidden) forbidden.add(input);
 
   let min = 0;
   let br = 0;
@@ -292,12 +353,15 @@ async function run() {
   }
   const manifest = {
     script, css: cssName, initial: initial.map(fileOf), lazy: lazy.map(fileOf),
+    pages: Object.fromEntries(other.pages.map((p) => [p.name, p.files])),
     bytes: { min, brotli: br }, target: TARGET, files: sizes,
   };
 
   const lazyText = lazy.map((k) => `${fileOf(k)} ${kb(sizes[fileOf(k)].bytes)}`).join(', ');
   console.error(`build: ${initial.map(fileOf).join(' + ')}: ${kb(min)} minified, ${kb(br)} brotli (target ${kb(TARGET.min)} / ${kb(TARGET.brotli)})`);
   if (lazy.length > 0) console.error(`build: loaded on demand: ${lazyText}`);
+  const pageKb = (files, what) => kb(files.reduce((n, f) => n + sizes[f][what], 0));
+  console.error(`build: other pages: ${other.pages.map((p) => `${p.name} ${pageKb(p.files, 'bytes')} (${pageKb(p.files, 'brotli')} brotli)`).join(', ')}`);
   const problems = [];
   if (forbidden.size > 0) problems.push(`server-only code in the client bundle: ${[...forbidden].join(', ')}`);
   if (min > TARGET.min) problems.push(`script is ${kb(min)} minified, over the ${kb(TARGET.min)} budget`);

@@ -1,8 +1,15 @@
 // Names above players: a pool of absolutely positioned elements over the canvas, placed each frame
 // through the renderer's map → screen mapping. Text changes only when a name does, so a frame
 // costs a transform per visible player, and the nearest `maxLabels` players get one.
-import { getStore, Position } from '../engine';
-import type { MirrorWorld } from '../net/client';
+import { getStore, Position, type StoreHost } from '../engine';
+
+/** What labels read of a world: positions, players by NetId, the own NetId (a client's mirror world, or the replay viewer's). */
+export interface LabelledWorld extends StoreHost {
+  /** NetId → entity of every player shown. */
+  readonly entities: ReadonlyMap<number, number>;
+  /** NetId of the player drawn as the own one (0: none). */
+  readonly localId: number;
+}
 
 /** Names drawn above the players of a world. */
 export interface NameLabels {
@@ -13,7 +20,7 @@ export interface NameLabels {
 }
 
 /** Creates the labels of `world`'s players inside `root`, each named by `label(netId)`. */
-export function createNameLabels(root: HTMLElement, world: MirrorWorld, label: (netId: number) => string, maxLabels = 64): NameLabels {
+export function createNameLabels(root: HTMLElement, world: LabelledWorld, label: (netId: number) => string, maxLabels = 64): NameLabels {
   const layer = document.createElement('div');
   layer.className = 'name-labels';
   root.append(layer);

@@ -140,6 +140,7 @@ export function createRenderer(options: RendererOptions): Renderer {
   }
   resize(options.width ?? (canvas.clientWidth || canvas.width), options.height ?? (canvas.clientHeight || canvas.height));
   let view: View = frameMap(width, height, map, margin);
+  // Snaps beyond the initial view size: a zoom changes what is shown, not how the camera glides.
   const follow = createCameraFollow({ halfLifeMs: options.followHalfLifeMs ?? 0, snapDistance: viewSize });
   let lastFrame = Number.NaN;
 
