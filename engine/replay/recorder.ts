@@ -45,6 +45,11 @@ export interface Recorder {
   readonly header: ReplayHeader;
   /** Bytes handed to the sink so far. */
   readonly bytesWritten: number;
+  /**
+   * Wall-clock milliseconds the recorder has spent inside steps so far (capturing inputs, hashing,
+   * checkpoints, handing chunks to the sink): what recording adds to a tick, for metrics.
+   */
+  readonly busyMs: number;
   /** Non-simulation annotations for viewers (e.g. {type:'name', netId, name}); stored as JSON at the current tick, never affect the sim. */
   meta(data: Record<string, unknown>): void;
   /** Hands buffered bytes to the sink now. */
@@ -89,6 +94,9 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   const input = getStore(world, Input);
   const before: InputBefore = { seq: 0, mx: 0, my: 0, seek: 0 };
   let bytesWritten = 0;
+  let busyMs = 0;
+  // performance.now() where it exists (browsers, Node): a cost meter, never simulation time.
+  const clock: () => number = typeof performance === 'undefined' ? Date.now : () => performance.now();
   let lastFlushTick = world.time.tick;
   let inStep = false;
   let closed = false;
@@ -141,6 +149,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
 
   // Runs first in each step: the queues as the input system is about to consume them.
   const captureInputs: System<BattleWorld> = (w) => {
+    const startedAt = clock();
     inStep = true;
     inputs.length = 0;
     eids.length = 0;
@@ -161,10 +170,12 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
       before.seek = input.seek[eid]!;
       writeCommands(inputs, w.inputs.get(eid) as InputCommand[], before);
     }
+    busyMs += clock() - startedAt;
   };
 
   // Runs last: the step's record, then checkpoint and flush when due.
   const closeTick: System<BattleWorld> = (w) => {
+    const startedAt = clock();
     inStep = false;
     const tick = w.time.tick;
     const dueCheckpoint = (tick - header.startTick) % checkpointEvery === 0;
@@ -177,6 +188,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     metaDuringStep.length = 0;
     if (dueCheckpoint) checkpoint();
     if (tick - lastFlushTick >= flushEvery) flush();
+    busyMs += clock() - startedAt;
   };
 
   const writeMeta = (json: string): void => {
@@ -198,6 +210,9 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     header,
     get bytesWritten() {
       return bytesWritten;
+    },
+    get busyMs() {
+      return busyMs;
     },
     meta(data) {
       if (closed) throw new Error('Skirmish: meta on a closed recorder');

@@ -40,6 +40,9 @@ export function startMatchRecording(
         log.warn({ err: error, match: match.id }, 'recording meta failed');
       }
     },
+    get busyMs() {
+      return recorder.busyMs;
+    },
     close() {
       if (closed) return;
       closed = true;

@@ -14,6 +14,8 @@ export interface MatchRecording {
   name(netId: number, name: string): void;
   /** Ends the recording (the match is gone). */
   close(): void;
+  /** Milliseconds the recorder has spent inside ticks so far (see `Recorder.busyMs`). */
+  readonly busyMs: number;
 }
 
 /** Options of `createMatch`. */
@@ -80,6 +82,8 @@ export interface MatchStats {
   stateMessages: number;
   /** Classic event messages sent (per recipient). */
   classicMessages: number;
+  /** Milliseconds of ticks spent recording the match (inside steps, plus starting and closing files). */
+  recordingMs: number;
 }
 
 /** One battle: a world, the players in it, and what each is sent after a tick. */
@@ -130,7 +134,7 @@ export function createMatch(options: MatchOptions): Match {
   const segmentTicks = Math.max(1, Math.round((options.recordingSegmentS ?? 3600) * tickRate));
   const stats: MatchStats = {
     ticks: 0, received: 0, rejected: 0, dropped: 0, kicked: 0, resumed: 0,
-    stateBytes: 0, stateMessages: 0, classicMessages: 0,
+    stateBytes: 0, stateMessages: 0, classicMessages: 0, recordingMs: 0,
   };
   let lastTickAt = performance.now();
   const tickTimes: ServerTickTimes = { simulateMs: 0, sendMs: 0 };
@@ -179,9 +183,11 @@ export function createMatch(options: MatchOptions): Match {
 
   function simulate(): void {
     const started = performance.now();
+    const recordedBefore = recording?.busyMs ?? 0;
     step(world);
     lastTickAt = performance.now();
     stats.ticks++;
+    if (recording !== undefined) stats.recordingMs += recording.busyMs - recordedBefore;
     reconcileRecording();
     broadcaster.build(sessions.byToken.values(), spectators.viewers());
     tickTimes.simulateMs = smooth(tickTimes.simulateMs, performance.now() - started);
@@ -191,18 +197,21 @@ export function createMatch(options: MatchOptions): Match {
   // holds every player already in, and what happens next is journaled from there.
   function reconcileRecording(): void {
     if (options.record === undefined) return;
+    const startedAt = performance.now();
     const tick = world.time.tick;
     const players = sessions.byToken.size;
     if (recording !== undefined && (players === 0 || tick - recordingTick >= segmentTicks)) {
       recording.close();
       recording = undefined;
       recordingTick = tick;
+      stats.recordingMs += performance.now() - startedAt;
     }
     if (recording !== undefined || players === 0 || tick < recordingTick) return;
     recording = options.record(world);
     // Not recorded (the store failed, and logged it): try again a segment later, not every tick.
     recordingTick = recording === undefined ? tick + segmentTicks : tick;
     for (const session of sessions.byToken.values()) recording?.name(session.netId, session.name);
+    stats.recordingMs += performance.now() - startedAt;
   }
 
   function flush(): void {

@@ -32,7 +32,7 @@ export interface ServerMetrics {
 export function createMetrics(http: HttpServer, live: () => Iterable<{ type: { name: string }; match: Match }>): ServerMetrics {
   const registry = new Registry();
   // Counters of matches already disposed, added to the live ones'.
-  const retired = { received: 0, rejected: 0, stateBytes: 0, stateMessages: 0, classicMessages: 0 };
+  const retired = { received: 0, rejected: 0, stateBytes: 0, stateMessages: 0, classicMessages: 0, recordingMs: 0 };
   const total = (key: keyof typeof retired): number => {
     let n = retired[key];
     for (const m of live()) n += m.match.stats[key as keyof MatchStats];
@@ -134,6 +134,10 @@ export function createMetrics(http: HttpServer, live: () => Iterable<{ type: { n
   new Counter({
     name: 'skirmish_state_bytes_total', help: 'Payload bytes of state messages (before framing).', registers: [registry],
     collect() { this.reset(); this.inc(total('stateBytes')); },
+  });
+  new Counter({
+    name: 'skirmish_recording_seconds_total', help: 'Time ticks spent recording matches (replay files), in seconds.', registers: [registry],
+    collect() { this.reset(); this.inc(total('recordingMs') / 1000); },
   });
   new Counter({
     name: 'skirmish_inputs_rejected_total', help: 'Messages dropped by validation.', registers: [registry],

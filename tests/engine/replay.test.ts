@@ -140,6 +140,19 @@ Replay('recording can start right after joins and leaves no step has seen yet', 
   assert.equal(r.world.sync.removed, [1]);
 });
 
+Replay('busyMs: the recorder meters its own time inside steps, and stops once closed', () => {
+  const world = createBattleWorld({ rules: matchRules, seed: 9, capacity: 64 });
+  for (let i = 0; i < 40; i++) spawnPlayer(world);
+  const recorder = recordMatch(world, { sink: () => {} });
+  assert.is(recorder.busyMs, 0, 'nothing before the first step');
+  for (let t = 0; t < 30; t++) step(world);
+  const busy = recorder.busyMs;
+  assert.ok(busy > 0, `busy ${busy} ms after 30 ticks of 40 players`);
+  recorder.close();
+  for (let t = 0; t < 10; t++) step(world);
+  assert.is(recorder.busyMs, busy);
+});
+
 Replay('hashEveryTicks: only every nth tick and checkpoint ticks carry a hash; they verify and seek the same', () => {
   const match = recordTestMatch({ ticks: 600, hashEveryTicks: 7, checkpointEveryTicks: 100 });
   const every = recordTestMatch({ ticks: 600, checkpointEveryTicks: 100 });
