@@ -18,6 +18,8 @@ export interface ScenarioPlan {
   rampPerSec: number;
   /** Longest wait past the ramp for every player to get in, s. */
   admitS: number;
+  /** Probe pairs among the players (each a probe and its observer); default 4. */
+  probePairs?: number;
   /** Extra node flags of the server (the profiler). */
   serverFlags?: string[];
 }
@@ -66,6 +68,9 @@ export interface ScenarioResult {
   error?: string;
 }
 
+/** Probe pairs of a scenario: ~2.7 turns/s each, so a 20 s window gives a p99 over 200 turns. */
+const DEFAULT_PROBE_PAIRS = 4;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** /metrics gets this long to answer at the window's ends; a server slower than that is drowning. */
@@ -113,7 +118,7 @@ function emptyResult(plan: ScenarioPlan): ScenarioResult {
 }
 
 /**
- * Runs one server under `players` bots (wander, 20 inputs/s, probe pair included) and measures it
+ * Runs one server under `players` bots (wander, 20 inputs/s, probe pairs included) and measures it
  * from outside. Never throws: what went wrong is in `error`.
  */
 export async function runScenario(plan: ScenarioPlan, log: (line: string) => void): Promise<ScenarioResult> {
@@ -130,7 +135,7 @@ export async function runScenario(plan: ScenarioPlan, log: (line: string) => voi
   const pid = server.child.pid;
   const heapIdle = await server.heapUsed();
   const bots = startBotsProcess([
-    '--url', server.url, '--count', String(plan.players), '--probe',
+    '--url', server.url, '--count', String(plan.players), '--probes', String(plan.probePairs ?? DEFAULT_PROBE_PAIRS),
     '--protocol', plan.server === 'engine' ? 'engine' : 'classic',
     '--map-size', String(plan.mapSize), '--ramp', String(plan.rampPerSec),
     // A cap only: the bench ends the bots itself once the window is measured.
