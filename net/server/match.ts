@@ -58,6 +58,8 @@ export interface MatchStats {
   stateBytes: number;
   /** Engine state messages sent. */
   stateMessages: number;
+  /** Of those, messages whose body was built once and shared with other clients that tick. */
+  sharedMessages: number;
   /** Classic event messages sent (per recipient). */
   classicMessages: number;
 }
@@ -104,7 +106,7 @@ export function createMatch(options: MatchOptions): Match {
   });
   const stats: MatchStats = {
     ticks: 0, received: 0, rejected: 0, dropped: 0, kicked: 0, resumed: 0,
-    stateBytes: 0, stateMessages: 0, classicMessages: 0,
+    stateBytes: 0, stateMessages: 0, sharedMessages: 0, classicMessages: 0,
   };
   let lastTickAt = performance.now();
   const tickTimes: ServerTickTimes = { simulateMs: 0, sendMs: 0 };
