@@ -30,6 +30,7 @@ const { values } = parseArgs({
     'only-cluster': { type: 'boolean', default: false },
     'cluster-players': { type: 'string' },
     'only-seekers': { type: 'boolean', default: false },
+    'only-writes': { type: 'boolean', default: false },
     'no-first-load': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -43,6 +44,7 @@ if (values.help) {
   --cluster   also run the cluster scenario (redis-server, 3 workers, a gateway): a matchmaking burst, then bots vs one process
   --only-cluster  just that scenario (--cluster-players N, default 1000)
   --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)
+  --only-writes   just the write-path bench: server CPU per state message for each outbox write mode, 200 and 500 clients
   --no-first-load skip the first visit in headless Chromium on the throttled link`);
   process.exit(0);
 }
@@ -94,6 +96,15 @@ if (values['only-cluster']) {
 | input→observed p99, ${cluster.bots.players} bots on one process | ${obs(cluster.bots.single)} |`);
   }
   console.log(`\nJSON: ${out}`);
+  process.exit(0);
+}
+
+if (values['only-writes']) {
+  const { benchWrites } = await import('./writes');
+  const figures = await benchWrites([200, 500], values.window ? windowS : 5, log);
+  console.log(`| clients | write mode | server CPU µs/message | % of a core at 30 Hz | tick's writes p99 ms | delivered | load avg |
+| --- | --- | --- | --- | --- | --- | --- |
+${figures.map((f) => `| ${f.clients} | ${f.mode} | ${f.cpuUsPerMessage.toFixed(1)} | ${f.cpuPct.toFixed(1)} | ${f.sendP99Ms.toFixed(2)} | ${f.delivered.toFixed(2)} | ${f.load.toFixed(1)} |`).join('\n')}`);
   process.exit(0);
 }
 

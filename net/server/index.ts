@@ -21,6 +21,8 @@ export type { ServerMetrics } from './metrics';
 export { createStaticHandler } from './static';
 export { createBroadcaster, defaultInterest } from './broadcast';
 export type { InterestOptions, Broadcaster, BroadcastStats } from './broadcast';
+export { createOutbox, binaryFrame } from './outbox';
+export type { Outbox, WriteMode } from './outbox';
 export { createRecordReader } from './records';
 export type { RecordReader } from './records';
 export type { RateLimits, Guard, Verdict } from './limits';
