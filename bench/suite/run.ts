@@ -14,7 +14,7 @@ import { RESULTS_DIR, ROOT } from './paths';
 import { summarizeProfile } from './profile';
 import { renderReport } from './report';
 import { FIGURES, type BenchResults, type ServerComparison } from './results';
-import { runScenario, type ScenarioPlan } from './scenario';
+import { emptyResult, runScenario, type ScenarioPlan, type ScenarioResult } from './scenario';
 import { runSeekers } from './seekers';
 
 const { values } = parseArgs({
@@ -26,6 +26,9 @@ const { values } = parseArgs({
     window: { type: 'string' },
     large: { type: 'boolean' },
     'only-large': { type: 'boolean', default: false },
+    'large-players': { type: 'string', default: '500' },
+    'large-map': { type: 'string', default: '1000' },
+    'no-baseline': { type: 'boolean', default: false },
     cluster: { type: 'boolean', default: false },
     'only-cluster': { type: 'boolean', default: false },
     'cluster-players': { type: 'string' },
@@ -41,6 +44,8 @@ if (values.help) {
   --profile   also run our server under 200 bots with node --cpu-prof and summarize the profile
   --large     also run our server with 500 players on a 1000 × 1000 map (interest management; on in full runs)
   --only-large  just that scenario
+  --large-players N, --large-map S  that scenario with N players on S × S instead (e.g. 1000 and 1400)
+  --no-baseline skip the classic baseline server in sections 2–3 (ours only: quicker)
   --cluster   also run the cluster scenario (redis-server, 3 workers, a gateway): a matchmaking burst, then bots vs one process
   --only-cluster  just that scenario (--cluster-players N, default 1000)
   --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)
@@ -123,8 +128,12 @@ const plan = (server: ScenarioPlan['server'], n: number): ScenarioPlan => ({
 for (const n of onlyLarge || onlySeekers ? [] : players) {
   log(`bench: our server, ${n} players`);
   const ours = await runScenario(plan('engine', n), log);
-  log(`bench: baseline, ${n} players`);
-  const baseline = await runScenario(plan('baseline', n), log);
+  let baseline: ScenarioResult;
+  if (values['no-baseline']) baseline = { ...emptyResult(plan('baseline', n)), error: 'skipped (--no-baseline)' };
+  else {
+    log(`bench: baseline, ${n} players`);
+    baseline = await runScenario(plan('baseline', n), log);
+  }
   const r = {} as ServerComparison['ratio'];
   for (const f of FIGURES) r[f] = ratio(ours[f], baseline[f]);
   r.updatesPerSec = ratio(ours.bots?.updatesPerSec, baseline.bots?.updatesPerSec);
@@ -156,11 +165,13 @@ if (values.cluster) {
 if (large) {
   // The map the 500-player target is set on: far more room than anyone can see, so what a client
   // receives is decided by interest management, not by the map.
-  log('bench: our server, 500 players on 1000 × 1000');
+  const largePlayers = Number(values['large-players']);
+  const largeMap = Number(values['large-map']);
+  log(`bench: our server, ${largePlayers} players on ${largeMap} × ${largeMap}`);
   // A probe and its observer spawn anywhere on the map and walk toward each other (up to ~26 s
   // at 25 units/s each) before the probe starts turning: settle long enough for that. Ten pairs
   // turn ~27 times a second in all, so the p99 rests on several hundred turns.
-  results.large = await runScenario({ ...plan('engine', 500), mapSize: 1000, settleS: 30, probePairs: 10 }, log);
+  results.large = await runScenario({ ...plan('engine', largePlayers), mapSize: largeMap, settleS: 30, probePairs: 10 }, log);
 }
 
 const stamp = machine.date.replace(/[:.]/g, '-');

@@ -1,4 +1,5 @@
 // Sections 2 and 3: a whole server on loopback under bots, measured from outside its process.
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { BotSummary } from '../bots/summary';
 import { readMachineCpu, readProcUsage, type MachineCpu, type ProcUsage } from '../lib/proc';
@@ -34,6 +35,10 @@ export interface ScenarioResult {
   windowS: number | null;
   /** Server process CPU over the window, % of one core. */
   cpuPct: number | null;
+  /** The same per player per tick, µs: CPU ÷ (players × ticks run). */
+  cpuUsPerPlayerTick: number | null;
+  /** 1-minute load average of the machine when the window started and when it ended. */
+  loadAvg: [number, number] | null;
   cpuSource: Source;
   tickP99Ms: number | null;
   /** p99 of writing a tick's messages to the sockets (ours only). */
@@ -107,9 +112,10 @@ function otherCpu(seconds: number, machine: [MachineCpu?, MachineCpu?], server: 
   return Math.max(0, ((m1.processes - m0.processes - ours) / seconds) * 100);
 }
 
-function emptyResult(plan: ScenarioPlan): ScenarioResult {
+/** A result with nothing measured yet (every figure null). */
+export function emptyResult(plan: ScenarioPlan): ScenarioResult {
   return {
-    server: plan.server, players: plan.players, mapSize: plan.mapSize, playersSeen: null, windowS: null, cpuPct: null,
+    server: plan.server, players: plan.players, mapSize: plan.mapSize, playersSeen: null, windowS: null, cpuPct: null, cpuUsPerPlayerTick: null, loadAvg: null,
     cpuSource: null, tickP99Ms: null, writeP99Ms: null, ticksPerSec: null, lagP99Ms: null, lagAtLeastMs: null, metricsLatencyMs: null,
     downBytesPerClientPerSec: null, upBytesPerClientPerSec: null, wireSource: null, heapPerConnKiB: null,
     observedP50Ms: null, observedP99Ms: null, observedN: 0, lostTurns: 0, bots: null, otherCpuPct: null,
@@ -146,6 +152,7 @@ export async function runScenario(plan: ScenarioPlan, log: (line: string) => voi
     if (seen < plan.players) log(`  only ${seen}/${plan.players} players got in; measuring anyway`);
     await sleep(plan.settleS * 1000);
     // prom-client resets its event-loop histogram on every scrape: none inside the window.
+    const loadA = loadavg()[0]!;
     const machineA = readMachineCpu();
     const botsA = bots.child.pid === undefined ? undefined : readProcUsage(bots.child.pid);
     const a = await readServer(server.url, pid, SCRAPE_MS);
@@ -155,12 +162,14 @@ export async function runScenario(plan: ScenarioPlan, log: (line: string) => voi
     const machineB = readMachineCpu();
     const botsB = bots.child.pid === undefined ? undefined : readProcUsage(bots.child.pid);
     const seconds = (b.procAt - a.procAt) / 1000;
+    result.loadAvg = [loadA, loadavg()[0]!];
     result.otherCpuPct = otherCpu(seconds, [machineA, machineB], [a.proc, b.proc], [botsA, botsB]);
     if (machineA && machineB) result.interruptCpuPct = ((machineB.interrupts - machineA.interrupts) / seconds) * 100;
     const w = windowFigures(a, b, prefix, SCRAPE_MS);
     // A server that could not answer /metrics will not answer a heap request either: skip it.
     const heapLoaded = w.cpuSource === 'metrics' ? await server.heapUsed() : undefined;
     const clients = Math.max(1, w.players ?? seen);
+    if (w.cpuPct !== null && w.ticksPerSec) result.cpuUsPerPlayerTick = (w.cpuPct / 100) * 1e6 / (clients * w.ticksPerSec);
     Object.assign(result, {
       playersSeen: w.players ?? seen, windowS: w.seconds, cpuPct: w.cpuPct, cpuSource: w.cpuSource, tickP99Ms: w.tickP99Ms, writeP99Ms: w.writeP99Ms,
       ticksPerSec: w.ticksPerSec, lagP99Ms: w.lagP99Ms, lagAtLeastMs: w.lagAtLeastMs, metricsLatencyMs: w.metricsLatencyMs,
