@@ -92,12 +92,22 @@ const BUSY_PCT = 15;
 
 /** A warning naming the scenarios something else on the machine competed with, if any. */
 function busyWarning(r: BenchResults): string {
-  const busy = [...r.servers.flatMap((c) => [c.ours, c.baseline]), ...(r.large ? [r.large] : [])].filter((s) => (s.otherCpuPct ?? 0) > BUSY_PCT);
+  const busy = [...r.servers.flatMap((c) => [c.ours, c.baseline]), ...(r.large ? [r.large] : []), ...(r.classicMap ? [r.classicMap] : [])].filter((s) => (s.otherCpuPct ?? 0) > BUSY_PCT);
   if (busy.length === 0) return '';
   const list = busy.map((s) => `${s.server === 'engine' ? 'ours' : 'baseline'} ${s.players} (${fmt(s.otherCpuPct, 0)} %)`).join(', ');
   return `\n**Warning:** other processes used CPU during ${list}; those rows are not clean measurements.`;
 }
 
+
+function classicMapText(r: BenchResults): string {
+  if (r.classicMap === undefined) return '';
+  return [
+    '',
+    `### 3b. Our server, ${r.classicMap.players} players on the classic ${r.classicMap.mapSize} × ${r.classicMap.mapSize} map (every client sees every player)`,
+    '',
+    markdownTable(HEADER, [serverRow(String(r.classicMap.players), 'ours', r.classicMap)]),
+  ].join('\n');
+}
 
 function largeText(r: BenchResults): string {
   if (r.large === undefined) return '';
@@ -180,6 +190,7 @@ export function renderReport(r: BenchResults): string {
       'Updates are state messages (ours) or player_moved events (baseline) a client receives. ' +
       '† read from /proc (CPU; bytes of all read/write system calls) because /metrics did not answer within 3 s; ' +
       '"> 3,000" lag: the event loop was at least that far behind.',
+    classicMapText(r),
     largeText(r),
     seekersText(r),
     firstLoadText(r),

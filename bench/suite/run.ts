@@ -29,6 +29,7 @@ const { values } = parseArgs({
     'large-players': { type: 'string', default: '500' },
     'large-map': { type: 'string', default: '1000' },
     'no-baseline': { type: 'boolean', default: false },
+    'only-classic-map': { type: 'boolean', default: false },
     cluster: { type: 'boolean', default: false },
     'only-cluster': { type: 'boolean', default: false },
     'cluster-players': { type: 'string' },
@@ -45,6 +46,7 @@ if (values.help) {
   --large     also run our server with 500 players on a 1000 × 1000 map (interest management; on in full runs)
   --only-large  just that scenario
   --large-players N, --large-map S  that scenario with N players on S × S instead (e.g. 1000 and 1400)
+  --only-classic-map  just our server with 200 players on the classic 100 × 100 map (everyone sees everyone)
   --no-baseline skip the classic baseline server in sections 2–3 (ours only: quicker)
   --cluster   also run the cluster scenario (redis-server, 3 workers, a gateway): a matchmaking burst, then bots vs one process
   --only-cluster  just that scenario (--cluster-players N, default 1000)
@@ -113,9 +115,10 @@ ${figures.map((f) => `| ${f.clients} | ${f.mode} | ${f.cpuUsPerMessage.toFixed(1
   process.exit(0);
 }
 
-const onlyLarge = values['only-large'];
+const onlyClassicMap = values['only-classic-map'];
+const onlyLarge = values['only-large'] || onlyClassicMap;
 const onlySeekers = values['only-seekers'];
-const large = onlyLarge || (!onlySeekers && (values.large ?? !quick));
+const large = (onlyLarge && !onlyClassicMap) || (!onlySeekers && !onlyLarge && (values.large ?? !quick));
 for (const [entities, ticks] of onlyLarge || onlySeekers ? [] : engineRuns) {
   log(`bench: engine, ${entities} entities, ${ticks} ticks`);
   results.engine.push(benchEngine(entities, ticks));
@@ -138,6 +141,12 @@ for (const n of onlyLarge || onlySeekers ? [] : players) {
   for (const f of FIGURES) r[f] = ratio(ours[f], baseline[f]);
   r.updatesPerSec = ratio(ours.bots?.updatesPerSec, baseline.bots?.updatesPerSec);
   results.servers.push({ players: n, ours, baseline, ratio: r });
+}
+
+if (onlyClassicMap || (!onlyLarge && !onlySeekers)) {
+  // The classic map keeps everyone in everyone's view: the case where clients share one message body.
+  log('bench: our server, 200 players on the classic 100 × 100 map');
+  results.classicMap = await runScenario({ ...plan('engine', 200), mapSize: 100 }, log);
 }
 
 if (!onlyLarge) {
