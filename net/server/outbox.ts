@@ -22,7 +22,7 @@ export type WriteMode = 'engine' | 'cork' | 'frame';
 
 /** State messages of one tick, waiting to be written. */
 export interface Outbox {
-  /** Queues `bytes` for `socket`. */
+  /** Queues a copy of `bytes` for `socket` (so `bytes` may be a view of a buffer reused at once). */
   add(socket: GameSocket, bytes: Uint8Array): void;
   /** Writes every queued message to its socket, in order, and empties the box. */
   send(): void;
@@ -55,7 +55,10 @@ function idleTcp(conn: EngineConn): NetSocket | undefined {
   return tcp && tcp.writable ? tcp : undefined;
 }
 
-/** `bytes` as one unmasked, unfragmented binary WebSocket frame (RFC 6455 §5.2), header and all. */
+/**
+ * `bytes` as one unmasked, unfragmented binary WebSocket frame (RFC 6455 §5.2), header and all,
+ * in a new Buffer (from Node's pool when small).
+ */
 export function binaryFrame(bytes: Uint8Array): Buffer {
   const n = bytes.byteLength;
   const head = n < 126 ? 2 : n < 65_536 ? 4 : 10;
@@ -76,23 +79,25 @@ export function binaryFrame(bytes: Uint8Array): Buffer {
 
 /** Creates an empty outbox writing in `mode`. */
 export function createOutbox(mode: WriteMode = 'frame'): Outbox {
-  // Socket, bytes, socket, bytes…: one flat array, reused tick after tick.
-  const queue: (GameSocket | Uint8Array)[] = [];
+  // Socket, bytes, socket, bytes…: one flat array, reused tick after tick. In `frame` mode the
+  // bytes are queued as their whole WebSocket frame: the one copy each message needs anyway.
+  const queue: (GameSocket | Buffer)[] = [];
   const corked: NetSocket[] = [];
   return {
     add(socket, bytes) {
-      queue.push(socket, bytes);
+      queue.push(socket, mode === 'frame' ? binaryFrame(bytes) : Buffer.from(bytes));
     },
     send() {
       for (let i = 0; i < queue.length; i += 2) {
         const conn = (queue[i] as GameSocket).conn as unknown as EngineConn;
-        const bytes = queue[i + 1] as Uint8Array;
+        let bytes = queue[i + 1] as Buffer;
         if (mode === 'frame') {
           const tcp = idleTcp(conn);
           if (tcp !== undefined) {
-            tcp.write(binaryFrame(bytes));
+            tcp.write(bytes);
             continue;
           }
+          bytes = bytes.subarray(bytes[1]! < 126 ? 2 : bytes[1] === 126 ? 4 : 10); // the payload alone, for Engine.IO
         } else if (mode === 'cork') {
           const tcp = conn.transport?.socket?._socket;
           if (tcp) {
@@ -100,7 +105,7 @@ export function createOutbox(mode: WriteMode = 'frame'): Outbox {
             corked.push(tcp);
           }
         }
-        conn.write(bytes as Buffer);
+        conn.write(bytes);
       }
       queue.length = 0;
       for (const tcp of corked) tcp.uncork();

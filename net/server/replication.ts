@@ -2,7 +2,7 @@
 // changed among the entities it sees (net/server/interest.ts), relative to the previous message on
 // its connection; a client with nothing new gets nothing. Each entity's record is encoded once per
 // tick and its bytes copied into every message that needs them; the per-client pass allocates
-// nothing but the message itself. Clients told exactly the tick's news (all of it: every entity
+// nothing but the message itself, which the outbox copies into a pooled socket buffer. Clients told exactly the tick's news (all of it: every entity
 // with news is in their view, nobody entered or left it), as everyone is on a map a view covers,
 // share one message body, built once: only their header (tick and ack steps) is their own.
 import { getStore, Input, NetId, type BattleEvent, type BattleWorld } from '../../engine';
@@ -87,7 +87,7 @@ export function createReplicator(world: BattleWorld, stats: ReplicationStats, op
     const toldAll = !full && dirty.length > 0 && view.stayed.length === dirty.length && view.entered.length === 0 &&
       view.removed.length === 0 && myHits.length === hits.length && myKills.length === kills.length;
     if (toldAll) {
-      bytes = encoder.delta((allNews ??= buildAllNews(tick)), tick, ack, rep.sent);
+      bytes = encoder.deltaView((allNews ??= buildAllNews(tick)), tick, ack, rep.sent);
       stats.sharedMessages++;
     } else {
       // Nothing new: nothing sent, unless inputs were applied and their ack has waited long enough
@@ -101,7 +101,7 @@ export function createReplicator(world: BattleWorld, stats: ReplicationStats, op
         if (handle === undefined) enterRecord.set(eid, (handle = records.addEntity(read(eid), 0, true, false)));
         encoder.copy(records, handle);
       }
-      bytes = encoder.finish(full ? NONE : view.removed, myHits, myKills);
+      bytes = encoder.finishView(full ? NONE : view.removed, myHits, myKills);
     }
     session.needsFull = false;
     rep.sent.tick = tick;
