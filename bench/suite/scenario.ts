@@ -83,19 +83,23 @@ const SCRAPE_MS = 3000;
 /** …and this long while we wait for players to come in. */
 const WAIT_SCRAPE_MS = 1500;
 /** Stop waiting for players when their count has not grown for this long (after the ramp). */
-const STALL_MS = 2000;
+const STALL_MS = 5000;
 
 /** Waits until every player is in, or the server stops admitting them; returns how many got in. */
 async function waitForPlayers(url: string, pid: number | undefined, bots: BotsProcess, plan: ScenarioPlan, prefix: string): Promise<number> {
-  // A server too busy to answer /metrics is judged by what the bots say of themselves.
-  const rampEnd = performance.now() + (plan.players / plan.rampPerSec) * 1000;
-  const deadline = rampEnd + plan.admitS * 1000;
+  // A server too busy to answer /metrics is judged by what the bots say of themselves. The ramp
+  // is timed from the first player in: on a loaded machine the bots process alone can take
+  // seconds to start, and a stall timed from the spawn would end the wait before anyone came.
+  const rampS = plan.players / plan.rampPerSec;
+  const deadline = performance.now() + (rampS + plan.admitS) * 1000;
+  let rampEnd = Infinity;
   let seen = 0;
   let grewAt = performance.now();
   while (performance.now() < deadline && !bots.exited) {
     const counted = playersIn(await readServer(url, pid, WAIT_SCRAPE_MS), prefix);
     const now = counted ?? Math.max(seen, bots.connected());
     if (now > seen) grewAt = performance.now();
+    if (seen === 0 && now > 0) rampEnd = performance.now() + rampS * 1000;
     seen = now;
     if (seen >= plan.players) break;
     if (performance.now() > rampEnd && performance.now() - grewAt > STALL_MS) break;
