@@ -126,7 +126,7 @@ for (const [entities, ticks] of onlyLarge || onlySeekers ? [] : engineRuns) {
 }
 
 const plan = (server: ScenarioPlan['server'], n: number): ScenarioPlan => ({
-  server, players: n, mapSize: mapSizeFor(n), windowS, settleS: quick ? 0.5 : 2, rampPerSec: 200, admitS: quick ? 4 : 15,
+  server, players: n, mapSize: mapSizeFor(n), windowS, settleS: quick ? 0.5 : 2, rampPerSec: 200, admitS: quick ? 4 : 45,
 });
 for (const n of onlyLarge || onlySeekers ? [] : players) {
   log(`bench: our server, ${n} players`);
