@@ -82,8 +82,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const SCRAPE_MS = 3000;
 /** …and this long while we wait for players to come in. */
 const WAIT_SCRAPE_MS = 1500;
-/** Stop waiting for players when their count has not grown for this long (after the ramp). */
-const STALL_MS = 5000;
+/** Stop waiting for players when their count has not grown for this long after the ramp (bot threads start slowly on a loaded machine). */
+const STALL_MS = 15_000;
 
 /** Waits until every player is in, or the server stops admitting them; returns how many got in. */
 async function waitForPlayers(url: string, pid: number | undefined, bots: BotsProcess, plan: ScenarioPlan, prefix: string): Promise<number> {
