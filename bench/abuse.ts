@@ -143,12 +143,12 @@ async function bench(): Promise<void> {
   const pid = server.child.pid;
   const options: BotOptions = {
     url: server.url, count: num('bots'), duration: Infinity, inputHz: 20, behavior: 'wander', transport: 'websocket',
-    protocol: 'engine', probe: false, workers: 0, rampPerSec: 200, mapSize: 100, seed, progress: false,
+    protocol: 'engine', probe: false, probePairs: 0, workers: 0, rampPerSec: 200, mapSize: 100, seed, progress: false,
   };
   // Wandering bots in one swarm; each probe pair (a probe and its observer) in a swarm of its own.
-  const swarms: Swarm[] = [startSwarm({ options, count: options.count, probe: false, seed, rampPerSec: options.rampPerSec })];
+  const swarms: Swarm[] = [startSwarm({ options, count: options.count, probe: 0, seed, rampPerSec: options.rampPerSec })];
   for (let k = 0; k < num('probes'); k++) {
-    swarms.push(startSwarm({ options: { ...options, probe: true }, count: 0, probe: true, seed: seed + 1000 * (k + 1), rampPerSec: options.rampPerSec }));
+    swarms.push(startSwarm({ options: { ...options, probe: true, probePairs: 1 }, count: 0, probe: 1, seed: seed + 1000 * (k + 1), rampPerSec: options.rampPerSec }));
   }
   let flooder: ChildProcess | undefined;
   try {

@@ -34,7 +34,7 @@ function run(withSpectators: number): { median: number; p99: number; playerBytes
     socket: socketInto(spectatorSink), eid: NO_ENTITY, needsFull: true, replication: { seen: new Set(), sent: { tick: 0, ack: 0 } },
   }));
   const nsp = { to: () => ({ emit: () => true }) } as never;
-  const broadcaster = createBroadcaster(world, nsp, { stateBytes: 0, stateMessages: 0, classicMessages: 0 }, () => undefined, defaultInterest);
+  const broadcaster = createBroadcaster(world, nsp, { stateBytes: 0, stateMessages: 0, sharedMessages: 0, classicMessages: 0 }, () => undefined, defaultInterest);
   const times: number[] = [];
   const warmup = 30;
   for (let t = 0; t < ticks; t++) {

@@ -12,4 +12,4 @@ export { CountingAgent } from './agent';
 export type { WireBytes } from './agent';
 export { createBrain, DIRECTIONS } from './behavior';
 export type { Brain, BotView } from './behavior';
-export { ProbeWalk, TurnWatch, MAX_WAIT_MS, follow } from './probe';
+export { ProbeWalk, TurnWatch, MAX_WAIT_MS, follow, probeInput } from './probe';

@@ -23,8 +23,10 @@ export interface BotOptions {
   behavior: Behavior;
   transport: Transport;
   protocol: BotProtocol;
-  /** Two of `count` become a probe (turns at known times) and an observer (sees the turns). */
+  /** Two of `count` become a probe (turns at known times) and an observer (sees the turns), per pair. */
   probe: boolean;
+  /** Probe pairs (with `probe`): each pair adds its own turns to one latency sample. */
+  probePairs: number;
   /** Worker threads running the bots; 0 runs them all in the main thread. */
   workers: number;
   /** Connections opened per second while ramping up. */
@@ -49,6 +51,7 @@ export const BOTS_USAGE = `Usage: npm run bots -- [options]
   --transport T          websocket | polling (default websocket)
   --protocol P           engine | classic (default engine)
   --probe                measure input→observed latency with a probe and an observer bot
+  --probes N             probe pairs (implies --probe; default 1): more turns, a p99 that rests on more samples
   --workers N            worker threads (default: 0 up to 150 bots, else ≥ 2)
   --ramp N               connections per second while ramping up (default 200)
   --map-size N           map side the classic probe assumes (default 100)
@@ -95,6 +98,7 @@ export function parseBotArgs(argv: readonly string[]): BotOptions & { help: bool
       transport: { type: 'string', default: 'websocket' },
       protocol: { type: 'string', default: 'engine' },
       probe: { type: 'boolean', default: false },
+      probes: { type: 'string' },
       workers: { type: 'string' },
       ramp: { type: 'string', default: '200' },
       'map-size': { type: 'string', default: '100' },
@@ -110,8 +114,9 @@ export function parseBotArgs(argv: readonly string[]): BotOptions & { help: bool
     throw new Error(`bots: --url must be an http(s) URL, got ${values.url}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`bots: --url must be http(s), got ${values.url}`);
-  const probe = values.probe;
-  const count = number('count', values.count, probe ? 2 : 1, 10_000);
+  const probePairs = values.probes === undefined ? (values.probe ? 1 : 0) : number('probes', values.probes, 0, 1000);
+  const probe = probePairs > 0;
+  const count = number('count', values.count, probe ? 2 * probePairs : 1, 10_000);
   return {
     url: url.origin,
     type: values.type,
@@ -123,7 +128,8 @@ export function parseBotArgs(argv: readonly string[]): BotOptions & { help: bool
     transport: oneOf('transport', values.transport, ['websocket', 'polling'] as const),
     protocol: oneOf('protocol', values.protocol, ['engine', 'classic'] as const),
     probe,
-    workers: values.workers === undefined ? defaultWorkers(count - (probe ? 2 : 0)) : number('workers', values.workers, 0, 64),
+    probePairs,
+    workers: values.workers === undefined ? defaultWorkers(count - 2 * probePairs) : number('workers', values.workers, 0, 64),
     rampPerSec: number('ramp', values.ramp, 1, 100_000, false),
     mapSize: number('map-size', values['map-size'], 1, 1e6, false),
     seed: number('seed', values.seed, 0, 2 ** 31),

@@ -31,13 +31,13 @@ export function startClassicProbe(ctx: BotContext): Bot {
     decide: () => follow(at(observer), at(probe)),
     onMoved(now, id, previous, next) {
       if (id !== probe.socket.id) return;
-      if (previous === undefined || previous.dead || next.dead) return watch.forget();
+      if (previous === undefined || previous.dead || next.dead) return watch.forget(true);
       const dx = next.x - previous.x;
-      if (Math.abs(dx) > JUMP) return watch.forget();
+      if (Math.abs(dx) > JUMP) return watch.forget(true);
       watch.saw(now, dx);
     },
     onKilled(id) {
-      if (id === probe.socket.id) watch.forget();
+      if (id === probe.socket.id) watch.forget(true);
     },
   });
   return {

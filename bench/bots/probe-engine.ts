@@ -1,22 +1,28 @@
 // The probe pair on the engine protocol: the observer watches the probe in its own mirror world.
 import { entityOf, latestPosition } from '../../net/client';
 import { aliveIn, startEngineBot } from './engine-bot';
-import { follow, ProbeWalk, TurnWatch } from './probe';
+import { follow, probeInput, ProbeWalk, TurnWatch } from './probe';
 import type { Bot, BotContext } from './bot';
 
 /** Starts a probe and an observer (engine protocol); turns they see go to `ctx.tally.observed`. */
 export function startEngineProbe(ctx: BotContext): Bot {
   const watch = new TurnWatch(ctx.tally);
   let walk: ProbeWalk | undefined;
+  // Whether the observer's mirror holds the probe, alive: only then can a turn be seen.
+  const watched = (): boolean => {
+    const id = probe.client.welcome?.id;
+    return id !== undefined && entityOf(observer.client.world, id) !== undefined && aliveIn(observer.client, id);
+  };
   const probe = startEngineBot(ctx, {
     decide(now) {
       const { world, rules } = probe.client;
       if (rules === undefined) return undefined;
       walk ??= new ProbeWalk(ctx.rng, rules.map.width);
       const alive = aliveIn(probe.client, world.localId);
-      const { sign, turned } = walk.step(now, latestPosition(world, world.localId)?.x, alive);
-      if (turned) watch.turned(now, sign);
-      return { mx: sign, my: 0, attack: false };
+      const seer = observer.client.world;
+      const { intent, turned } = probeInput(walk, now, latestPosition(world, world.localId), alive, watched(), latestPosition(seer, seer.localId));
+      if (turned) watch.turned(now, intent.mx);
+      return intent;
     },
   });
   const observer = startEngineBot(ctx, {
@@ -31,7 +37,7 @@ export function startEngineProbe(ctx: BotContext): Bot {
       if (id === undefined) return;
       const eid = entityOf(observer.client.world, id);
       if (eid === undefined || !aliveIn(observer.client, id)) {
-        watch.forget();
+        watch.forget(eid !== undefined);
         return;
       }
       // The probe's direction as the observer's mirror dead-reckons it: a turn shows the moment

@@ -30,6 +30,21 @@ export function follow(self: { x: number; y: number } | undefined, probe: { x: n
   return len <= NEAR ? { mx: 0, my: 0, attack: false } : { mx: dx / len, my: dy / len, attack: false };
 }
 
+/**
+ * The probe's input: its walk while its observer sees it; otherwise it walks toward the observer
+ * (`watcher`, its position) and makes no turn. A turn the observer cannot see is no sample: on a
+ * large map, where each client sees only what is near it, the pair spawns far apart, and turns
+ * made before they meet were all lost. Meeting halfway also halves the time until they meet.
+ */
+export function probeInput(
+  walk: ProbeWalk, now: number, self: { x: number; y: number } | undefined, alive: boolean, watched: boolean,
+  watcher: { x: number; y: number } | undefined,
+): { intent: InputIntent; turned: boolean } {
+  const { sign, turned } = walk.step(now, self?.x, alive && watched);
+  if (alive && !watched) return { intent: follow(self, watcher), turned: false };
+  return { intent: { mx: sign, my: 0, attack: false }, turned };
+}
+
 /** The probe's walk: left or right along x, reversing every 0.25–0.5 s, never into a wall. */
 export class ProbeWalk {
   /** Current direction: +1 right, −1 left. */
@@ -41,7 +56,7 @@ export class ProbeWalk {
 
   /**
    * The direction to send now, and whether this input is a turn. `x` is the probe's own position
-   * as the server last reported it; a dead or unplaced probe does not turn.
+   * as the server last reported it; a dead, unplaced or unwatched (`alive` false) probe does not turn.
    */
   step(now: number, x: number | undefined, alive: boolean): { sign: number; turned: boolean } {
     if (!alive || x === undefined) {
@@ -107,9 +122,10 @@ export class TurnWatch {
     }
   }
 
-  /** The probe died or jumped: turns still pending can no longer be seen. */
-  forget(): void {
+  /** The probe died or jumped (`dead`), or left the observer's view: turns still pending can no longer be seen. */
+  forget(dead: boolean): void {
     this.tally.lostTurns += this.pending.length;
+    if (dead) this.tally.lostToDeath += this.pending.length;
     this.pending = [];
   }
 }

@@ -39,7 +39,7 @@ interface WorkerHandle {
 }
 
 function launch(options: BotOptions, count: number, seed: number, rampPerSec: number): WorkerHandle {
-  const worker = startBotWorker({ options, count, probe: false, seed, rampPerSec });
+  const worker = startBotWorker({ options, count, probe: 0, seed, rampPerSec });
   const handle: WorkerHandle = {
     worker,
     progress: { bots: 0, connected: 0, connectedNow: 0, dropped: 0, errors: 0, updates: 0 },
@@ -64,10 +64,10 @@ function launch(options: BotOptions, count: number, seed: number, rampPerSec: nu
  */
 export async function runBots(options: BotOptions, hooks: RunHooks = {}): Promise<BotSummary> {
   const startedAt = performance.now();
-  const plain = options.count - (options.probe ? 2 : 0);
+  const plain = options.count - (options.probe ? 2 * options.probePairs : 0);
   const workers = Math.min(options.workers, plain);
-  // The main thread keeps the probe pair (one clock for turn and sighting) and, without workers, every bot.
-  const local = startSwarm({ options, count: workers > 0 ? 0 : plain, probe: options.probe, seed: options.seed, rampPerSec: options.rampPerSec });
+  // The main thread keeps the probe pairs (one clock for turn and sighting) and, without workers, every bot.
+  const local = startSwarm({ options, count: workers > 0 ? 0 : plain, probe: options.probe ? options.probePairs : 0, seed: options.seed, rampPerSec: options.rampPerSec });
   const remote: WorkerHandle[] = [];
   for (let w = 0; w < workers; w++) {
     const share = Math.floor(plain / workers) + (w < plain % workers ? 1 : 0);

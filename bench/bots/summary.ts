@@ -35,8 +35,10 @@ export interface BotSummary {
   staleMs: Percentiles | null;
   /** Probe turned → observer saw it, ms (with --probe); turns not seen within 10 s count as 10 s. */
   observedMs: Percentiles | null;
-  /** Turns the observer could not see (the probe died first), and turns not seen within 10 s. */
+  /** Turns the observer could not see (the probe died or left its view first), and turns not seen within 10 s. */
   lostTurns: number;
+  /** Of `lostTurns`, those lost to the probe's death or respawn; the rest left the observer's view. */
+  lostToDeath: number;
   expiredTurns: number;
   /** CPU the bots process used in the window, % of one core (can pass 100 with workers). */
   botsCpuPct: number;
@@ -79,6 +81,7 @@ export function summarize(options: BotOptions, parts: readonly TallyData[], timi
     staleMs: options.protocol === 'engine' ? sample((t) => t.stale) : null,
     observedMs: options.probe ? sample((t) => t.observed) : null,
     lostTurns: sum((t) => t.lostTurns),
+    lostToDeath: sum((t) => t.lostToDeath),
     expiredTurns: sum((t) => t.expiredTurns),
     botsCpuPct: round((timing.cpuS / window) * 100),
   };

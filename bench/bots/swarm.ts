@@ -13,10 +13,10 @@ import { Tally } from './tally';
 /** What one thread runs. */
 export interface SwarmPlan {
   options: BotOptions;
-  /** Plain bots (the probe pair not included). */
+  /** Plain bots (the probe pairs not included). */
   count: number;
-  /** Also run the probe pair here. */
-  probe: boolean;
+  /** Probe pairs to run here too (0: none). */
+  probe: number;
   seed: number;
   /** Connections this thread opens per second while ramping. */
   rampPerSec: number;
@@ -31,7 +31,7 @@ export interface Swarm {
   stop(): void;
 }
 
-/** Starts a thread's bots: the probe pair first (if any), then one bot every 1/rampPerSec s. */
+/** Starts a thread's bots: the probe pairs first (if any), then one bot every 1/rampPerSec s. */
 export function startSwarm(plan: SwarmPlan): Swarm {
   const agent = new CountingAgent();
   const tally = new Tally(() => agent.bytes());
@@ -39,7 +39,7 @@ export function startSwarm(plan: SwarmPlan): Swarm {
   const timers: NodeJS.Timeout[] = [];
   const { options } = plan;
   const context = (i: number): BotContext => ({ options, agent, tally, rng: createRng(plan.seed * 7919 + i) });
-  if (plan.probe) bots.push(options.protocol === 'engine' ? startEngineProbe(context(-1)) : startClassicProbe(context(-1)));
+  for (let k = 0; k < plan.probe; k++) bots.push(options.protocol === 'engine' ? startEngineProbe(context(-1 - k)) : startClassicProbe(context(-1 - k)));
   const start = options.protocol === 'engine' ? startEngineBot : startClassicBot;
   // One timer per batch of bots due within the same 10 ms, not one per bot.
   const batchMs = 10;

@@ -30,8 +30,10 @@ export interface TallyData {
   stale: SampleSet;
   /** Probe turned → observer saw it, ms. */
   observed: SampleSet;
-  /** Probe turns the observer could not see (the probe died or respawned first). */
+  /** Probe turns the observer could not see (the probe died, respawned or left its view first). */
   lostTurns: number;
+  /** Of `lostTurns`, those lost because the probe was dead or respawned (the rest: out of the observer's view). */
+  lostToDeath: number;
   /** Probe turns not seen within 10 s (counted in `observed` as 10 s). */
   expiredTurns: number;
 }
@@ -45,6 +47,7 @@ export class Tally {
   errors = 0;
   updates = 0;
   lostTurns = 0;
+  lostToDeath = 0;
   expiredTurns = 0;
   readonly ack = new Reservoir();
   readonly stale = new Reservoir();
@@ -76,6 +79,7 @@ export class Tally {
     this.stale.clear();
     this.observed.clear();
     this.lostTurns = 0;
+    this.lostToDeath = 0;
     this.expiredTurns = 0;
   }
 
@@ -96,6 +100,7 @@ export class Tally {
       stale: this.stale.data(),
       observed: this.observed.data(),
       lostTurns: this.lostTurns,
+      lostToDeath: this.lostToDeath,
       expiredTurns: this.expiredTurns,
     };
   }

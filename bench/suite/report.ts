@@ -32,16 +32,20 @@ function lagCell(s: ScenarioResult): string {
 // A turn not seen within 10 s is counted as 10 s: at that value the figure is a lower bound.
 const observed = (ms: number | null): string => (ms !== null && ms >= MAX_WAIT_MS ? `≥ ${fmt(MAX_WAIT_MS, 0)}` : fmt(ms, 1));
 
+const HEADER = ['players', 'server', 'connected', 'CPU %', 'CPU µs/player-tick', 'tick p99 ms', 'write p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s',
+  'updates/s/client', 'input→observed p50 ms', 'p99 ms', 'turns seen / lost', 'heap KiB/conn', 'load avg'];
+
 function serverRow(players: string, who: string, s: ScenarioResult): string[] {
   const connected = s.playersSeen === null ? '–' : `${s.playersSeen}/${s.players}`;
   // The probe turned, but the observer saw none of it before the run ended.
   const unseen = s.bots !== null && s.observedN === 0 && s.windowS !== null ? `none in ${fmt(s.windowS, 0)} s` : undefined;
   return [
-    players, who, connected, mark(fmt(s.cpuPct, 0), s.cpuSource), fmt(s.tickP99Ms, 2), fmt(s.writeP99Ms, 2), lagCell(s),
+    players, who, connected, mark(fmt(s.cpuPct, 0), s.cpuSource), fmt(s.cpuUsPerPlayerTick, 1), fmt(s.tickP99Ms, 2), fmt(s.writeP99Ms, 2), lagCell(s),
     mark(fmt(s.downBytesPerClientPerSec, 0), s.wireSource), mark(fmt(s.upBytesPerClientPerSec, 0), s.wireSource),
     fmt(s.bots?.updatesPerSec, 1), unseen ?? observed(s.observedP50Ms), unseen ?? observed(s.observedP99Ms),
     // How many turns the p99 rests on, and how many the observer could not see (probe dead or out of view).
     s.bots === null ? '–' : `${s.observedN} / ${s.lostTurns}`, fmt(s.heapPerConnKiB, 1),
+    s.loadAvg ? `${fmt(s.loadAvg[0], 1)}–${fmt(s.loadAvg[1], 1)}` : '–',
   ];
 }
 
@@ -54,10 +58,10 @@ function ratioRow(c: ServerComparison): string[] {
   // Against a baseline figure that is itself a lower bound (≥ 10 s), the ratio is an upper bound.
   const bound = (r: number | null, base: number | null): string => (base !== null && base >= MAX_WAIT_MS && r !== null ? `< ${fmtRatio(r)}` : fmtRatio(r));
   return [
-    '', 'ours ÷ baseline', '', fmtRatio(q.cpuPct), '', '', lag, fmtRatio(q.downBytesPerClientPerSec),
+    '', 'ours ÷ baseline', '', fmtRatio(q.cpuPct), '', '', '', lag, fmtRatio(q.downBytesPerClientPerSec),
     fmtRatio(q.upBytesPerClientPerSec), fmtRatio(q.updatesPerSec),
     bound(q.observedP50Ms, c.baseline.observedP50Ms), bound(q.observedP99Ms, c.baseline.observedP99Ms), '',
-    fmtRatio(q.heapPerConnKiB),
+    fmtRatio(q.heapPerConnKiB), '',
   ];
 }
 
@@ -67,8 +71,7 @@ function serverTable(r: BenchResults): string {
     rows.push(serverRow(String(c.players), 'ours', c.ours), serverRow('', 'baseline', c.baseline), ratioRow(c));
   }
   return markdownTable(
-    ['players', 'server', 'connected', 'CPU %', 'tick p99 ms', 'write p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s', 'updates/s/client',
-      'input→observed p50 ms', 'p99 ms', 'turns seen / lost', 'heap KiB/conn'],
+    HEADER,
     rows,
   );
 }
@@ -90,23 +93,32 @@ const BUSY_PCT = 15;
 
 /** A warning naming the scenarios something else on the machine competed with, if any. */
 function busyWarning(r: BenchResults): string {
-  const busy = [...r.servers.flatMap((c) => [c.ours, c.baseline]), ...(r.large ? [r.large] : [])].filter((s) => (s.otherCpuPct ?? 0) > BUSY_PCT);
+  const busy = [...r.servers.flatMap((c) => [c.ours, c.baseline]), ...(r.large ? [r.large] : []), ...(r.classicMap ? [r.classicMap] : [])].filter((s) => (s.otherCpuPct ?? 0) > BUSY_PCT);
   if (busy.length === 0) return '';
   const list = busy.map((s) => `${s.server === 'engine' ? 'ours' : 'baseline'} ${s.players} (${fmt(s.otherCpuPct, 0)} %)`).join(', ');
   return `\n**Warning:** other processes used CPU during ${list}; those rows are not clean measurements.`;
 }
 
 
+function classicMapText(r: BenchResults): string {
+  if (r.classicMap === undefined) return '';
+  return [
+    '',
+    `### 3b. Our server, ${r.classicMap.players} players on the classic ${r.classicMap.mapSize} × ${r.classicMap.mapSize} map (every client sees every player)`,
+    '',
+    markdownTable(HEADER, [serverRow(String(r.classicMap.players), 'ours', r.classicMap)]),
+  ].join('\n');
+}
+
 function largeText(r: BenchResults): string {
   if (r.large === undefined) return '';
   return [
     '',
-    '### 4. Our server, 500 players on a 1000 × 1000 map (each client sees a 200 × 200 square around itself)',
+    `### 4. Our server, ${r.large.players} players on a ${r.large.mapSize} × ${r.large.mapSize} map (each client sees a 200 × 200 square around itself)`,
     '',
     markdownTable(
-      ['players', 'server', 'connected', 'CPU %', 'tick p99 ms', 'write p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s', 'updates/s/client',
-        'input→observed p50 ms', 'p99 ms', 'turns seen / lost', 'heap KiB/conn'],
-      [serverRow('500', 'ours', r.large)],
+      HEADER,
+      [serverRow(String(r.large.players), 'ours', r.large)],
     ),
   ].join('\n');
 }
@@ -188,10 +200,11 @@ export function renderReport(r: BenchResults): string {
       'Bytes are TCP bytes the server wrote/read (framing included) per client. Tick p99 (simulate + build every message) from the skirmish_tick_seconds ' +
       'histogram; write p99 (handing those messages to the sockets: on loopback each write runs the whole TCP path, receiver included) from skirmish_tick_write_seconds ' +
       'histogram (the baseline has no tick). Loop lag p99 is prom-client\'s, which includes its 10 ms sampling timer. ' +
-      'Input→observed: a probe bot turns, an observer bot next to it sees it (a turn not seen within 10 s counts as 10 s). Heap after a forced GC, loaded minus idle, per player. ' +
+      'CPU µs/player-tick: that CPU per player per tick run. Input→observed: probe bots turn, an observer bot next to each sees it (a turn not seen within 10 s counts as 10 s); turns seen / lost: how many turns the percentiles rest on, and turns the observer could not see (the probe died or left its view). Load avg: the machine\'s 1-minute load average at the window\'s start and end. Heap after a forced GC, loaded minus idle, per player. ' +
       'Updates are state messages (ours) or player_moved events (baseline) a client receives. ' +
       '† read from /proc (CPU; bytes of all read/write system calls) because /metrics did not answer within 3 s; ' +
       '"> 3,000" lag: the event loop was at least that far behind.',
+    classicMapText(r),
     largeText(r),
     seekersText(r),
     firstLoadText(r),

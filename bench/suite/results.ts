@@ -38,6 +38,8 @@ export interface BenchResults {
   profile?: ProfileSummary;
   /** Our server with 500 players on a 1000 × 1000 map (interest management's target). */
   large?: LargeScenario;
+  /** Our server with 200 players on the classic 100 × 100 map, where every client sees every player. */
+  classicMap?: ScenarioResult;
   /** Engine clients watching 20 classic seekers: bytes received against the content floor. */
   seekers?: SeekersResult;
   /** 20 engine wander clients on the classic map measuring themselves, against the same floor. */

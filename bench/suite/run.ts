@@ -14,7 +14,7 @@ import { RESULTS_DIR, ROOT } from './paths';
 import { summarizeProfile } from './profile';
 import { recordingText, renderReport } from './report';
 import { FIGURES, type BenchResults, type ServerComparison } from './results';
-import { runScenario, type ScenarioPlan } from './scenario';
+import { emptyResult, runScenario, type ScenarioPlan, type ScenarioResult } from './scenario';
 import { runSeekers } from './seekers';
 import { benchReplay, replayTable } from './replay';
 
@@ -27,11 +27,16 @@ const { values } = parseArgs({
     window: { type: 'string' },
     large: { type: 'boolean' },
     'only-large': { type: 'boolean', default: false },
+    'large-players': { type: 'string', default: '500' },
+    'large-map': { type: 'string', default: '1000' },
+    'no-baseline': { type: 'boolean', default: false },
+    'only-classic-map': { type: 'boolean', default: false },
     cluster: { type: 'boolean', default: false },
     'only-cluster': { type: 'boolean', default: false },
     'cluster-players': { type: 'string' },
     'only-seekers': { type: 'boolean', default: false },
     'only-recording': { type: 'boolean', default: false },
+    'only-writes': { type: 'boolean', default: false },
     'no-first-load': { type: 'boolean', default: false },
     'only-replay': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -43,11 +48,15 @@ if (values.help) {
   --profile   also run our server under 200 bots with node --cpu-prof and summarize the profile
   --large     also run our server with 500 players on a 1000 × 1000 map (interest management; on in full runs)
   --only-large  just that scenario
+  --large-players N, --large-map S  that scenario with N players on S × S instead (e.g. 1000 and 1400)
+  --only-classic-map  just our server with 200 players on the classic 100 × 100 map (everyone sees everyone)
+  --no-baseline skip the classic baseline server in sections 2–3 (ours only: quicker)
   --cluster   also run the cluster scenario (redis-server, 3 workers, a gateway): a matchmaking burst, then bots vs one process
   --only-cluster  just that scenario (--cluster-players N, default 1000)
   --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)
   --only-replay   just the replay figures: recording overhead at 500 players, bytes per player-minute, seek times
   --only-recording  just the bytes per player-minute of a file the real server recorded while wander bots played
+  --only-writes   just the write-path bench: server CPU per state message for each outbox write mode, 200 and 500 clients
   --no-first-load skip the first visit in headless Chromium on the throttled link`);
   process.exit(0);
 }
@@ -111,7 +120,17 @@ if (values['only-cluster']) {
   process.exit(0);
 }
 
-const onlyLarge = values['only-large'];
+if (values['only-writes']) {
+  const { benchWrites } = await import('./writes');
+  const figures = await benchWrites([200, 500], values.window ? windowS : 5, log);
+  console.log(`| clients | write mode | server CPU µs/message | % of a core at 30 Hz | tick's writes p99 ms | delivered | load avg |
+| --- | --- | --- | --- | --- | --- | --- |
+${figures.map((f) => `| ${f.clients} | ${f.mode} | ${f.cpuUsPerMessage.toFixed(1)} | ${f.cpuPct.toFixed(1)} | ${f.sendP99Ms.toFixed(2)} | ${f.delivered.toFixed(2)} | ${f.load.toFixed(1)} |`).join('\n')}`);
+  process.exit(0);
+}
+
+const onlyClassicMap = values['only-classic-map'];
+const onlyLarge = values['only-large'] || onlyClassicMap;
 const onlySeekers = values['only-seekers'];
 const onlyRecording = values['only-recording'];
 if (onlyRecording) {
@@ -127,7 +146,7 @@ if (onlyRecording) {
   console.log(`\nJSON: ${out}`);
   process.exit(0);
 }
-const large = onlyLarge || (!onlySeekers && (values.large ?? !quick));
+const large = (onlyLarge && !onlyClassicMap) || (!onlySeekers && !onlyLarge && (values.large ?? !quick));
 for (const [entities, ticks] of onlyLarge || onlySeekers ? [] : engineRuns) {
   log(`bench: engine, ${entities} entities, ${ticks} ticks`);
   results.engine.push(benchEngine(entities, ticks));
@@ -139,17 +158,27 @@ if (!onlyLarge && !onlySeekers) {
 }
 
 const plan = (server: ScenarioPlan['server'], n: number): ScenarioPlan => ({
-  server, players: n, mapSize: mapSizeFor(n), windowS, settleS: quick ? 0.5 : 2, rampPerSec: 200, admitS: quick ? 4 : 15,
+  server, players: n, mapSize: mapSizeFor(n), windowS, settleS: quick ? 0.5 : 2, rampPerSec: 200, admitS: quick ? 4 : 45,
 });
 for (const n of onlyLarge || onlySeekers ? [] : players) {
   log(`bench: our server, ${n} players`);
   const ours = await runScenario(plan('engine', n), log);
-  log(`bench: baseline, ${n} players`);
-  const baseline = await runScenario(plan('baseline', n), log);
+  let baseline: ScenarioResult;
+  if (values['no-baseline']) baseline = { ...emptyResult(plan('baseline', n)), error: 'skipped (--no-baseline)' };
+  else {
+    log(`bench: baseline, ${n} players`);
+    baseline = await runScenario(plan('baseline', n), log);
+  }
   const r = {} as ServerComparison['ratio'];
   for (const f of FIGURES) r[f] = ratio(ours[f], baseline[f]);
   r.updatesPerSec = ratio(ours.bots?.updatesPerSec, baseline.bots?.updatesPerSec);
   results.servers.push({ players: n, ours, baseline, ratio: r });
+}
+
+if (onlyClassicMap || (!onlyLarge && !onlySeekers)) {
+  // The classic map keeps everyone in everyone's view: the case where clients share one message body.
+  log('bench: our server, 200 players on the classic 100 × 100 map');
+  results.classicMap = await runScenario({ ...plan('engine', 200), mapSize: 100 }, log);
 }
 
 if (!onlyLarge) {
@@ -181,10 +210,13 @@ if (values.cluster) {
 if (large) {
   // The map the 500-player target is set on: far more room than anyone can see, so what a client
   // receives is decided by interest management, not by the map.
-  log('bench: our server, 500 players on 1000 × 1000');
-  // The observer bot spawns anywhere on the map and has to walk to the probe (up to ~40 s at 25
-  // units/s) before it can see it turn: settle long enough for that.
-  results.large = await runScenario({ ...plan('engine', 500), mapSize: 1000, settleS: 45 }, log);
+  const largePlayers = Number(values['large-players']);
+  const largeMap = Number(values['large-map']);
+  log(`bench: our server, ${largePlayers} players on ${largeMap} × ${largeMap}`);
+  // A probe and its observer spawn anywhere on the map and walk toward each other (up to ~26 s
+  // at 25 units/s each) before the probe starts turning: settle long enough for that. Ten pairs
+  // turn ~27 times a second in all, so the p99 rests on several hundred turns.
+  results.large = await runScenario({ ...plan('engine', largePlayers), mapSize: largeMap, settleS: 30, probePairs: 10 }, log);
 }
 
 const stamp = machine.date.replace(/[:.]/g, '-');

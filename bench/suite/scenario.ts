@@ -1,4 +1,5 @@
 // Sections 2 and 3: a whole server on loopback under bots, measured from outside its process.
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { BotSummary } from '../bots/summary';
 import { readMachineCpu, readProcUsage, type MachineCpu, type ProcUsage } from '../lib/proc';
@@ -18,6 +19,8 @@ export interface ScenarioPlan {
   rampPerSec: number;
   /** Longest wait past the ramp for every player to get in, s. */
   admitS: number;
+  /** Probe pairs among the players (each a probe and its observer); default 4. */
+  probePairs?: number;
   /** Extra node flags of the server (the profiler). */
   serverFlags?: string[];
 }
@@ -32,6 +35,10 @@ export interface ScenarioResult {
   windowS: number | null;
   /** Server process CPU over the window, % of one core. */
   cpuPct: number | null;
+  /** The same per player per tick, µs: CPU ÷ (players × ticks run). */
+  cpuUsPerPlayerTick: number | null;
+  /** 1-minute load average of the machine when the window started and when it ended. */
+  loadAvg: [number, number] | null;
   cpuSource: Source;
   tickP99Ms: number | null;
   /** p99 of writing a tick's messages to the sockets (ours only). */
@@ -66,26 +73,33 @@ export interface ScenarioResult {
   error?: string;
 }
 
+/** Probe pairs of a scenario: ~2.7 turns/s each, so a 20 s window gives a p99 over 200 turns. */
+const DEFAULT_PROBE_PAIRS = 4;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** /metrics gets this long to answer at the window's ends; a server slower than that is drowning. */
 const SCRAPE_MS = 3000;
 /** …and this long while we wait for players to come in. */
 const WAIT_SCRAPE_MS = 1500;
-/** Stop waiting for players when their count has not grown for this long (after the ramp). */
-const STALL_MS = 2000;
+/** Stop waiting for players when their count has not grown for this long after the ramp (bot threads start slowly on a loaded machine). */
+const STALL_MS = 15_000;
 
 /** Waits until every player is in, or the server stops admitting them; returns how many got in. */
 async function waitForPlayers(url: string, pid: number | undefined, bots: BotsProcess, plan: ScenarioPlan, prefix: string): Promise<number> {
-  // A server too busy to answer /metrics is judged by what the bots say of themselves.
-  const rampEnd = performance.now() + (plan.players / plan.rampPerSec) * 1000;
-  const deadline = rampEnd + plan.admitS * 1000;
+  // A server too busy to answer /metrics is judged by what the bots say of themselves. The ramp
+  // is timed from the first player in: on a loaded machine the bots process alone can take
+  // seconds to start, and a stall timed from the spawn would end the wait before anyone came.
+  const rampS = plan.players / plan.rampPerSec;
+  const deadline = performance.now() + (rampS + plan.admitS) * 1000;
+  let rampEnd = Infinity;
   let seen = 0;
   let grewAt = performance.now();
   while (performance.now() < deadline && !bots.exited) {
     const counted = playersIn(await readServer(url, pid, WAIT_SCRAPE_MS), prefix);
     const now = counted ?? Math.max(seen, bots.connected());
     if (now > seen) grewAt = performance.now();
+    if (seen === 0 && now > 0) rampEnd = performance.now() + rampS * 1000;
     seen = now;
     if (seen >= plan.players) break;
     if (performance.now() > rampEnd && performance.now() - grewAt > STALL_MS) break;
@@ -102,9 +116,10 @@ function otherCpu(seconds: number, machine: [MachineCpu?, MachineCpu?], server: 
   return Math.max(0, ((m1.processes - m0.processes - ours) / seconds) * 100);
 }
 
-function emptyResult(plan: ScenarioPlan): ScenarioResult {
+/** A result with nothing measured yet (every figure null). */
+export function emptyResult(plan: ScenarioPlan): ScenarioResult {
   return {
-    server: plan.server, players: plan.players, mapSize: plan.mapSize, playersSeen: null, windowS: null, cpuPct: null,
+    server: plan.server, players: plan.players, mapSize: plan.mapSize, playersSeen: null, windowS: null, cpuPct: null, cpuUsPerPlayerTick: null, loadAvg: null,
     cpuSource: null, tickP99Ms: null, writeP99Ms: null, ticksPerSec: null, lagP99Ms: null, lagAtLeastMs: null, metricsLatencyMs: null,
     downBytesPerClientPerSec: null, upBytesPerClientPerSec: null, wireSource: null, heapPerConnKiB: null,
     observedP50Ms: null, observedP99Ms: null, observedN: 0, lostTurns: 0, bots: null, otherCpuPct: null,
@@ -113,7 +128,7 @@ function emptyResult(plan: ScenarioPlan): ScenarioResult {
 }
 
 /**
- * Runs one server under `players` bots (wander, 20 inputs/s, probe pair included) and measures it
+ * Runs one server under `players` bots (wander, 20 inputs/s, probe pairs included) and measures it
  * from outside. Never throws: what went wrong is in `error`.
  */
 export async function runScenario(plan: ScenarioPlan, log: (line: string) => void): Promise<ScenarioResult> {
@@ -130,7 +145,7 @@ export async function runScenario(plan: ScenarioPlan, log: (line: string) => voi
   const pid = server.child.pid;
   const heapIdle = await server.heapUsed();
   const bots = startBotsProcess([
-    '--url', server.url, '--count', String(plan.players), '--probe',
+    '--url', server.url, '--count', String(plan.players), '--probes', String(plan.probePairs ?? DEFAULT_PROBE_PAIRS),
     '--protocol', plan.server === 'engine' ? 'engine' : 'classic',
     '--map-size', String(plan.mapSize), '--ramp', String(plan.rampPerSec),
     // A cap only: the bench ends the bots itself once the window is measured.
@@ -141,6 +156,7 @@ export async function runScenario(plan: ScenarioPlan, log: (line: string) => voi
     if (seen < plan.players) log(`  only ${seen}/${plan.players} players got in; measuring anyway`);
     await sleep(plan.settleS * 1000);
     // prom-client resets its event-loop histogram on every scrape: none inside the window.
+    const loadA = loadavg()[0]!;
     const machineA = readMachineCpu();
     const botsA = bots.child.pid === undefined ? undefined : readProcUsage(bots.child.pid);
     const a = await readServer(server.url, pid, SCRAPE_MS);
@@ -150,12 +166,14 @@ export async function runScenario(plan: ScenarioPlan, log: (line: string) => voi
     const machineB = readMachineCpu();
     const botsB = bots.child.pid === undefined ? undefined : readProcUsage(bots.child.pid);
     const seconds = (b.procAt - a.procAt) / 1000;
+    result.loadAvg = [loadA, loadavg()[0]!];
     result.otherCpuPct = otherCpu(seconds, [machineA, machineB], [a.proc, b.proc], [botsA, botsB]);
     if (machineA && machineB) result.interruptCpuPct = ((machineB.interrupts - machineA.interrupts) / seconds) * 100;
     const w = windowFigures(a, b, prefix, SCRAPE_MS);
     // A server that could not answer /metrics will not answer a heap request either: skip it.
     const heapLoaded = w.cpuSource === 'metrics' ? await server.heapUsed() : undefined;
     const clients = Math.max(1, w.players ?? seen);
+    if (w.cpuPct !== null && w.ticksPerSec) result.cpuUsPerPlayerTick = (w.cpuPct / 100) * 1e6 / (clients * w.ticksPerSec);
     Object.assign(result, {
       playersSeen: w.players ?? seen, windowS: w.seconds, cpuPct: w.cpuPct, cpuSource: w.cpuSource, tickP99Ms: w.tickP99Ms, writeP99Ms: w.writeP99Ms,
       ticksPerSec: w.ticksPerSec, lagP99Ms: w.lagP99Ms, lagAtLeastMs: w.lagAtLeastMs, metricsLatencyMs: w.metricsLatencyMs,

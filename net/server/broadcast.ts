@@ -20,6 +20,8 @@ export const ENGINE_ROOM = 'engine';
 export interface BroadcastStats {
   stateBytes: number;
   stateMessages: number;
+  /** Of `stateMessages`, those sharing a body built once for the tick. */
+  sharedMessages: number;
   classicMessages: number;
 }
 

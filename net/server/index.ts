@@ -26,6 +26,8 @@ export { createRecordingStore, recordingFromEnv } from './recordings';
 export type { RecordingOptions, RecordingEntry, RecordingFile, RecordingStore } from './recordings';
 export { createBroadcaster, defaultInterest } from './broadcast';
 export type { InterestOptions, Broadcaster, BroadcastStats } from './broadcast';
+export { createOutbox, binaryFrame } from './outbox';
+export type { Outbox, WriteMode } from './outbox';
 export { createRecordReader } from './records';
 export type { RecordReader } from './records';
 export type { RateLimits, Guard, Verdict } from './limits';

@@ -1,6 +1,8 @@
 // Interest management: which entities each delta client sees. A square around its own player,
 // with a hysteresis band so an entity walking along the edge does not flicker in and out; a
-// spatial grid of the players, rebuilt once per tick, finds who is inside.
+// spatial grid of the players, rebuilt once per tick, finds who is inside. Where the square
+// covers the whole map from anywhere (the classic 100 × 100 map), every client sees every player:
+// a client whose view already holds them all is then only told who has news, with no scan.
 import { createSpatialGrid, getStore, NetId, Player, Position, query, queryRect, rebuild, type BattleWorld, type SpatialGrid } from '../../engine';
 
 /** Interest management settings. */
@@ -37,7 +39,8 @@ export interface Interest {
   /**
    * Moves one client's view on a tick: `seen` (NetIds it mirrors) loses what left and gains what
    * entered around its player `me`; `out` lists both, and what stayed and has news (nonzero in
-   * `news`, by entity: filtered here to spare a second pass over everything in view).
+   * `news`, by entity: filtered here to spare a second pass over everything in view). Only
+   * `update` changes `seen`, apart from clearing it.
    */
   update(seen: Set<number>, me: number, byNetId: ReadonlyMap<number, number>, news: Uint8Array, out: ViewChanges): void;
   /** As `update`, for a viewer with no player of its own (a spectator): every player is in view. */
@@ -53,14 +56,33 @@ export function createInterest(world: BattleWorld, options: InterestOptions): In
   const keep = view * (1 + options.hysteresis);
   const grid: SpatialGrid = createSpatialGrid(world.rules.map, Math.max(8, view / 2), world.capacity);
   const found: number[] = [];
+  // The whole map in view from any point: nothing ever leaves a view but by leaving the world.
+  const covers = view >= world.rules.map.width && view >= world.rules.map.height;
+  // With `covers`: this tick's players, a number that changes whenever they do, and the number
+  // each client's `seen` was last brought up to date at (it then holds exactly `players`).
+  const players: number[] = [];
+  let epoch = 0;
+  const upToDate = new WeakMap<Set<number>, number>();
   return {
     rebuild() {
-      rebuild(grid, query(world, [player, pos]), pos.x, pos.y);
+      const all = query(world, [player, pos]);
+      rebuild(grid, all, pos.x, pos.y);
+      if (!covers) return;
+      let same = all.length === players.length;
+      for (let i = 0; same && i < all.length; i++) same = all[i] === players[i];
+      if (same) return;
+      players.length = 0;
+      for (const eid of all) players.push(eid);
+      epoch++;
     },
     update(seen, me, byNetId, news, out) {
       out.stayed.length = 0;
       out.entered.length = 0;
       out.removed.length = 0;
+      if (covers && upToDate.get(seen) === epoch && seen.size === players.length) {
+        for (const eid of players) if (news[eid] !== 0) out.stayed.push(eid);
+        return;
+      }
       const cx = pos.x[me]!;
       const cy = pos.y[me]!;
       for (const id of seen) {
@@ -78,6 +100,7 @@ export function createInterest(world: BattleWorld, options: InterestOptions): In
         if (eid !== me && !seen.has(netIds.id[eid]!)) out.entered.push(eid);
       }
       for (const eid of out.entered) seen.add(netIds.id[eid]!);
+      if (covers) upToDate.set(seen, epoch);
     },
     everything(seen, byNetId, news, out) {
       out.stayed.length = 0;

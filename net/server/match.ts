@@ -80,6 +80,8 @@ export interface MatchStats {
   stateBytes: number;
   /** Engine state messages sent. */
   stateMessages: number;
+  /** Of those, messages whose body was built once and shared with other clients that tick. */
+  sharedMessages: number;
   /** Classic event messages sent (per recipient). */
   classicMessages: number;
   /** Milliseconds of ticks spent recording the match (inside steps, plus starting and closing files). */
@@ -134,7 +136,7 @@ export function createMatch(options: MatchOptions): Match {
   const segmentTicks = Math.max(1, Math.round((options.recordingSegmentS ?? 3600) * tickRate));
   const stats: MatchStats = {
     ticks: 0, received: 0, rejected: 0, dropped: 0, kicked: 0, resumed: 0,
-    stateBytes: 0, stateMessages: 0, classicMessages: 0, recordingMs: 0,
+    stateBytes: 0, stateMessages: 0, sharedMessages: 0, classicMessages: 0, recordingMs: 0,
   };
   let lastTickAt = performance.now();
   const tickTimes: ServerTickTimes = { simulateMs: 0, sendMs: 0 };

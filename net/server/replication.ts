@@ -1,7 +1,10 @@
 // Delta replication: after each tick, every delta-protocol client gets one state message with what
 // changed among the entities it sees (net/server/interest.ts), relative to the previous message on
-// its connection; a client with nothing new gets nothing. Each entity's record is encoded once per tick and its bytes copied into every
-// message that needs them; the per-client pass allocates nothing but the message itself.
+// its connection; a client with nothing new gets nothing. Each entity's record is encoded once per
+// tick and its bytes copied into every message that needs them; the per-client pass allocates
+// nothing but the message itself, which the outbox copies into a pooled socket buffer. Clients told exactly the tick's news (all of it: every entity
+// with news is in their view, nobody entered or left it), as everyone is on a map a view covers,
+// share one message body, built once: only their header (tick and ack steps) is their own.
 import { getStore, Input, NetId, type BattleEvent, type BattleWorld } from '../../engine';
 import { EncodedRecords, StateEncoder } from '../wire';
 import { createInterest, type InterestOptions, type ViewChanges } from './interest';
@@ -13,6 +16,8 @@ import { NO_ENTITY, type Viewer } from './session';
 export interface ReplicationStats {
   stateBytes: number;
   stateMessages: number;
+  /** Of `stateMessages`, those whose body was shared with other clients (built once for the tick). */
+  sharedMessages: number;
 }
 
 /** Builds the state messages of a tick. */
@@ -32,6 +37,19 @@ export function createReplicator(world: BattleWorld, stats: ReplicationStats, op
   const read = createRecordReader(world);
   const records = new EncodedRecords();
   const encoder = new StateEncoder();
+  // The body of a message telling all of this tick's news, built when a client first needs it.
+  const bodyEncoder = new StateEncoder();
+  let allNews: Uint8Array | undefined;
+  const buildAllNews = (tick: number): Uint8Array => {
+    bodyEncoder.begin(false, tick, 0, { tick: tick - 1, ack: 0 });
+    for (const eid of dirty) bodyEncoder.copy(records, changeRecordOf(eid));
+    return bodyEncoder.finishBody(NONE, hits, kills);
+  };
+  const changeRecordOf = (eid: number): number => {
+    let handle = changeRecord.get(eid);
+    if (handle === undefined) changeRecord.set(eid, (handle = records.addEntity(read(eid), changes[eid]!, false, attacked[eid] === 1)));
+    return handle;
+  };
   // Handles into `records` of this tick's change and enter records, encoded when first needed.
   const changeRecord = new Map<number, number>();
   const enterRecord = new Map<number, number>();
@@ -61,26 +79,31 @@ export function createReplicator(world: BattleWorld, stats: ReplicationStats, op
     if (!full && tick <= rep.sent.tick) return;
     if (full) rep.seen.clear();
     const ack = input.seq[me]!;
-    encoder.begin(full, tick, ack, rep.sent);
     if (me === NO_ENTITY) interest.everything(rep.seen, world.sync.byNetId, news, view);
     else interest.update(rep.seen, me, world.sync.byNetId, news, view);
-    for (const eid of view.stayed) {
-      let handle = changeRecord.get(eid);
-      if (handle === undefined) changeRecord.set(eid, (handle = records.addEntity(read(eid), changes[eid]!, false, attacked[eid] === 1)));
-      encoder.copy(records, handle);
-    }
-    for (const eid of view.entered) {
-      let handle = enterRecord.get(eid);
-      if (handle === undefined) enterRecord.set(eid, (handle = records.addEntity(read(eid), 0, true, false)));
-      encoder.copy(records, handle);
-    }
     visible(myHits, hits, rep.seen);
     visible(myKills, kills, rep.seen);
-    // Nothing new: nothing sent, unless inputs were applied and their ack has waited long enough
-    // (a client's prediction replays its unacknowledged inputs, so an ack may wait a little).
-    const empty = encoder.records === 0 && view.removed.length === 0 && myHits.length === 0 && myKills.length === 0;
-    if (!full && empty && (ack === rep.sent.ack || tick - rep.sent.tick < ackOnlyTicks)) return;
-    const bytes = encoder.finish(full ? NONE : view.removed, myHits, myKills);
+    let bytes: Uint8Array;
+    // `stayed` lists only entities with news, each once: as long as `dirty`, it is all of them.
+    const toldAll = !full && dirty.length > 0 && view.stayed.length === dirty.length && view.entered.length === 0 &&
+      view.removed.length === 0 && myHits.length === hits.length && myKills.length === kills.length;
+    if (toldAll) {
+      bytes = encoder.deltaView((allNews ??= buildAllNews(tick)), tick, ack, rep.sent);
+      stats.sharedMessages++;
+    } else {
+      // Nothing new: nothing sent, unless inputs were applied and their ack has waited long enough
+      // (a client's prediction replays its unacknowledged inputs, so an ack may wait a little).
+      const empty = view.stayed.length === 0 && view.entered.length === 0 && view.removed.length === 0 && myHits.length === 0 && myKills.length === 0;
+      if (!full && empty && (ack === rep.sent.ack || tick - rep.sent.tick < ackOnlyTicks)) return;
+      encoder.begin(full, tick, ack, rep.sent);
+      for (const eid of view.stayed) encoder.copy(records, changeRecordOf(eid));
+      for (const eid of view.entered) {
+        let handle = enterRecord.get(eid);
+        if (handle === undefined) enterRecord.set(eid, (handle = records.addEntity(read(eid), 0, true, false)));
+        encoder.copy(records, handle);
+      }
+      bytes = encoder.finishView(full ? NONE : view.removed, myHits, myKills);
+    }
     session.needsFull = false;
     rep.sent.tick = tick;
     rep.sent.ack = ack;
@@ -94,6 +117,7 @@ export function createReplicator(world: BattleWorld, stats: ReplicationStats, op
       if (sessions.length === 0) return;
       const { sync } = world;
       records.reset();
+      allNews = undefined;
       changeRecord.clear();
       enterRecord.clear();
       dirty.length = 0;

@@ -158,6 +158,60 @@ export class StateEncoder {
    * @throws Error before `begin`.
    */
   finish(removed: readonly number[], hits: readonly (readonly [number, number])[], kills: readonly (readonly [number, number])[]): Uint8Array {
+    this.end(removed, hits, kills);
+    return this.w.finish();
+  }
+
+  /**
+   * `finish` without the copy: a view of the encoder's own buffer, valid until the next `begin` or
+   * `delta`. For a caller that copies the bytes anyway (into a pooled socket buffer), so that no
+   * message allocates a buffer of its own.
+   * @throws Error before `begin`.
+   */
+  finishView(removed: readonly number[], hits: readonly (readonly [number, number])[], kills: readonly (readonly [number, number])[]): Uint8Array {
+    this.end(removed, hits, kills);
+    return this.w.buf.subarray(0, this.w.at);
+  }
+
+  /**
+   * Ends the message like `finish` but returns a copy of its body only: everything after the
+   * header `begin` wrote (record count, records, removed, hits, kills). Connections that are told
+   * the same news in a tick share one body, each with its own header (`delta`).
+   * @throws Error before `begin`.
+   */
+  finishBody(removed: readonly number[], hits: readonly (readonly [number, number])[], kills: readonly (readonly [number, number])[]): Uint8Array {
+    const bodyAt = this.countAt;
+    this.end(removed, hits, kills);
+    return this.w.buf.slice(bodyAt, this.w.at);
+  }
+
+  /**
+   * The delta message of a connection at `prev`: the header for `tick` and `ack`, then `body` (from
+   * `finishBody`). The same bytes `begin(false, …)`, the same records and `finish` would give.
+   * @throws CodecError if the tick does not advance past `prev.tick`; Error in the middle of a message.
+   */
+  delta(body: Uint8Array, tick: number, ack: number, prev: StreamPosition): Uint8Array {
+    return this.deltaView(body, tick, ack, prev).slice();
+  }
+
+  /**
+   * `delta` without the copy: a view of the encoder's own buffer, valid until the next `begin` or
+   * `delta` (see `finishView`).
+   * @throws as `delta`.
+   */
+  deltaView(body: Uint8Array, tick: number, ack: number, prev: StreamPosition): Uint8Array {
+    if (this.countAt >= 0) throw new Error('StateEncoder: finish() the message begun before delta()');
+    if (!(tick > prev.tick)) throw new CodecError(`a delta must advance the tick (${prev.tick} → ${tick})`);
+    const w = this.w.reset();
+    w.ensure(HEADER_BYTES);
+    w.u8(DELTA);
+    w.varint(tick - prev.tick);
+    w.varint((ack - prev.ack) >>> 0);
+    w.bytes(body, 0, body.length);
+    return w.buf.subarray(0, w.at);
+  }
+
+  private end(removed: readonly number[], hits: readonly (readonly [number, number])[], kills: readonly (readonly [number, number])[]): void {
     this.started();
     const w = this.w;
     if (this.count < 128) w.buf[this.countAt] = this.count;
@@ -178,7 +232,6 @@ export class StateEncoder {
     writePairs(w, hits);
     writePairs(w, kills);
     this.countAt = -1;
-    return w.finish();
   }
 
   private started(): void {

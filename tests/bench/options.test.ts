@@ -27,6 +27,13 @@ Options('reads every option', () => {
   );
 });
 
+Options('--probes N runs N probe pairs, each of two of --count bots', () => {
+  const o = parseBotArgs(['--count', '500', '--probes', '10']);
+  assert.equal([o.probe, o.probePairs, o.workers], [true, 10, defaultWorkers(480)]);
+  assert.equal([parseBotArgs(['--probe']).probePairs, parseBotArgs([]).probePairs], [1, 0]);
+  assert.throws(() => parseBotArgs(['--count', '5', '--probes', '3']), /--count/);
+});
+
 Options('refuses bad values with the option named', () => {
   assert.throws(() => parseBotArgs(['--behavior', 'dance']), /--behavior must be one of wander, chase, idle/);
   assert.throws(() => parseBotArgs(['--count', '0']), /--count/);

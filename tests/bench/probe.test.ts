@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRng } from '../../engine';
-import { MAX_WAIT_MS, ProbeWalk, TurnWatch } from '../../bench/bots';
+import { MAX_WAIT_MS, ProbeWalk, TurnWatch, probeInput } from '../../bench/bots';
 import { Tally } from '../../bench/bots/tally';
 
 const Probe = suite('probe pair');
@@ -45,7 +45,7 @@ Probe('a death forgets pending turns; turns not seen in 10 s count as 10 s', () 
   const t = tally();
   const watch = new TurnWatch(t);
   watch.turned(0, 1);
-  watch.forget();
+  watch.forget(true);
   assert.is(t.lostTurns, 1);
   assert.is(t.observed.data().seen, 0);
   watch.turned(100, -1);
@@ -57,6 +57,24 @@ Probe('a death forgets pending turns; turns not seen in 10 s count as 10 s', () 
   watch.turned(20_000, -1);
   watch.expire(30_001);
   assert.is(t.expiredTurns, 2);
+});
+
+Probe('an unwatched probe walks toward its observer and makes no turn; watched, it turns again', () => {
+  const walk = new ProbeWalk(createRng(3), 1000);
+  const self = { x: 500, y: 500 };
+  const observer = { x: 500, y: 200 }; // out of view on a large map: straight up from the probe
+  for (let t = 0; t < 5000; t += 50) {
+    const { intent, turned } = probeInput(walk, t, self, true, false, observer);
+    assert.is(turned, false);
+    assert.equal([intent.mx, intent.my], [0, -1]);
+  }
+  let turns = 0;
+  for (let t = 5000; t < 8000; t += 50) {
+    const { intent, turned } = probeInput(walk, t, self, true, true, observer);
+    assert.is(intent.my, 0);
+    if (turned) turns++;
+  }
+  assert.ok(turns >= 4, `${turns} turns once watched`);
 });
 
 Probe.run();

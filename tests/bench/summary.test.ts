@@ -8,7 +8,7 @@ function part(over: Partial<TallyData>): TallyData {
   return {
     bots: 10, connected: 10, connectedNow: 10, dropped: 0, errors: 0, updates: 400, windowUpdates: 300,
     windowBytes: { read: 100_000, written: 10_000 }, windowMs: 1000,
-    ack: { seen: 0, values: [] }, stale: { seen: 0, values: [] }, observed: { seen: 0, values: [] }, lostTurns: 0, expiredTurns: 0,
+    ack: { seen: 0, values: [] }, stale: { seen: 0, values: [] }, observed: { seen: 0, values: [] }, lostTurns: 0, lostToDeath: 0, expiredTurns: 0,
     ...over,
   };
 }

@@ -99,6 +99,26 @@ Codec('the incremental encoder, copying records encoded once, makes the very byt
   }
 });
 
+Codec('a body shared by many connections, each with its own header, makes the bytes each would get alone', () => {
+  const rng = createRng(3);
+  const body = new StateEncoder();
+  const encoder = new StateEncoder();
+  for (const count of [1, 127, 128, 300]) {
+    const entities = Array.from({ length: count }, (_, i) => record(i + 1, rng.int(64)));
+    body.begin(false, 100, 0, { tick: 99, ack: 0 });
+    for (const r of entities) body.record(r);
+    const shared = body.finishBody([], [[1, 2]], [[3, 4]]);
+    // Connections at different points of their streams: other tick steps, other acks.
+    for (const prev of [{ tick: 99, ack: 7 }, { tick: 60, ack: 4_000_000 }, { tick: 0, ack: 0 }]) {
+      const message: StateMessage = { full: false, tick: 100, ack: prev.ack + 3, entities, removed: [], hits: [[1, 2]], kills: [[3, 4]] };
+      assert.equal([...encoder.delta(shared, 100, prev.ack + 3, prev)], [...encodeState(message, prev)], `${count} records after ${prev.tick}`);
+    }
+  }
+  assert.throws(() => encoder.delta(new Uint8Array(1), 5, 0, { tick: 5, ack: 0 }), (e: Error) => e instanceof CodecError);
+  encoder.begin(false, 10, 0, { tick: 9, ack: 0 });
+  assert.throws(() => encoder.delta(new Uint8Array(1), 11, 0, { tick: 10, ack: 0 }), /finish/);
+});
+
 Codec('records the wire cannot carry are refused when encoding, and leave no trace', () => {
   const bad: EntityRecord[] = [
     { id: 1, enter: false, attacked: false, mx: 1 },

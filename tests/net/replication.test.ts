@@ -54,7 +54,7 @@ function pipe(r: BattleRules = rules, viewRadius = defaultInterest.viewRadius): 
   };
   mirror.localId = 1;
   const nsp = { to: () => ({ emit: () => true }) } as never;
-  const broadcaster = createBroadcaster(world, nsp, { stateBytes: 0, stateMessages: 0, classicMessages: 0 }, () => undefined, { ...defaultInterest, viewRadius });
+  const broadcaster = createBroadcaster(world, nsp, { stateBytes: 0, stateMessages: 0, sharedMessages: 0, classicMessages: 0 }, () => undefined, { ...defaultInterest, viewRadius });
   return p;
 }
 
