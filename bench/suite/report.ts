@@ -32,7 +32,7 @@ function lagCell(s: ScenarioResult): string {
 // A turn not seen within 10 s is counted as 10 s: at that value the figure is a lower bound.
 const observed = (ms: number | null): string => (ms !== null && ms >= MAX_WAIT_MS ? `≥ ${fmt(MAX_WAIT_MS, 0)}` : fmt(ms, 1));
 
-const HEADER = ['players', 'server', 'connected', 'CPU %', 'CPU µs/player-tick', 'tick p99 ms', 'write p99 ms', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s',
+const HEADER = ['players', 'server', 'connected', 'CPU %', 'CPU µs/player-tick', 'tick p99 ms', 'write p99 ms', 'recording % of tick', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s',
   'updates/s/client', 'input→observed p50 ms', 'p99 ms', 'turns seen / lost', 'heap KiB/conn', 'load avg'];
 
 function serverRow(players: string, who: string, s: ScenarioResult): string[] {
@@ -40,7 +40,7 @@ function serverRow(players: string, who: string, s: ScenarioResult): string[] {
   // The probe turned, but the observer saw none of it before the run ended.
   const unseen = s.bots !== null && s.observedN === 0 && s.windowS !== null ? `none in ${fmt(s.windowS, 0)} s` : undefined;
   return [
-    players, who, connected, mark(fmt(s.cpuPct, 0), s.cpuSource), fmt(s.cpuUsPerPlayerTick, 1), fmt(s.tickP99Ms, 2), fmt(s.writeP99Ms, 2), lagCell(s),
+    players, who, connected, mark(fmt(s.cpuPct, 0), s.cpuSource), fmt(s.cpuUsPerPlayerTick, 1), fmt(s.tickP99Ms, 2), fmt(s.writeP99Ms, 2), fmt(s.recordingPctOfTick, 1), lagCell(s),
     mark(fmt(s.downBytesPerClientPerSec, 0), s.wireSource), mark(fmt(s.upBytesPerClientPerSec, 0), s.wireSource),
     fmt(s.bots?.updatesPerSec, 1), unseen ?? observed(s.observedP50Ms), unseen ?? observed(s.observedP99Ms),
     // How many turns the p99 rests on, and how many the observer could not see (probe dead or out of view).

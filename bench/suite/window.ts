@@ -35,6 +35,8 @@ export interface WindowFigures {
   /** p99 of writing a tick's messages to the sockets (ours only). */
   writeP99Ms: number | null;
   ticksPerSec: number | null;
+  /** Time ticks spent recording the match (replay file), as a share of the tick time, in percent. */
+  recordingPctOfTick: number | null;
   /** Slowest /metrics answer at the window's ends, ms. */
   metricsLatencyMs: number;
 }
@@ -74,7 +76,7 @@ export function windowFigures(a: Reading, b: Reading, prefix: string, timeoutMs:
   const out: WindowFigures = {
     seconds: both ? metricsS : procS, players: playersIn(b, prefix) ?? null,
     cpuPct: null, cpuSource: null, sentPerSec: null, receivedPerSec: null, wireSource: null,
-    lagP99Ms: null, lagAtLeastMs: null, tickP99Ms: null, writeP99Ms: null, ticksPerSec: null,
+    lagP99Ms: null, lagAtLeastMs: null, tickP99Ms: null, writeP99Ms: null, ticksPerSec: null, recordingPctOfTick: null,
     metricsLatencyMs: Math.max(a.latencyMs, b.latencyMs),
   };
   const cpu = delta(`${prefix}process_cpu_seconds_total`);
@@ -101,6 +103,9 @@ export function windowFigures(a: Reading, b: Reading, prefix: string, timeoutMs:
     const writes = bucketDelta(histogramBuckets(a.samples!, 'skirmish_tick_write_seconds'), histogramBuckets(b.samples!, 'skirmish_tick_write_seconds'));
     const w99 = histogramQuantile(writes, 0.99);
     out.writeP99Ms = Number.isNaN(w99) ? null : w99 * 1000;
+    const recordingS = delta('skirmish_recording_seconds_total');
+    const tickS = delta('skirmish_tick_seconds_sum');
+    out.recordingPctOfTick = recordingS === undefined || !tickS ? null : (recordingS / tickS) * 100;
     const ticked = delta('skirmish_tick');
     out.ticksPerSec = ticked === undefined ? null : ticked / metricsS;
   }

@@ -1,0 +1,32 @@
+// The figures of a measurement window, from two /metrics readings of a real server's exposition.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parsePrometheus } from '../../bench/lib/prom';
+import { windowFigures, type Reading } from '../../bench/suite/window';
+
+const Window = suite('bench window');
+
+const reading = (atMs: number, tickSumS: number, recordingS: number | undefined, tick: number): Reading => ({
+  procAt: atMs, metricsAt: atMs, latencyMs: 1,
+  samples: parsePrometheus([
+    `skirmish_tick_seconds_bucket{le="0.005"} ${tick}`,
+    `skirmish_tick_seconds_bucket{le="+Inf"} ${tick}`,
+    `skirmish_tick_seconds_sum ${tickSumS}`,
+    `skirmish_tick_seconds_count ${tick}`,
+    `skirmish_tick ${tick}`,
+    ...(recordingS === undefined ? [] : [`skirmish_recording_seconds_total ${recordingS}`]),
+  ].join('\n')),
+});
+
+Window('recording\'s share of the tick time: the recording seconds over the tick seconds of the window', () => {
+  const figures = windowFigures(reading(0, 10, 0.2, 3000), reading(10_000, 13, 0.26, 3300), 'skirmish_', 1000);
+  assert.ok(Math.abs(figures.recordingPctOfTick! - 2) < 1e-9, `${figures.recordingPctOfTick} %`);
+  assert.is(figures.ticksPerSec, 30);
+});
+
+Window('a server that does not record (or an older one) has no recording share', () => {
+  const figures = windowFigures(reading(0, 10, undefined, 3000), reading(10_000, 13, undefined, 3300), 'skirmish_', 1000);
+  assert.is(figures.recordingPctOfTick, null);
+});
+
+Window.run();
