@@ -31,7 +31,8 @@ async function openPage(ctx: Ctx): Promise<Page> {
   });
   page.on('pageerror', (e) => ctx.errors.push(`pageerror: ${e.message}`));
   await page.goto(ctx.server.url + '/');
-  await page.waitForFunction(() => (window as any).koth?.client?.localEntity !== undefined, null, { timeout: 10000 });
+  // The own player is drawn (and predicted) from the first frame after its first state.
+  await page.waitForFunction(() => (window as any).koth?.client?.predicted !== undefined, null, { timeout: 10000 });
   return page;
 }
 
