@@ -1,5 +1,7 @@
-// Changes made to a world from outside a step (joins, leaves, connection drops) are the part of a
-// match that systems cannot recompute; a replay recorder listens here for them.
+// Changes made to a world from outside a step (joins, leaves, connection drops) and the input
+// commands a step consumed are the part of a match that systems cannot recompute; a replay
+// recorder listens here for them.
+import type { InputCommand } from './input';
 
 /** Told of every change made to a battle world between steps, in the order they happen. */
 export interface WorldJournal {
@@ -9,6 +11,12 @@ export interface WorldJournal {
   despawned(eid: number): void;
   /** `setOffline` tagged (or untagged) `eid` as disconnected. */
   offline(eid: number, offline: boolean): void;
+  /**
+   * The input system is about to apply `queue` (not empty) to `eid`, its Input store still as
+   * the tick found it. A game with an input system of its own calls this too, or its matches
+   * replay without their inputs.
+   */
+  consumed?(eid: number, queue: readonly InputCommand[]): void;
 }
 
 const journals = new WeakMap<object, WorldJournal>();

@@ -8,9 +8,8 @@ import type { BattleWorld } from '../battle';
 import { ByteReader, ByteWriter } from './bytes';
 import { ReplayFormatError } from './errors';
 import { FIELD_TYPES } from './format';
-import { entityIndexOf, idRange, internalsOf, membershipOf, resolveDef, sortedStores } from './world-state';
-
-let bits = new Uint8Array(256);
+import { membershipBitsets } from './hash';
+import { entityIndexOf, idRange, internalsOf, resolveDef, sortedStores } from './world-state';
 
 /** Appends the state of `world` (as of the end of its current tick) to `out`. */
 export function writeCheckpoint(world: BattleWorld, out: ByteWriter): void {
@@ -25,18 +24,21 @@ export function writeCheckpoint(world: BattleWorld, out: ByteWriter): void {
   for (let i = 0; i < index.dense.length; i++) out.varint(index.dense[i]!);
   out.varint(ids);
   const stores = sortedStores(world);
+  const members = membershipBitsets(world);
   out.varint(stores.length);
   const bitBytes = (ids + 7) >> 3;
-  if (bits.length < bitBytes) bits = new Uint8Array(bitBytes * 2);
-  for (const { def, fields } of stores) {
+  // The stores' bytes and the history's rows, so the writer grows at most once.
+  out.reserve(stores.reduce((n, s) => n + bitBytes + s.fields.reduce((m, f) => m + ids * f.array.BYTES_PER_ELEMENT + 32, 32), 0)
+    + (world.history === null ? 0 : (world.history.size + 2) * ids * 13));
+  for (let s = 0; s < stores.length; s++) {
+    const { def, fields } = stores[s]!;
     out.string(def.name);
     out.varint(fields.length);
     for (const f of fields) {
       out.string(f.key);
       out.u8(FIELD_TYPES.indexOf(def.schema[f.key] as FieldType));
     }
-    membershipOf(world, def, ids, bits, 0);
-    out.raw(bits.subarray(0, bitBytes));
+    out.raw(members[s]!.subarray(0, bitBytes));
     for (const f of fields) out.raw(new Uint8Array(f.array.buffer, f.array.byteOffset, ids * f.array.BYTES_PER_ELEMENT));
   }
   writeHistory(world, ids, out);
@@ -49,6 +51,8 @@ export function writeCheckpoint(world: BattleWorld, out: ByteWriter): void {
 }
 
 // Only the ticks a lookup can reach: lag compensation never rewinds past the history's length.
+// Each tick's row is written whole for ids 0 … ids − 1 (four memory copies rather than a loop
+// over entries); an entry belongs to the tick only where its stamp says so.
 function writeHistory(world: BattleWorld, ids: number, out: ByteWriter): void {
   const history = world.history;
   if (history === null) {
@@ -64,18 +68,11 @@ function writeHistory(world: BattleWorld, ids: number, out: ByteWriter): void {
   const ticks = history.newest < 0 ? 0 : history.newest - first + 1;
   out.varint(ticks);
   for (let t = first; t < first + ticks; t++) {
-    const row: number = (t % history.size) * history.capacity;
-    let count = 0;
-    for (let eid = 0; eid < ids; eid++) if (history.stamp[row + eid] === t) count++;
-    out.varint(count);
-    for (let eid = 0; eid < ids; eid++) {
-      const at = row + eid;
-      if (history.stamp[at] !== t) continue;
-      out.varint(eid);
-      out.f32(history.xs[at]!);
-      out.f32(history.ys[at]!);
-      out.u8(history.alive[at]!);
-    }
+    const row = (t % history.size) * history.capacity;
+    out.raw(new Uint8Array(history.stamp.buffer, row * 4, ids * 4));
+    out.raw(new Uint8Array(history.xs.buffer, row * 4, ids * 4));
+    out.raw(new Uint8Array(history.ys.buffer, row * 4, ids * 4));
+    out.raw(new Uint8Array(history.alive.buffer, row, ids));
   }
 }
 
@@ -156,11 +153,11 @@ export function readCheckpoint(bytes: Uint8Array, capacity: number): CheckpointS
     const entries: NonNullable<CheckpointState['history']>['entries'] = [];
     const first = newest - ticks + 1;
     for (let t = first; t <= newest; t++) {
-      const n = r.varint();
-      for (let i = 0; i < n; i++) {
-        const eid = r.varint();
-        if (eid >= ids) throw new ReplayFormatError(`checkpoint of tick ${tick}: history entry of entity ${eid} out of range`);
-        entries.push({ tick: t, eid, x: r.f32(), y: r.f32(), alive: r.u8() });
+      const row = r.raw(ids * 13);
+      const rowView = new DataView(row.buffer, row.byteOffset, row.byteLength);
+      for (let eid = 0; eid < ids; eid++) {
+        if (rowView.getInt32(eid * 4, true) !== t) continue;
+        entries.push({ tick: t, eid, x: rowView.getFloat32(ids * 4 + eid * 4, true), y: rowView.getFloat32(ids * 8 + eid * 4, true), alive: row[ids * 12 + eid]! });
       }
     }
     history = { size, newest, owner, since, entries };

@@ -2,7 +2,7 @@
 import type { FieldType } from '../component';
 
 /** Version of the replay byte format; a reader refuses other versions. */
-export const REPLAY_FORMAT_VERSION = 1;
+export const REPLAY_FORMAT_VERSION = 2;
 
 /** First bytes of every replay file: "SKRP". */
 export const MAGIC = new Uint8Array([0x53, 0x4b, 0x52, 0x50]);

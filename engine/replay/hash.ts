@@ -1,67 +1,170 @@
-// One 32-bit hash of the authoritative state of a battle world, cheap enough to take every tick.
+// One 32-bit hash of the authoritative state of a battle world, cheap enough to take every tick:
+// every field array is hashed where it lies (no copy), and membership bitsets are kept up to date
+// from bitECS's entity masks, recomputed only for entities whose masks changed since last time.
 import { xxHash32Of } from './xxh32';
 import type { BattleWorld } from '../battle';
-import { entityIndexOf, idRange, membershipOf, sortedStores } from './world-state';
+import type { AnyComponentDef, FieldType } from '../component';
+import type { EngineWorld } from '../world';
+import { entityIndexOf, idRange, internalsOf, sortedStores, type SortedStore } from './world-state';
 
-let scratch = new Uint8Array(1 << 16);
-let scratchView = new DataView(scratch.buffer);
+// The hash of the field and membership hashes and the world-wide words (see docs/replay-format.md).
+let digest = new Uint8Array(1 << 12);
+let digestView = new DataView(digest.buffer);
 
 function room(need: number): void {
-  if (need <= scratch.length) return;
-  let size = scratch.length * 2;
+  if (need <= digest.length) return;
+  let size = digest.length * 2;
   while (size < need) size *= 2;
-  const grown = new Uint8Array(size);
-  grown.set(scratch);
-  scratch = grown;
-  scratchView = new DataView(grown.buffer);
+  digest = new Uint8Array(size);
+  digestView = new DataView(digest.buffer);
+}
+
+// Per world: each store's membership bitset over every id a store can hold, and the bitECS masks
+// the bitsets were last computed from (one array per mask generation).
+interface MembershipCache {
+  stores: readonly SortedStore[];
+  bits: Uint8Array[];
+  // Per store, the bitECS generation and bit of its component (-1: not registered yet).
+  generation: number[];
+  flag: number[];
+  seenMasks: Float64Array[];
+  // Uint8Array views of each field's bytes for `viewIds` ids, so a tick hashes without allocating.
+  fieldBytes: Uint8Array[][];
+  viewIds: number;
+}
+
+const caches = new WeakMap<object, MembershipCache>();
+
+function registration(world: EngineWorld, def: AnyComponentDef): { generationId: number; bitflag: number } | undefined {
+  return internalsOf(world).componentMap.get(world.stores.get(def));
+}
+
+function bytesOf(array: InstanceType<FieldType>, ids: number): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, ids * array.BYTES_PER_ELEMENT);
+}
+
+function freshCache(world: EngineWorld, stores: readonly SortedStore[]): MembershipCache {
+  const capacity = world.capacity;
+  return {
+    stores,
+    bits: stores.map(() => new Uint8Array((capacity + 7) >> 3)),
+    generation: stores.map((s) => registration(world, s.def)?.generationId ?? -1),
+    flag: stores.map((s) => registration(world, s.def)?.bitflag ?? 0),
+    seenMasks: [],
+    fieldBytes: stores.map(() => []),
+    viewIds: -1,
+  };
+}
+
+// Brings every bitset up to date: an entity's bits are recomputed when any of its masks differs
+// from what they were computed from (a new cache, or a newly registered component, starts from
+// masks of −1 so that every id is computed once).
+function updateMembership(world: EngineWorld, cache: MembershipCache, ids: number): void {
+  const masks = internalsOf(world).entityMasks;
+  let stale = false;
+  for (let s = 0; s < cache.stores.length; s++) {
+    const r = registration(world, cache.stores[s]!.def);
+    const generation = r?.generationId ?? -1;
+    if (generation !== cache.generation[s] || (r?.bitflag ?? 0) !== cache.flag[s]) {
+      cache.generation[s] = generation;
+      cache.flag[s] = r?.bitflag ?? 0;
+      stale = true;
+    }
+  }
+  while (cache.seenMasks.length < masks.length) cache.seenMasks.push(new Float64Array(world.capacity).fill(-1));
+  if (stale) for (const seen of cache.seenMasks) seen.fill(-1);
+  const generations = masks.length;
+  // To the end of the last bitset byte hashed, so ids past the highest (after a checkpoint
+  // restore lowered it) read as absent.
+  const end = Math.min(world.capacity, ((ids + 7) >> 3) << 3);
+  for (let eid = 0; eid < end; eid++) {
+    let changed = false;
+    for (let g = 0; g < generations; g++) {
+      const mask = masks[g]![eid] ?? 0;
+      const seen = cache.seenMasks[g]!;
+      if (seen[eid] !== mask) {
+        seen[eid] = mask;
+        changed = true;
+      }
+    }
+    if (!changed) continue;
+    const byte = eid >> 3;
+    const bit = 1 << (eid & 7);
+    for (let s = 0; s < cache.bits.length; s++) {
+      const g = cache.generation[s]!;
+      const has = g >= 0 && ((masks[g]![eid] ?? 0) & cache.flag[s]!) !== 0;
+      const bits = cache.bits[s]!;
+      bits[byte] = has ? bits[byte]! | bit : bits[byte]! & ~bit;
+    }
+  }
+}
+
+function cacheFor(world: EngineWorld, stores: readonly SortedStore[]): MembershipCache {
+  let cache = caches.get(world);
+  if (cache === undefined || cache.stores !== stores) {
+    cache = freshCache(world, stores);
+    caches.set(world, cache);
+  }
+  return cache;
+}
+
+/**
+ * The membership bitset of every store of `world` in `sortedStores` order (bit `eid` of a store's
+ * bitset is set when the entity has it), for ids 0 … capacity − 1. Views into a cache: valid
+ * until the world changes.
+ */
+export function membershipBitsets(world: EngineWorld): Uint8Array[] {
+  const stores = sortedStores(world);
+  const cache = cacheFor(world, stores);
+  updateMembership(world, cache, idRange(world));
+  return cache.bits;
+}
+
+function anyNonZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return true;
+  return false;
 }
 
 /**
  * A 32-bit xxHash of the world's state: tick, RNG state, next NetId, the entity index (its dense
- * order decides which id is recycled next), and for every component store, in name order, which
- * entities have it and the bytes of every field for every entity id up to the highest issued
- * (a store no entity has and holding only zeros counts as absent). Independent of the order
- * components were registered in or stores allocated in, and of bitECS query order.
+ * order decides which id is recycled next), and for every component store, in name order, the
+ * xxHash of which entities have it and of each field's bytes for every entity id up to the
+ * highest issued (a store no entity has and holding only zeros counts as absent). Independent of
+ * the order components were registered in or stores allocated in, and of bitECS query order.
+ * The layout is in docs/replay-format.md.
  */
 export function hashWorld(world: BattleWorld): number {
   const index = entityIndexOf(world);
   const ids = idRange(world, index);
   const stores = sortedStores(world);
-  let need = 16 + index.dense.length * 4;
-  for (const { fields } of stores) {
-    need += (ids + 7) >> 3;
-    for (const f of fields) need += ids * f.array.BYTES_PER_ELEMENT;
+  const cache = cacheFor(world, stores);
+  updateMembership(world, cache, ids);
+  const membershipBytes = (ids + 7) >> 3;
+  if (cache.viewIds !== ids) {
+    cache.fieldBytes = stores.map((s) => s.fields.map((f) => bytesOf(f.array, ids)));
+    cache.viewIds = ids;
   }
-  room(need + 16);
-  let at = 0;
-  scratchView.setUint32(at, world.time.tick >>> 0, true);
-  scratchView.setUint32(at + 4, world.rng.state(), true);
-  scratchView.setUint32(at + 8, world.nextNetId >>> 0, true);
-  scratchView.setUint32(at + 12, index.aliveCount, true);
-  at += 16;
+  let fieldCount = 0;
+  for (const { fields } of stores) fieldCount += fields.length + 1;
   const dense = index.dense;
-  for (let i = 0; i < dense.length; i++, at += 4) scratchView.setUint32(at, dense[i]!, true);
-  for (const { def, fields } of stores) {
-    const start = at;
-    at = membershipOf(world, def, ids, scratch, at);
-    let members = false;
-    for (let i = start; i < at; i++) if (scratch[i] !== 0) members = true;
-    for (const f of fields) {
-      const n = ids * f.array.BYTES_PER_ELEMENT;
-      scratch.set(new Uint8Array(f.array.buffer, f.array.byteOffset, n), at);
-      at += n;
-    }
+  room(20 + dense.length * 4 + fieldCount * 4 + 16);
+  let at = 0;
+  digestView.setUint32(at, world.time.tick >>> 0, true);
+  digestView.setUint32(at + 4, world.rng.state(), true);
+  digestView.setUint32(at + 8, world.nextNetId >>> 0, true);
+  digestView.setUint32(at + 12, index.aliveCount, true);
+  digestView.setUint32(at + 16, ids, true);
+  at += 20;
+  for (let i = 0; i < dense.length; i++, at += 4) digestView.setUint32(at, dense[i]!, true);
+  for (let s = 0; s < stores.length; s++) {
+    const members = cache.bits[s]!.subarray(0, membershipBytes);
+    const fieldBytes = cache.fieldBytes[s]!;
     // A store nobody has and that holds only zeros is the same as no store: a viewer whose
     // renderer allocates a client-only component still hashes what the recorder hashed.
-    if (!members) {
-      let empty = true;
-      for (let i = start; i < at && empty; i++) if (scratch[i] !== 0) empty = false;
-      if (empty) at = start;
-    }
+    if (!anyNonZero(members) && !fieldBytes.some(anyNonZero)) continue;
+    digestView.setUint32(at, xxHash32Of(members), true);
+    at += 4;
+    for (let f = 0; f < fieldBytes.length; f++, at += 4) digestView.setUint32(at, xxHash32Of(fieldBytes[f]!), true);
   }
-  // Zero-padded to whole 16-byte stripes (the format defines the hash over the padded bytes, so
-  // any XXH32 implementation reproduces it and none pays for its byte-wise tail loop).
-  const padded = (at + 15) & ~15;
-  scratch.fill(0, at, padded);
-  return xxHash32Of(scratch.subarray(0, padded));
+  return xxHash32Of(digest.subarray(0, at));
 }

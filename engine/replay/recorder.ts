@@ -58,6 +58,19 @@ export interface Recorder {
   close(): void;
 }
 
+// A power of two: one tick in this many times the input capture call by call.
+const INPUT_TIMING_EVERY = 8;
+
+/** Bytes of `v` as an unsigned LEB128 varint. */
+function varintBytes(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    n++;
+  }
+  return n;
+}
+
 function positiveInteger(name: string, value: number): number {
   if (!(Number.isInteger(value) && value > 0)) throw new Error(`Skirmish: ${name} must be a positive integer, got ${value}`);
   return value;
@@ -90,7 +103,6 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   const out = new ByteWriter(1 << 16);
   const inputs = new ByteWriter(1 << 12);
   const metaDuringStep: string[] = [];
-  const eids: number[] = [];
   const input = getStore(world, Input);
   const before: InputBefore = { seq: 0, mx: 0, my: 0, seek: 0 };
   let bytesWritten = 0;
@@ -112,9 +124,12 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     lastFlushTick = world.time.tick;
     emit(chunk);
   };
+  // Kept between checkpoints: a checkpoint of a large match is hundreds of kB, and allocating
+  // (and zeroing) that every time costs more than writing it.
+  const body = new ByteWriter(1 << 14);
   const checkpoint = (): void => {
     out.u8(RecordKind.checkpoint);
-    const body = new ByteWriter(1 << 14);
+    body.length = 0;
     writeCheckpoint(world, body);
     out.varint(body.length);
     out.raw(body.written());
@@ -122,6 +137,16 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
 
   // Changes a system makes during a step are the simulation's own: replaying the step makes them again.
   const journal: WorldJournal = {
+    consumed(eid, queue) {
+      if (!inStep) return;
+      if (!timedTick) {
+        consume(eid, queue);
+        return;
+      }
+      const startedAt = clock();
+      consume(eid, queue);
+      timedMs += Math.max(0, clock() - startedAt - clockCostMs);
+    },
     spawned(eid, x, y, random) {
       if (inStep) return;
       out.u8(RecordKind.spawn);
@@ -143,45 +168,60 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     },
   };
 
-  const collect = (queue: InputCommand[], eid: number): void => {
-    if (queue.length > 0) eids.push(eid);
+  // The input system hands over each queue just before applying it (journal.consumed). Timing
+  // every call would cost more than the calls, so one tick in INPUT_TIMING_EVERY is timed call by
+  // call (less what reading the clock itself adds to an interval) and the others are charged at
+  // the per-command rate that tick measured.
+  let clockCostMs = Infinity;
+  for (let i = 0; i < 64; i++) {
+    const a = clock();
+    clockCostMs = Math.min(clockCostMs, clock() - a);
+  }
+  let players = 0;
+  let previousEid = 0;
+  let commands = 0;
+  let timedTick = false;
+  let msPerCommand = 0;
+  let timedMs = 0;
+  const consume = (eid: number, queue: readonly InputCommand[]): void => {
+    players++;
+    commands += queue.length;
+    inputs.zigzag(eid - previousEid);
+    previousEid = eid;
+    before.seq = input.seq[eid]!;
+    before.mx = input.mx[eid]!;
+    before.my = input.my[eid]!;
+    before.seek = input.seek[eid]!;
+    writeCommands(inputs, queue, before);
   };
 
-  // Runs first in each step: the queues as the input system is about to consume them.
-  const captureInputs: System<BattleWorld> = (w) => {
-    const startedAt = clock();
+  // Runs first in each step: opens the step's input block.
+  const openTick: System<BattleWorld> = (w) => {
     inStep = true;
     inputs.length = 0;
-    eids.length = 0;
-    w.inputs.forEach(collect);
-    // Ascending ids make the deltas between them small; the input system's result does not depend on order.
-    let sorted = true;
-    for (let i = 1; i < eids.length; i++) if (eids[i - 1]! > eids[i]!) sorted = false;
-    if (!sorted) eids.sort((a, b) => a - b);
-    inputs.varint(eids.length);
-    let previous = 0;
-    for (let i = 0; i < eids.length; i++) {
-      const eid = eids[i]!;
-      inputs.varint(eid - previous);
-      previous = eid;
-      before.seq = input.seq[eid]!;
-      before.mx = input.mx[eid]!;
-      before.my = input.my[eid]!;
-      before.seek = input.seek[eid]!;
-      writeCommands(inputs, w.inputs.get(eid) as InputCommand[], before);
-    }
-    busyMs += clock() - startedAt;
+    players = 0;
+    previousEid = 0;
+    commands = 0;
+    timedMs = 0;
+    timedTick = (w.time.tick & (INPUT_TIMING_EVERY - 1)) === 0;
   };
 
   // Runs last: the step's record, then checkpoint and flush when due.
   const closeTick: System<BattleWorld> = (w) => {
     const startedAt = clock();
     inStep = false;
+    if (timedTick) {
+      busyMs += timedMs;
+      if (commands > 0) msPerCommand = timedMs / commands;
+    } else {
+      busyMs += msPerCommand * commands;
+    }
     const tick = w.time.tick;
     const dueCheckpoint = (tick - header.startTick) % checkpointEvery === 0;
     const hashed = dueCheckpoint || (tick - header.startTick) % hashEvery === 0;
     out.u8(hashed ? RecordKind.tick : RecordKind.tickUnhashed);
-    out.varint(inputs.length);
+    out.varint(varintBytes(players) + inputs.length);
+    out.varint(players);
     out.raw(inputs.written());
     if (hashed) out.u32(hashWorld(w));
     for (const json of metaDuringStep) writeMeta(json);
@@ -198,7 +238,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
 
   setJournal(world, journal);
   allocateBattleStores(world);
-  world.systems.unshift(captureInputs);
+  world.systems.unshift(openTick);
   world.systems.push(closeTick);
   emit(preamble());
   out.u8(RecordKind.header);
@@ -228,7 +268,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
       flush();
       setJournal(world, null);
       const systems = world.systems;
-      const a = systems.indexOf(captureInputs);
+      const a = systems.indexOf(openTick);
       if (a >= 0) systems.splice(a, 1);
       const b = systems.indexOf(closeTick);
       if (b >= 0) systems.splice(b, 1);

@@ -140,7 +140,7 @@ export function createPlayer(parsed: ParsedReplay, options: ReplayOptions = {}):
       const players = r.varint();
       let eid = 0;
       for (let i = 0; i < players; i++) {
-        eid += r.varint();
+        eid += r.zigzag();
         const queue = world.inputs.get(eid);
         if (queue === undefined) throw new ReplayFormatError(`tick ${recorded.tick}: inputs of entity ${eid}, which is not a player in the replayed world`);
         before.seq = input.seq[eid]!;

@@ -71,23 +71,6 @@ export function sortedStores(world: EngineWorld): SortedStore[] {
   return stores;
 }
 
-/** Writes at `out[at …]` a bitset of which ids in [0, ids) have `def`; returns the offset after it. */
-export function membershipOf(world: EngineWorld, def: AnyComponentDef, ids: number, out: Uint8Array, at: number): number {
-  const bytes = (ids + 7) >> 3;
-  out.fill(0, at, at + bytes);
-  const ctx = internalsOf(world);
-  const data = ctx.componentMap.get(world.stores.get(def));
-  if (data !== undefined) {
-    const masks = ctx.entityMasks[data.generationId]!;
-    const flag = data.bitflag;
-    const n = Math.min(ids, masks.length);
-    for (let eid = 0; eid < n; eid++) {
-      if ((masks[eid]! & flag) !== 0) out[at + (eid >> 3)]! |= 1 << (eid & 7);
-    }
-  }
-  return at + bytes;
-}
-
 /** The components a battle world's own systems use; a recorded world allocates them all up front so every world hashes the same set. */
 export const BATTLE_COMPONENTS: readonly AnyComponentDef[] = [Position, Health, Input, Cooldown, Dead, Score, NetId, Player, Offline, Published];
 

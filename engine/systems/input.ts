@@ -2,6 +2,7 @@ import { query } from 'bitecs';
 import { getStore } from '../component';
 import { Input } from '../components';
 import type { BattleWorld } from '../battle';
+import { journalOf } from '../journal';
 
 /**
  * Applies every command queued since the last tick: the last movement wins, any attack press
@@ -11,11 +12,13 @@ import type { BattleWorld } from '../battle';
  */
 export function inputSystem(world: BattleWorld): void {
   const input = getStore(world, Input);
+  const journal = journalOf(world);
   for (const eid of query(world, [input])) {
     input.attack[eid] = 0;
     input.viewTimeS[eid] = 0;
     const queue = world.inputs.get(eid);
     if (queue === undefined || queue.length === 0) continue;
+    journal?.consumed?.(eid, queue);
     for (let i = 0; i < queue.length; i++) {
       const cmd = queue[i]!;
       if (cmd.seq !== undefined) input.seq[eid] = cmd.seq;

@@ -1,8 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  addComponent, createBattleWorld, Dead, getStore, hashWorld, Health, LastAttack, LocalPlayer, Offline, Position, Score, spawnPlayer, step,
+  addComponent, createBattleWorld, createRng, Dead, despawnPlayer, getStore, hashWorld, Health, LastAttack, LocalPlayer, Offline, Position,
+  removeComponent, Score, spawnPlayer, step,
 } from '../../engine';
+import { ByteWriter } from '../../engine/replay/bytes';
+import { readCheckpoint, restoreCheckpoint, writeCheckpoint } from '../../engine/replay/checkpoint';
 import { xxHash32Of } from '../../engine/replay/xxh32';
 import { matchRules } from './replay-match';
 
@@ -76,6 +79,46 @@ Hash('an allocated store nobody has and holding only zeros counts as absent', ()
   assert.is(hashWorld(world), before);
   getStore(world, LastAttack).at[1] = 5;
   assert.is.not(hashWorld(world), before);
+});
+
+Hash('membership kept between calls follows adds and removes: undoing a change gives back the hash', () => {
+  const world = createBattleWorld({ rules: matchRules, seed: 4 });
+  const a = spawnPlayer(world);
+  const b = spawnPlayer(world);
+  step(world);
+  const before = hashWorld(world);
+  addComponent(world, a, getStore(world, Offline));
+  const tagged = hashWorld(world);
+  assert.is.not(tagged, before);
+  removeComponent(world, a, getStore(world, Offline));
+  assert.is(hashWorld(world), before, 'tag removed');
+  addComponent(world, b, getStore(world, Offline));
+  assert.is.not(hashWorld(world), tagged, 'the same tag on another entity');
+});
+
+Hash('a world hashes as a fresh world restored from its checkpoint does, through joins, leaves, deaths and tags', () => {
+  const world = createBattleWorld({ rules: matchRules, seed: 9, capacity: 64 });
+  const rng = createRng(3);
+  const players: number[] = [];
+  for (let i = 0; i < 10; i++) players.push(spawnPlayer(world));
+  const out = new ByteWriter();
+  for (let t = 0; t < 400; t++) {
+    const r = rng.next();
+    if (r < 0.05 && players.length > 2) despawnPlayer(world, players.splice(rng.int(players.length), 1)[0]!);
+    else if (r < 0.1 && players.length < 40) players.push(spawnPlayer(world));
+    else if (r < 0.15) {
+      const eid = players[rng.int(players.length)]!;
+      const offline = getStore(world, Offline);
+      rng.next() < 0.5 ? addComponent(world, eid, offline) : removeComponent(world, eid, offline);
+    } else if (r < 0.2) getStore(world, Health).hp[players[rng.int(players.length)]!] = 0;
+    step(world);
+    if (t % 20 !== 0) continue;
+    out.length = 0;
+    writeCheckpoint(world, out);
+    const fresh = createBattleWorld({ rules: matchRules, seed: 9, capacity: 64 });
+    restoreCheckpoint(fresh, readCheckpoint(out.written().slice(), 64));
+    assert.is(hashWorld(world), hashWorld(fresh), `tick ${world.time.tick}`);
+  }
 });
 
 Hash.run();

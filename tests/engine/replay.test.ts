@@ -5,6 +5,7 @@ import {
   verifyReplay, REPLAY_FORMAT_VERSION, ENGINE_VERSION, type BattleWorld, type System,
 } from '../../engine';
 import { concat, matchRules, recordTestMatch, type RecordedMatch } from './replay-match';
+import { recordedCommands } from '../net/replay-inputs';
 
 const Replay = suite<{ match: RecordedMatch }>('replay');
 Replay.before((ctx) => {
@@ -34,6 +35,16 @@ Replay('round trip: the header, and every tick replays to the original hash', ({
     assert.is(r.recordedHash(r.tick), match.hashes.get(r.tick));
   }
   assert.is(hashWorld(r.world), hashWorld(match.world));
+});
+
+Replay('inputs are recorded in the order the input system consumed them, which recycled ids make not ascending', ({ match }) => {
+  const commands = recordedCommands(match.bytes);
+  let descending = 0;
+  for (let i = 1; i < commands.length; i++) {
+    if (commands[i]!.tick === commands[i - 1]!.tick && commands[i]!.eid < commands[i - 1]!.eid) descending++;
+  }
+  assert.ok(descending > 0, 'some tick lists a lower id after a higher one');
+  assert.ok(commands.length > 10_000, `${commands.length} commands`);
 });
 
 Replay('every checkpoint restored into a fresh world steps to the end with identical hashes', ({ match }) => {

@@ -44,10 +44,14 @@ export function recordedCommands(file: Uint8Array): RecordedCommand[] {
         scale *= 0x80;
       }
     };
+    const zigzag = (): number => {
+      const v = varint();
+      return v % 2 === 1 ? -(v + 1) / 2 : v / 2;
+    };
     const players = varint();
     let eid = 0;
     for (let p = 0; p < players; p++) {
-      eid += varint();
+      eid += zigzag();
       const n = varint();
       for (let index = 0; index < n; index++) {
         const flags = block[at++]!;
