@@ -125,15 +125,13 @@ function anyNonZero(bytes: Uint8Array): boolean {
   return false;
 }
 
-/**
- * A 32-bit xxHash of the world's state: tick, RNG state, next NetId, the entity index (its dense
- * order decides which id is recycled next), and for every component store, in name order, the
- * xxHash of which entities have it and of each field's bytes for every entity id up to the
- * highest issued (a store no entity has and holding only zeros counts as absent). Independent of
- * the order components were registered in or stores allocated in, and of bitECS query order.
- * The layout is in docs/replay-format.md.
- */
-export function hashWorld(world: BattleWorld): number {
+// The parts of the state hashed one by one, in order: per present store its membership bitset,
+// then each field's bytes. Reused between calls; valid until the next.
+const parts: Uint8Array[] = [];
+
+// Writes the world-wide words at the start of `digest` (tick, RNG state, next NetId, alive count,
+// ids, the dense entity index) and fills `parts`; returns the words' byte length.
+function collectState(world: BattleWorld): number {
   const index = entityIndexOf(world);
   const ids = idRange(world, index);
   const stores = sortedStores(world);
@@ -144,27 +142,95 @@ export function hashWorld(world: BattleWorld): number {
     cache.fieldBytes = stores.map((s) => s.fields.map((f) => bytesOf(f.array, ids)));
     cache.viewIds = ids;
   }
+  const dense = index.dense;
   let fieldCount = 0;
   for (const { fields } of stores) fieldCount += fields.length + 1;
-  const dense = index.dense;
   room(20 + dense.length * 4 + fieldCount * 4 + 16);
-  let at = 0;
-  digestView.setUint32(at, world.time.tick >>> 0, true);
-  digestView.setUint32(at + 4, world.rng.state(), true);
-  digestView.setUint32(at + 8, world.nextNetId >>> 0, true);
-  digestView.setUint32(at + 12, index.aliveCount, true);
-  digestView.setUint32(at + 16, ids, true);
-  at += 20;
+  digestView.setUint32(0, world.time.tick >>> 0, true);
+  digestView.setUint32(4, world.rng.state(), true);
+  digestView.setUint32(8, world.nextNetId >>> 0, true);
+  digestView.setUint32(12, index.aliveCount, true);
+  digestView.setUint32(16, ids, true);
+  let at = 20;
   for (let i = 0; i < dense.length; i++, at += 4) digestView.setUint32(at, dense[i]!, true);
+  parts.length = 0;
   for (let s = 0; s < stores.length; s++) {
     const members = cache.bits[s]!.subarray(0, membershipBytes);
     const fieldBytes = cache.fieldBytes[s]!;
     // A store nobody has and that holds only zeros is the same as no store: a viewer whose
     // renderer allocates a client-only component still hashes what the recorder hashed.
     if (!anyNonZero(members) && !fieldBytes.some(anyNonZero)) continue;
-    digestView.setUint32(at, xxHash32Of(members), true);
-    at += 4;
-    for (let f = 0; f < fieldBytes.length; f++, at += 4) digestView.setUint32(at, xxHash32Of(fieldBytes[f]!), true);
+    parts.push(members);
+    for (let f = 0; f < fieldBytes.length; f++) parts.push(fieldBytes[f]!);
   }
+  return at;
+}
+
+/**
+ * A 32-bit xxHash of the world's state: tick, RNG state, next NetId, the entity index (its dense
+ * order decides which id is recycled next), and for every component store, in name order, the
+ * xxHash of which entities have it and of each field's bytes for every entity id up to the
+ * highest issued (a store no entity has and holding only zeros counts as absent). Independent of
+ * the order components were registered in or stores allocated in, and of bitECS query order.
+ * The layout is in docs/replay-format.md.
+ */
+export function hashWorld(world: BattleWorld): number {
+  let at = collectState(world);
+  for (let p = 0; p < parts.length; p++, at += 4) digestView.setUint32(at, xxHash32Of(parts[p]!), true);
   return xxHash32Of(digest.subarray(0, at));
+}
+
+/**
+ * Copies what `hashWorld` hashes into `out` (see `hashSnapshot`), so another thread can hash it
+ * while this one steps on; returns the bytes written, or when `out` is too small, minus the bytes
+ * it needs (nothing useful is written then).
+ *
+ * Layout, little-endian: u32 wordBytes, the world-wide words, u32 partCount, then per part
+ * u32 byteLength and its bytes, zero-padded to a multiple of 4.
+ */
+export function writeHashSnapshot(world: BattleWorld, out: Uint8Array): number {
+  const wordBytes = collectState(world);
+  let need = 8 + wordBytes;
+  for (let p = 0; p < parts.length; p++) need += 4 + ((parts[p]!.length + 3) & ~3);
+  if (need > out.length) return -need;
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  view.setUint32(0, wordBytes, true);
+  out.set(digest.subarray(0, wordBytes), 4);
+  let at = 4 + wordBytes;
+  view.setUint32(at, parts.length, true);
+  at += 4;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]!;
+    view.setUint32(at, part.length, true);
+    at += 4;
+    out.set(part, at);
+    const padded = (part.length + 3) & ~3;
+    out.fill(0, at + part.length, at + padded);
+    at += padded;
+  }
+  return at;
+}
+
+/**
+ * The hash of a snapshot written by `writeHashSnapshot`: the same number `hashWorld` gave for
+ * the world it was taken of.
+ * @throws RangeError when the bytes are not such a snapshot.
+ */
+export function hashSnapshot(snapshot: Uint8Array): number {
+  const view = new DataView(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength);
+  const wordBytes = view.getUint32(0, true);
+  let at = 4 + wordBytes;
+  const count = view.getUint32(at, true);
+  at += 4;
+  const local = new Uint8Array(wordBytes + count * 4);
+  const localView = new DataView(local.buffer);
+  local.set(snapshot.subarray(4, 4 + wordBytes));
+  for (let p = 0; p < count; p++) {
+    const length = view.getUint32(at, true);
+    at += 4;
+    if (at + length > snapshot.length) throw new RangeError('Skirmish: a hash snapshot that ends inside a part');
+    localView.setUint32(wordBytes + p * 4, xxHash32Of(snapshot.subarray(at, at + length)), true);
+    at += (length + 3) & ~3;
+  }
+  return xxHash32Of(local);
 }

@@ -11,4 +11,5 @@ export type { Replay, ReplayOptions } from './replay';
 export { ReplayFormatError } from './errors';
 export { verifyReplay } from './verify';
 export type { VerifyResult } from './verify';
-export { hashWorld } from './hash';
+export { hashWorld, hashSnapshot, writeHashSnapshot } from './hash';
+export type { SnapshotHasher } from './snapshot-hasher';

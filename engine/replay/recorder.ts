@@ -13,7 +13,8 @@ import { frameChunk, preamble } from './chunks';
 import { writeCheckpoint } from './checkpoint';
 import { writeCommands, type InputBefore } from './commands';
 import { RecordKind, REPLAY_FORMAT_VERSION } from './format';
-import { hashWorld } from './hash';
+import { hashWorld, writeHashSnapshot } from './hash';
+import type { SnapshotHasher } from './snapshot-hasher';
 import type { ReplayHeader } from './header';
 import { allocateBattleStores } from './world-state';
 
@@ -37,6 +38,12 @@ export interface RecordOptions {
    * for CPU. Checkpoint ticks are always hashed.
    */
   hashEveryTicks?: number;
+  /**
+   * Hashes the state somewhere else (a worker thread): the tick then only copies the state, and
+   * each tick's record reaches the sink once its hash is known (a hash not known two ticks later
+   * is computed here). The file is the same as without it. Default: hash on this thread.
+   */
+  hasher?: SnapshotHasher;
 }
 
 /** A recording in progress: see `recordMatch`. */
@@ -117,12 +124,51 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     bytesWritten += bytes.length;
     options.sink(bytes);
   };
-  const flush = (): void => {
-    if (out.length === 0) return;
-    const chunk = frameChunk(out.written());
-    out.length = 0;
+  // Tick records whose hash the hasher still owes: where the hash goes, where the record starts.
+  const hasher = options.hasher;
+  const owed: { ticket: number; tick: number; hashAt: number; recordAt: number }[] = [];
+  // Writes the hashes the hasher has delivered (in order) into their records, freeing its slots;
+  // `all` computes the missing ones here, and so is any owed for two ticks already.
+  const settle = (all: boolean): void => {
+    let known = 0;
+    for (; known < owed.length; known++) {
+      const o = owed[known]!;
+      const hash = all || world.time.tick - o.tick >= 2 ? hasher!.now(o.ticket) : hasher!.poll(o.ticket);
+      if (hash === undefined) break;
+      out.view.setUint32(o.hashAt, hash, true);
+    }
+    if (known > 0) owed.splice(0, known);
+  };
+  // Hands the sink every record whose hash is known, in order.
+  const flush = (all = true): void => {
+    if (owed.length > 0) settle(all);
+    const cut = owed.length === 0 ? out.length : owed[0]!.recordAt;
     lastFlushTick = world.time.tick;
+    if (cut === 0) return;
+    const chunk = frameChunk(out.bytes.subarray(0, cut));
+    out.bytes.copyWithin(0, cut, out.length);
+    out.length -= cut;
+    for (const o of owed) {
+      o.hashAt -= cut;
+      o.recordAt -= cut;
+    }
     emit(chunk);
+  };
+  // Bytes to ask the hasher for: grows to what a snapshot needed when a lent buffer was too small.
+  let snapshotBytesHint = 1 << 16;
+  // The state hash of the tick just stepped: here, or by the hasher (a placeholder until flush).
+  const writeHash = (w: BattleWorld, recordAt: number): void => {
+    const lent = hasher?.acquire(snapshotBytesHint);
+    if (lent !== undefined) {
+      const length = writeHashSnapshot(w, lent);
+      if (length >= 0) {
+        owed.push({ ticket: hasher!.submit(length), tick: w.time.tick, hashAt: out.length, recordAt });
+        out.u32(0);
+        return;
+      }
+      snapshotBytesHint = -length;
+    }
+    out.u32(hashWorld(w));
   };
   // Kept between checkpoints: a checkpoint of a large match is hundreds of kB, and allocating
   // (and zeroing) that every time costs more than writing it.
@@ -219,15 +265,17 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     const tick = w.time.tick;
     const dueCheckpoint = (tick - header.startTick) % checkpointEvery === 0;
     const hashed = dueCheckpoint || (tick - header.startTick) % hashEvery === 0;
+    if (owed.length > 0) settle(false);
+    const recordAt = out.length;
     out.u8(hashed ? RecordKind.tick : RecordKind.tickUnhashed);
     out.varint(varintBytes(players) + inputs.length);
     out.varint(players);
     out.raw(inputs.written());
-    if (hashed) out.u32(hashWorld(w));
+    if (hashed) writeHash(w, recordAt);
     for (const json of metaDuringStep) writeMeta(json);
     metaDuringStep.length = 0;
     if (dueCheckpoint) checkpoint();
-    if (tick - lastFlushTick >= flushEvery) flush();
+    if (tick - lastFlushTick >= flushEvery) flush(false);
     busyMs += clock() - startedAt;
   };
 

@@ -24,6 +24,11 @@ export interface RecordingOptions {
    */
   hashEveryTicks?: number;
   /**
+   * Hash on a worker thread (the tick only copies the state into a shared slot). Default true;
+   * false hashes on the tick's own thread.
+   */
+  hashOnWorker?: boolean;
+  /**
    * Longest stretch of a match one file covers (seconds of match time); a longer match goes on in
    * a new file. Default 3600. Whatever the length, a match that empties closes its file.
    */

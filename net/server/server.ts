@@ -25,6 +25,7 @@ import { hostname } from 'node:os';
 import { createRecordingStore, recordingFromEnv, type RecordingOptions, type RecordingStore } from './recordings';
 import { createReplaysApi } from './replays-http';
 import { startMatchRecording } from './match-recording';
+import { createWorkerHasher } from './state-hasher';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
 export interface ServerOptions {
@@ -202,6 +203,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   let publicUrl = options.cluster?.publicUrl ?? '';
   const recordOptions = options.record ?? recordingFromEnv();
   const recordings = recordOptions === false ? undefined : createRecordingStore(recordOptions, logger);
+  const hasher = recordOptions === false || recordOptions.hashOnWorker === false ? undefined : createWorkerHasher({ log: logger });
   const replays = createReplaysApi(recordings);
 
   const api = createMatchmakingApi({
@@ -292,7 +294,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     observeTick: (type, simulate, write) => metrics.observeTick(simulate, write, type),
     record: recordings === undefined || recordOptions === false
       ? undefined
-      : (world, m) => startMatchRecording(recordings, world, m, logger, { hashEveryTicks: recordOptions.hashEveryTicks }),
+      : (world, m) => startMatchRecording(recordings, world, m, logger, { hashEveryTicks: recordOptions.hashEveryTicks, hasher }),
     onPlayerLeft: (m) => {
       registry.releasePlayer(m.id).catch(() => undefined);
     },
@@ -501,6 +503,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     host.close(reason);
     // Disposal ended every recording; their last bytes reach the disk before the process may exit.
     if (recordings) await settleWithin(recordings, 3000, logger);
+    await hasher?.close();
     if (options.cluster) await registry.removeWorker(workerId).catch(() => undefined);
     else await registry.close().catch(() => undefined);
     metrics.stop();
