@@ -3,7 +3,7 @@
 // from bitECS's entity masks, recomputed only for entities whose masks changed since last time.
 import { xxHash32Of } from './xxh32';
 import type { BattleWorld } from '../battle';
-import type { AnyComponentDef, FieldType } from '../component';
+import { storeBuffer, type AnyComponentDef, type FieldType } from '../component';
 import type { EngineWorld } from '../world';
 import { entityIndexOf, idRange, internalsOf, sortedStores, type SortedStore } from './world-state';
 
@@ -28,8 +28,10 @@ interface MembershipCache {
   generation: number[];
   flag: number[];
   seenMasks: Float64Array[];
-  // Uint8Array views of each field's bytes for `viewIds` ids, so a tick hashes without allocating.
+  // Views of each field's bytes and of each membership bitset for `viewIds` ids, so a tick hashes
+  // without allocating (and hands the same views to a hasher tick after tick).
   fieldBytes: Uint8Array[][];
+  memberBytes: Uint8Array[];
   viewIds: number;
 }
 
@@ -47,11 +49,13 @@ function freshCache(world: EngineWorld, stores: readonly SortedStore[]): Members
   const capacity = world.capacity;
   return {
     stores,
-    bits: stores.map(() => new Uint8Array((capacity + 7) >> 3)),
+    // Shared like the stores: a worker hashing a tick reads these too.
+    bits: stores.map(() => new Uint8Array(storeBuffer(world, (capacity + 7) >> 3) as ArrayBuffer)),
     generation: stores.map((s) => registration(world, s.def)?.generationId ?? -1),
     flag: stores.map((s) => registration(world, s.def)?.bitflag ?? 0),
     seenMasks: [],
     fieldBytes: stores.map(() => []),
+    memberBytes: [],
     viewIds: -1,
   };
 }
@@ -137,9 +141,9 @@ function collectState(world: BattleWorld): number {
   const stores = sortedStores(world);
   const cache = cacheFor(world, stores);
   updateMembership(world, cache, ids);
-  const membershipBytes = (ids + 7) >> 3;
   if (cache.viewIds !== ids) {
     cache.fieldBytes = stores.map((s) => s.fields.map((f) => bytesOf(f.array, ids)));
+    cache.memberBytes = cache.bits.map((bits) => bits.subarray(0, (ids + 7) >> 3));
     cache.viewIds = ids;
   }
   const dense = index.dense;
@@ -155,7 +159,7 @@ function collectState(world: BattleWorld): number {
   for (let i = 0; i < dense.length; i++, at += 4) digestView.setUint32(at, dense[i]!, true);
   parts.length = 0;
   for (let s = 0; s < stores.length; s++) {
-    const members = cache.bits[s]!.subarray(0, membershipBytes);
+    const members = cache.memberBytes[s]!;
     const fieldBytes = cache.fieldBytes[s]!;
     // A store nobody has and that holds only zeros is the same as no store: a viewer whose
     // renderer allocates a client-only component still hashes what the recorder hashed.
@@ -180,57 +184,31 @@ export function hashWorld(world: BattleWorld): number {
   return xxHash32Of(digest.subarray(0, at));
 }
 
-/**
- * Copies what `hashWorld` hashes into `out` (see `hashSnapshot`), so another thread can hash it
- * while this one steps on; returns the bytes written, or when `out` is too small, minus the bytes
- * it needs (nothing useful is written then).
- *
- * Layout, little-endian: u32 wordBytes, the world-wide words, u32 partCount, then per part
- * u32 byteLength and its bytes, zero-padded to a multiple of 4.
- */
-export function writeHashSnapshot(world: BattleWorld, out: Uint8Array): number {
-  const wordBytes = collectState(world);
-  let need = 8 + wordBytes;
-  for (let p = 0; p < parts.length; p++) need += 4 + ((parts[p]!.length + 3) & ~3);
-  if (need > out.length) return -need;
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  view.setUint32(0, wordBytes, true);
-  out.set(digest.subarray(0, wordBytes), 4);
-  let at = 4 + wordBytes;
-  view.setUint32(at, parts.length, true);
-  at += 4;
-  for (let p = 0; p < parts.length; p++) {
-    const part = parts[p]!;
-    view.setUint32(at, part.length, true);
-    at += 4;
-    out.set(part, at);
-    const padded = (part.length + 3) & ~3;
-    out.fill(0, at + part.length, at + padded);
-    at += padded;
-  }
-  return at;
+/** What `hashWorld` hashes, in two pieces: see `stateParts`. */
+export interface StateParts {
+  /** The world-wide words (tick, RNG state, next NetId, alive count, ids, the dense entity index). */
+  words: Uint8Array;
+  /** Per present store, in name order: its membership bitset, then each field's bytes. */
+  parts: readonly Uint8Array[];
 }
 
 /**
- * The hash of a snapshot written by `writeHashSnapshot`: the same number `hashWorld` gave for
- * the world it was taken of.
- * @throws RangeError when the bytes are not such a snapshot.
+ * What `hashWorld(world)` would hash, as views: valid until the next call, and describing the
+ * world only until it changes. With shared stores (`sharedMemory`) every part is a view of a
+ * SharedArrayBuffer, so another thread can hash the tick's state while this one waits for the
+ * next (see `hashOfParts`).
  */
-export function hashSnapshot(snapshot: Uint8Array): number {
-  const view = new DataView(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength);
-  const wordBytes = view.getUint32(0, true);
-  let at = 4 + wordBytes;
-  const count = view.getUint32(at, true);
-  at += 4;
-  const local = new Uint8Array(wordBytes + count * 4);
-  const localView = new DataView(local.buffer);
-  local.set(snapshot.subarray(4, 4 + wordBytes));
-  for (let p = 0; p < count; p++) {
-    const length = view.getUint32(at, true);
-    at += 4;
-    if (at + length > snapshot.length) throw new RangeError('Skirmish: a hash snapshot that ends inside a part');
-    localView.setUint32(wordBytes + p * 4, xxHash32Of(snapshot.subarray(at, at + length)), true);
-    at += (length + 3) & ~3;
-  }
-  return xxHash32Of(local);
+export function stateParts(world: BattleWorld): StateParts {
+  const wordBytes = collectState(world);
+  return { words: digest.subarray(0, wordBytes), parts };
 }
+
+/** `hashWorld` of the state `words` and `parts` (from `stateParts`, or copies of them) describe. */
+export function hashOfParts(words: Uint8Array, stateParts: readonly Uint8Array[]): number {
+  const out = new Uint8Array(words.length + stateParts.length * 4);
+  const view = new DataView(out.buffer);
+  out.set(words);
+  for (let p = 0; p < stateParts.length; p++) view.setUint32(words.length + p * 4, xxHash32Of(stateParts[p]!), true);
+  return xxHash32Of(out);
+}
+

@@ -11,5 +11,6 @@ export type { Replay, ReplayOptions } from './replay';
 export { ReplayFormatError } from './errors';
 export { verifyReplay } from './verify';
 export type { VerifyResult } from './verify';
-export { hashWorld, hashSnapshot, writeHashSnapshot } from './hash';
-export type { SnapshotHasher } from './snapshot-hasher';
+export { hashWorld, hashOfParts, stateParts } from './hash';
+export type { StateParts } from './hash';
+export type { StateHasher } from './hasher';

@@ -13,14 +13,14 @@ import { frameChunk, preamble } from './chunks';
 import { writeCheckpoint } from './checkpoint';
 import { writeCommands, type InputBefore } from './commands';
 import { RecordKind, REPLAY_FORMAT_VERSION } from './format';
-import { hashWorld, writeHashSnapshot } from './hash';
-import type { SnapshotHasher } from './snapshot-hasher';
+import { hashWorld, stateParts } from './hash';
+import type { StateHasher } from './hasher';
 import type { ReplayHeader } from './header';
 import { allocateBattleStores } from './world-state';
 
 /** Options of `recordMatch`. */
 export interface RecordOptions {
-  /** Receives the file, chunk by chunk, in order (their concatenation is the replay). */
+  /** Receives the file, chunk by chunk, in order (their concatenation is the replay). Each chunk is the sink's to keep. */
   sink(chunk: Uint8Array): void;
   /** Stored in the header. Default 'battle'. */
   matchType?: string;
@@ -39,11 +39,13 @@ export interface RecordOptions {
    */
   hashEveryTicks?: number;
   /**
-   * Hashes the state somewhere else (a worker thread): the tick then only copies the state, and
-   * each tick's record reaches the sink once its hash is known (a hash not known two ticks later
-   * is computed here). The file is the same as without it. Default: hash on this thread.
+   * Hashes each tick's state on another thread (a worker reading the world's shared stores, see
+   * `sharedMemory`) while this one waits for the next tick. The hash is settled before the next
+   * step and before any join, leave or drop; a hasher that has not finished by then is done here.
+   * The records are the same as without it; a tick's record reaches the sink at the flush after
+   * its hash is settled. Default: hash on this thread.
    */
-  hasher?: SnapshotHasher;
+  hasher?: StateHasher;
 }
 
 /** A recording in progress: see `recordMatch`. */
@@ -64,9 +66,6 @@ export interface Recorder {
   /** Final flush and end marker; the recorder detaches from the world. Idempotent. */
   close(): void;
 }
-
-// A power of two: one tick in this many times the input capture call by call.
-const INPUT_TIMING_EVERY = 8;
 
 /** Bytes of `v` as an unsigned LEB128 varint. */
 function varintBytes(v: number): number {
@@ -124,24 +123,19 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     bytesWritten += bytes.length;
     options.sink(bytes);
   };
-  // Tick records whose hash the hasher still owes: where the hash goes, where the record starts.
+  // Tick records whose hash the hasher still owes: its ticket, where the hash goes, where the record starts.
   const hasher = options.hasher;
-  const owed: { ticket: number; tick: number; hashAt: number; recordAt: number }[] = [];
-  // Writes the hashes the hasher has delivered (in order) into their records, freeing its slots;
-  // `all` computes the missing ones here, and so is any owed for two ticks already.
-  const settle = (all: boolean): void => {
-    let known = 0;
-    for (; known < owed.length; known++) {
-      const o = owed[known]!;
-      const hash = all || world.time.tick - o.tick >= 2 ? hasher!.now(o.ticket) : hasher!.poll(o.ticket);
-      if (hash === undefined) break;
-      out.view.setUint32(o.hashAt, hash, true);
-    }
-    if (known > 0) owed.splice(0, known);
+  const owed: { ticket: number; hashAt: number; recordAt: number }[] = [];
+  // Before the world changes: every owed hash, from the hasher or (if it is late) computed here.
+  const settle = (): void => {
+    if (owed.length === 0) return;
+    const startedAt = clock();
+    for (const o of owed) out.view.setUint32(o.hashAt, hasher!.settle(o.ticket), true);
+    owed.length = 0;
+    busyMs += clock() - startedAt;
   };
-  // Hands the sink every record whose hash is known, in order.
-  const flush = (all = true): void => {
-    if (owed.length > 0) settle(all);
+  // Hands the sink every record up to the first whose hash is still owed.
+  const flush = (): void => {
     const cut = owed.length === 0 ? out.length : owed[0]!.recordAt;
     lastFlushTick = world.time.tick;
     if (cut === 0) return;
@@ -154,19 +148,16 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     }
     emit(chunk);
   };
-  // Bytes to ask the hasher for: grows to what a snapshot needed when a lent buffer was too small.
-  let snapshotBytesHint = 1 << 16;
-  // The state hash of the tick just stepped: here, or by the hasher (a placeholder until flush).
+  // The state hash of the tick just stepped: here, or begun by the hasher (a placeholder until settled).
   const writeHash = (w: BattleWorld, recordAt: number): void => {
-    const lent = hasher?.acquire(snapshotBytesHint);
-    if (lent !== undefined) {
-      const length = writeHashSnapshot(w, lent);
-      if (length >= 0) {
-        owed.push({ ticket: hasher!.submit(length), tick: w.time.tick, hashAt: out.length, recordAt });
+    if (hasher !== undefined) {
+      const { words, parts } = stateParts(w);
+      const ticket = hasher.begin(words, parts);
+      if (ticket !== undefined) {
+        owed.push({ ticket, hashAt: out.length, recordAt });
         out.u32(0);
         return;
       }
-      snapshotBytesHint = -length;
     }
     out.u32(hashWorld(w));
   };
@@ -183,15 +174,9 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
 
   // Changes a system makes during a step are the simulation's own: replaying the step makes them again.
   const journal: WorldJournal = {
+    beforeChange: settle,
     consumed(eid, queue) {
-      if (!inStep) return;
-      if (!timedTick) {
-        consume(eid, queue);
-        return;
-      }
-      const startedAt = clock();
-      consume(eid, queue);
-      timedMs += Math.max(0, clock() - startedAt - clockCostMs);
+      if (inStep) consume(eid, queue);
     },
     spawned(eid, x, y, random) {
       if (inStep) return;
@@ -214,58 +199,75 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     },
   };
 
-  // The input system hands over each queue just before applying it (journal.consumed). Timing
-  // every call would cost more than the calls, so one tick in INPUT_TIMING_EVERY is timed call by
-  // call (less what reading the clock itself adds to an interval) and the others are charged at
-  // the per-command rate that tick measured.
-  let clockCostMs = Infinity;
-  for (let i = 0; i < 64; i++) {
-    const a = clock();
-    clockCostMs = Math.min(clockCostMs, clock() - a);
-  }
+  // The input system hands over each queue just before applying it (journal.consumed). The hook
+  // only keeps what encoding needs (the player, its Input store before the queue, the commands),
+  // and the step's end encodes it all at once: one timed stretch, where timing each call would
+  // cost more than the calls (and read the clock many times slower in a tick's first
+  // microseconds after the process slept). The hook's few stores per player go untimed.
   let players = 0;
-  let previousEid = 0;
-  let commands = 0;
-  let timedTick = false;
-  let msPerCommand = 0;
-  let timedMs = 0;
+  let commandCount = 0;
+  let consumedEids = new Int32Array(256);
+  let consumedBefore = new Float64Array(4 * 256);
+  // Per player, its commands are commands[ends[i − 1] … ends[i]).
+  let consumedEnds = new Int32Array(256);
+  const commands: InputCommand[] = [];
   const consume = (eid: number, queue: readonly InputCommand[]): void => {
-    players++;
-    commands += queue.length;
-    inputs.zigzag(eid - previousEid);
-    previousEid = eid;
-    before.seq = input.seq[eid]!;
-    before.mx = input.mx[eid]!;
-    before.my = input.my[eid]!;
-    before.seek = input.seek[eid]!;
-    writeCommands(inputs, queue, before);
+    if (players === consumedEids.length) {
+      const grow = <T extends Int32Array | Float64Array>(a: T, size: number): T => {
+        const b = new (a.constructor as { new (n: number): T })(size);
+        b.set(a);
+        return b;
+      };
+      consumedEids = grow(consumedEids, players * 2);
+      consumedEnds = grow(consumedEnds, players * 2);
+      consumedBefore = grow(consumedBefore, players * 8);
+    }
+    consumedEids[players] = eid;
+    const b = 4 * players;
+    consumedBefore[b] = input.seq[eid]!;
+    consumedBefore[b + 1] = input.mx[eid]!;
+    consumedBefore[b + 2] = input.my[eid]!;
+    consumedBefore[b + 3] = input.seek[eid]!;
+    for (let i = 0; i < queue.length; i++) commands[commandCount++] = queue[i]!;
+    consumedEnds[players++] = commandCount;
+  };
+  const queueOf: InputCommand[] = [];
+  // The step's input block, from what the hooks kept.
+  const encodeInputs = (): void => {
+    inputs.length = 0;
+    let previousEid = 0;
+    for (let p = 0; p < players; p++) {
+      const eid = consumedEids[p]!;
+      inputs.zigzag(eid - previousEid);
+      previousEid = eid;
+      before.seq = consumedBefore[4 * p]!;
+      before.mx = consumedBefore[4 * p + 1]!;
+      before.my = consumedBefore[4 * p + 2]!;
+      before.seek = consumedBefore[4 * p + 3]!;
+      queueOf.length = 0;
+      for (let c = p === 0 ? 0 : consumedEnds[p - 1]!; c < consumedEnds[p]!; c++) queueOf.push(commands[c]!);
+      writeCommands(inputs, queueOf, before);
+    }
+    // Let the commands go: they are garbage once encoded.
+    commands.fill(undefined as unknown as InputCommand, 0, commandCount);
   };
 
   // Runs first in each step: opens the step's input block.
-  const openTick: System<BattleWorld> = (w) => {
+  const openTick: System<BattleWorld> = () => {
+    settle();
     inStep = true;
-    inputs.length = 0;
     players = 0;
-    previousEid = 0;
-    commands = 0;
-    timedMs = 0;
-    timedTick = (w.time.tick & (INPUT_TIMING_EVERY - 1)) === 0;
+    commandCount = 0;
   };
 
   // Runs last: the step's record, then checkpoint and flush when due.
   const closeTick: System<BattleWorld> = (w) => {
     const startedAt = clock();
     inStep = false;
-    if (timedTick) {
-      busyMs += timedMs;
-      if (commands > 0) msPerCommand = timedMs / commands;
-    } else {
-      busyMs += msPerCommand * commands;
-    }
+    encodeInputs();
     const tick = w.time.tick;
     const dueCheckpoint = (tick - header.startTick) % checkpointEvery === 0;
     const hashed = dueCheckpoint || (tick - header.startTick) % hashEvery === 0;
-    if (owed.length > 0) settle(false);
     const recordAt = out.length;
     out.u8(hashed ? RecordKind.tick : RecordKind.tickUnhashed);
     out.varint(varintBytes(players) + inputs.length);
@@ -275,7 +277,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     for (const json of metaDuringStep) writeMeta(json);
     metaDuringStep.length = 0;
     if (dueCheckpoint) checkpoint();
-    if (tick - lastFlushTick >= flushEvery) flush(false);
+    if (tick - lastFlushTick >= flushEvery) flush();
     busyMs += clock() - startedAt;
   };
 
@@ -308,10 +310,14 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
       if (inStep) metaDuringStep.push(json);
       else writeMeta(json);
     },
-    flush,
+    flush() {
+      settle();
+      flush();
+    },
     close() {
       if (closed) return;
       closed = true;
+      settle();
       out.u8(RecordKind.end);
       flush();
       setJournal(world, null);

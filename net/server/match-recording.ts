@@ -2,14 +2,14 @@
 // chunks into a file of the recordings folder, plus the players' names as meta for viewers.
 // Recording is a side effect the match must survive: a recorder or a disk that fails is logged
 // and the match plays on unrecorded.
-import { recordMatch, type BattleWorld, type Recorder, type SnapshotHasher } from '../../engine';
+import { recordMatch, type BattleWorld, type Recorder, type StateHasher } from '../../engine';
 import type { MatchRecording } from './match';
 import type { RecordingFile, RecordingStore } from './recordings';
 import type { Logger } from './logger';
 
 /** Starts recording `world` from its state now (between two ticks) into `store`; undefined when that fails. */
 export function startMatchRecording(
-  store: RecordingStore, world: BattleWorld, match: { id: string; type: string }, log: Logger, options: { hashEveryTicks?: number; hasher?: SnapshotHasher } = {},
+  store: RecordingStore, world: BattleWorld, match: { id: string; type: string }, log: Logger, options: { hashEveryTicks?: number; hasher?: StateHasher } = {},
 ): MatchRecording | undefined {
   let file: RecordingFile;
   try {

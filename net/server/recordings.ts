@@ -101,7 +101,9 @@ interface Sidecar {
 /** The recording options of the environment: `RECORD=0` turns recording off; `RECORD_DIR` is the folder. */
 export function recordingFromEnv(env: NodeJS.ProcessEnv = process.env): RecordingOptions | false {
   if (env.RECORD === '0' || env.RECORD === 'false' || env.RECORD === 'off') return false;
-  return env.RECORD_DIR ? { dir: env.RECORD_DIR } : {};
+  const options: RecordingOptions = env.RECORD_DIR ? { dir: env.RECORD_DIR } : {};
+  if (env.RECORD_HASH_THREAD === '0') options.hashOnWorker = false;
+  return options;
 }
 
 /**
@@ -276,7 +278,8 @@ export function createRecordingStore(options: RecordingOptions, log: Logger): Re
             return;
           }
           bytes += chunk.byteLength;
-          stream.write(Buffer.from(chunk));
+          // The recorder hands over each chunk for good: wrap it, do not copy it.
+          stream.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         },
         finish(summary = {}) {
           finished ??= track((async () => {

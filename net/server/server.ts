@@ -290,6 +290,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       nsp, capacity: options.capacity, graceMs: options.graceMs, limits: options.limits, interest: options.interest,
       spectatorCap: options.spectatorCap,
       recordingSegmentS: recordOptions === false ? undefined : recordOptions?.segmentS,
+      sharedMemory: hasher !== undefined,
     },
     observeTick: (type, simulate, write) => metrics.observeTick(simulate, write, type),
     record: recordings === undefined || recordOptions === false

@@ -1,79 +1,108 @@
-// Recording hashes the state of every tick (engine/replay); on a server that hashing runs on a
-// worker thread, so the tick pays only for copying the state into a shared slot. One hasher
-// serves every match of the process: tickets are handed out in order and the worker takes them
-// in that order. A slow or dead worker never holds a tick up: a slot that is not free makes the
-// recorder hash in place, and a hash not ready when its record is due is computed by the recorder.
+// Recording hashes the state of every tick (engine/replay). On a server the worlds keep their
+// stores in shared memory, and a worker thread hashes a tick's state straight from them while the
+// match waits for its next tick; the tick pays only for describing the state (which buffers,
+// where). One hasher serves every match of the process.
+//
+// Protocol, over one Int32Array in shared memory: the main thread writes a job into slot
+// `ticket % SLOTS` (the state's words copied into the slot's own buffer, then each part as buffer
+// id, byte offset, length), sets the slot's state to the ticket and bumps `submitted`. The worker
+// looks for new tickets every few milliseconds and takes them in order; it skips one whose slot no longer holds it (settled here first), and
+// publishes a result by swapping the state from ticket to −ticket. `settle` swaps ticket → 0 to
+// take a job back: whichever swap wins decides who hashed it, so a late worker never matters.
 import { Worker } from 'node:worker_threads';
-import { hashSnapshot, type SnapshotHasher } from '../../engine';
+import { hashOfParts, type StateHasher } from '../../engine';
 import type { Logger } from './logger';
 
-/** What the worker starts with. */
-export interface HashWorkerData {
-  slots: number;
-  /** Int32 cells: state[slots] (ticket submitted, −ticket done, else free), result[slots], length[slots], data generation. */
-  control: SharedArrayBuffer;
-  data: SharedArrayBuffer;
-  slotBytes: number;
-}
+/** Jobs in flight at once (one per recording match per tick, at most). */
+export const HASH_SLOTS = 64;
+/** Most parts a job can describe (stores × (fields + 1)); a state with more hashes in place. */
+export const HASH_MAX_PARTS = 256;
+// Int32 cells per slot: state, result, words buffer id, words length, part count, parts × 3.
+const SLOT_CELLS = 5 + 3 * HASH_MAX_PARTS;
+/** Cell of the highest ticket submitted so far (the worker waits on it). */
+export const HASH_SUBMITTED_CELL = HASH_SLOTS * SLOT_CELLS;
+/** Cell of how many buffers have been registered (a job may only name those). */
+export const HASH_BUFFERS_CELL = HASH_SUBMITTED_CELL + 1;
+/** Int32 cells of the control buffer. */
+export const HASH_CONTROL_CELLS = HASH_BUFFERS_CELL + 1;
+/** Offsets of a slot's cells. */
+export const HashCell = { state: 0, result: 1, wordsBuffer: 2, wordsLength: 3, parts: 4, firstPart: 5 } as const;
+/** First cell of `slot`. */
+export const slotCell = (slot: number): number => slot * SLOT_CELLS;
 
-/** Main thread → worker: the slots moved to a bigger buffer. */
+/** Main thread → worker: a buffer jobs may now name by `id`, or (null) one no job will name again. */
 export interface ToHashWorker {
-  data: SharedArrayBuffer;
-  slotBytes: number;
-  generation: number;
+  id: number;
+  buffer: SharedArrayBuffer | null;
 }
 
-/** A `SnapshotHasher` on a worker thread. */
-export interface WorkerHasher extends SnapshotHasher {
-  /** Snapshots handed to the worker, hashes it delivered, and hashes computed on this thread after all. */
-  readonly stats: { submitted: number; byWorker: number; inPlace: number; refused: number };
-  /** Stops the worker. */
+/** A `StateHasher` on a worker thread. */
+export interface WorkerHasher extends StateHasher {
+  /** Jobs handed to the worker, hashes it delivered, hashes settled here after all, and states hashed in place from the start. */
+  readonly stats: { submitted: number; byWorker: number; settledHere: number; refused: number };
+  /** Stops the worker; later jobs are refused (hashed in place). */
   close(): Promise<void>;
 }
 
-function workerEntry(data: HashWorkerData): Worker {
+function startWorker(control: SharedArrayBuffer): Worker {
   // Compiled (lib/) the entry is JavaScript; from the sources (tests, bench), a worker does not
   // inherit `--import tsx` on Node 20, so it registers tsx before importing its entry.
-  if (import.meta.url.endsWith('.js')) return new Worker(new URL('./hash-worker.js', import.meta.url), { workerData: data, execArgv: [] });
+  if (import.meta.url.endsWith('.js')) return new Worker(new URL('./hash-worker.js', import.meta.url), { workerData: control, execArgv: [] });
   const api = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./hash-worker.ts', import.meta.url).href;
   const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { eval: true, workerData: data, execArgv: [] });
-}
-
-/** Options of `createWorkerHasher`. */
-export interface WorkerHasherOptions {
-  /** Snapshots in flight at once. Default 16. */
-  slots?: number;
-  log?: Logger;
+  return new Worker(code, { eval: true, workerData: control, execArgv: [] });
 }
 
 /** A hasher whose worker starts on first use. */
-export function createWorkerHasher(options: WorkerHasherOptions = {}): WorkerHasher {
-  const slots = options.slots ?? 16;
-  const control = new SharedArrayBuffer(4 * (3 * slots + 1));
+export function createWorkerHasher(options: { log?: Logger } = {}): WorkerHasher {
+  const control = new SharedArrayBuffer(4 * HASH_CONTROL_CELLS);
   const cells = new Int32Array(control);
-  const state = cells.subarray(0, slots);
-  const result = cells.subarray(slots, 2 * slots);
-  const length = cells.subarray(2 * slots, 3 * slots);
-  const generation = cells.subarray(3 * slots, 3 * slots + 1);
-  // The ticket whose hash this thread still wants, per slot: a slot is lent again only when the
-  // worker is done with it and nobody here needs its bytes.
-  const wanted = new Int32Array(slots);
-  const stats = { submitted: 0, byWorker: 0, inPlace: 0, refused: 0 };
+  const stats = { submitted: 0, byWorker: 0, settledHere: 0, refused: 0 };
+  const bufferIds = new WeakMap<SharedArrayBuffer, number>();
+  let buffers = 0;
+  // A world that is gone takes its stores with it: the worker lets go of them too.
+  const forget = new FinalizationRegistry<number>((id) => {
+    if (!dead) worker?.postMessage({ id, buffer: null } satisfies ToHashWorker);
+  });
+  // Per slot: its words buffer, and the views of its job (to hash here if the worker is late).
+  const words: (Uint8Array | undefined)[] = Array.from({ length: HASH_SLOTS }, () => undefined);
+  const jobs: { words: Uint8Array; parts: readonly Uint8Array[] }[] = Array.from({ length: HASH_SLOTS }, () => ({ words: new Uint8Array(0), parts: [] }));
   let worker: Worker | undefined;
   let dead = false;
-  let closed = false;
-  let data: SharedArrayBuffer | undefined;
-  let bytes: Uint8Array = new Uint8Array(0);
-  let slotBytes = 0;
   let next = 1;
+  // A world hands over the same views tick after tick (until its ids grow): their descriptors
+  // (buffer id, offset, length) are worked out once, keyed by the first view.
+  const layouts = new WeakMap<Uint8Array, { parts: readonly Uint8Array[]; cells: Int32Array }>();
+  const layoutOf = (parts: readonly Uint8Array[]): { parts: readonly Uint8Array[]; cells: Int32Array } | undefined => {
+    const known = layouts.get(parts[0]!);
+    if (known !== undefined && known.parts.length === parts.length && known.parts.every((p, i) => p === parts[i])) return known;
+    if (!parts.every((p) => p.buffer instanceof SharedArrayBuffer)) return undefined;
+    const cells = new Int32Array(3 * parts.length);
+    parts.forEach((part, p) => {
+      cells[3 * p] = register(part.buffer as SharedArrayBuffer);
+      cells[3 * p + 1] = part.byteOffset;
+      cells[3 * p + 2] = part.length;
+    });
+    const layout = { parts: parts.slice(), cells };
+    layouts.set(parts[0]!, layout);
+    return layout;
+  };
 
-  const start = (need: number): void => {
-    slotBytes = Math.max(1 << 16, Math.ceil((need * 1.25) / 64) * 64);
-    data = new SharedArrayBuffer(slotBytes * slots);
-    bytes = new Uint8Array(data);
-    worker = workerEntry({ slots, control, data, slotBytes });
+  const register = (buffer: SharedArrayBuffer): number => {
+    let id = bufferIds.get(buffer);
+    if (id === undefined) {
+      id = buffers++;
+      bufferIds.set(buffer, id);
+      forget.register(buffer, id);
+      worker!.postMessage({ id, buffer } satisfies ToHashWorker);
+      Atomics.store(cells, HASH_BUFFERS_CELL, buffers);
+    }
+    return id;
+  };
+  const ensureWorker = (): void => {
+    if (worker !== undefined) return;
+    worker = startWorker(control);
     worker.unref();
     worker.on('error', (error) => {
       dead = true;
@@ -81,68 +110,63 @@ export function createWorkerHasher(options: WorkerHasherOptions = {}): WorkerHas
     });
     worker.on('exit', () => void (dead = true));
   };
-  const idle = (): boolean => {
-    for (let s = 0; s < slots; s++) if (wanted[s] !== 0 || Atomics.load(state, s) > 0) return false;
-    return true;
-  };
-  const grow = (need: number): void => {
-    slotBytes = Math.ceil((need * 1.25) / 64) * 64;
-    data = new SharedArrayBuffer(slotBytes * slots);
-    bytes = new Uint8Array(data);
-    const g = Atomics.add(generation, 0, 1) + 1;
-    worker!.postMessage({ data, slotBytes, generation: g } satisfies ToHashWorker);
-    Atomics.notify(state, next % slots);
-  };
-  const slotOf = (ticket: number): number => ticket % slots;
-  const ready = (ticket: number): number | undefined => {
-    const slot = slotOf(ticket);
-    if (wanted[slot] !== ticket || Atomics.load(state, slot) !== -ticket) return undefined;
-    wanted[slot] = 0;
-    stats.byWorker++;
-    return Atomics.load(result, slot) >>> 0;
-  };
 
   return {
     stats,
-    acquire(need) {
-      if (dead || closed) return undefined;
-      if (worker === undefined) start(need);
-      else if (need > slotBytes) {
-        if (!idle()) {
-          stats.refused++;
-          return undefined;
-        }
-        grow(need);
-      }
-      const slot = slotOf(next);
-      if (wanted[slot] !== 0 || Atomics.load(state, slot) > 0) {
+    begin(stateWords, parts) {
+      if (dead || parts.length === 0 || parts.length > HASH_MAX_PARTS) {
         stats.refused++;
         return undefined;
       }
-      return bytes.subarray(slot * slotBytes, (slot + 1) * slotBytes);
-    },
-    submit(snapshotBytes) {
-      const ticket = next++;
-      const slot = slotOf(ticket);
-      wanted[slot] = ticket;
-      Atomics.store(length, slot, snapshotBytes);
-      Atomics.store(state, slot, ticket);
-      Atomics.notify(state, slot);
+      ensureWorker();
+      const ticket = next;
+      const slot = ticket % HASH_SLOTS;
+      const at = slotCell(slot);
+      // A slot still holding an unsettled job (more matches than slots, or a stuck worker).
+      if (Atomics.load(cells, at + HashCell.state) > 0) {
+        stats.refused++;
+        return undefined;
+      }
+      const layout = layoutOf(parts);
+      if (layout === undefined) {
+        stats.refused++;
+        return undefined;
+      }
+      let slotWords = words[slot];
+      if (slotWords === undefined || slotWords.length < stateWords.length) {
+        slotWords = new Uint8Array(new SharedArrayBuffer(Math.max(1024, stateWords.length * 2)));
+        words[slot] = slotWords;
+      }
+      slotWords.set(stateWords);
+      cells[at + HashCell.wordsBuffer] = register(slotWords.buffer as SharedArrayBuffer);
+      cells[at + HashCell.wordsLength] = stateWords.length;
+      cells[at + HashCell.parts] = parts.length;
+      cells.set(layout.cells, at + HashCell.firstPart);
+      jobs[slot] = { words: slotWords.subarray(0, stateWords.length), parts: layout.parts };
+      next++;
+      Atomics.store(cells, at + HashCell.state, ticket);
+      // No Atomics.notify: waking a sleeping thread is a system call (tens of µs on a loaded VM),
+      // paid by the tick. The worker looks for work every few ms instead (see hash-worker.ts).
+      Atomics.store(cells, HASH_SUBMITTED_CELL, ticket);
       stats.submitted++;
       return ticket;
     },
-    poll: ready,
-    now(ticket) {
-      const done = ready(ticket);
-      if (done !== undefined) return done;
-      const slot = slotOf(ticket);
-      if (wanted[slot] !== ticket) throw new Error(`Skirmish: hash ticket ${ticket} is not owed`);
-      wanted[slot] = 0;
-      stats.inPlace++;
-      return hashSnapshot(bytes.subarray(slot * slotBytes, slot * slotBytes + Atomics.load(length, slot)));
+    settle(ticket) {
+      const slot = ticket % HASH_SLOTS;
+      const at = slotCell(slot);
+      const was = Atomics.compareExchange(cells, at + HashCell.state, ticket, 0);
+      if (was === -ticket) {
+        Atomics.store(cells, at + HashCell.state, 0);
+        stats.byWorker++;
+        return Atomics.load(cells, at + HashCell.result) >>> 0;
+      }
+      if (was !== ticket) throw new Error(`Skirmish: hash ticket ${ticket} is not pending (slot holds ${was})`);
+      stats.settledHere++;
+      const job = jobs[slot]!;
+      return hashOfParts(job.words, job.parts);
     },
     async close() {
-      closed = true;
+      dead = true;
       await worker?.terminate();
     },
   };

@@ -3,8 +3,9 @@
 // Offline toggles, all driven by a seeded RNG so every run is the same.
 import {
   createBattleWorld, createRng, despawnPlayer, hashWorld, queueInput, recordMatch, setOffline, spawnPlayer, step,
-  type BattleRules, type BattleWorld, type Recorder, type SnapshotHasher,
+  type BattleRules, type BattleWorld, type Recorder, type StateHasher,
 } from '../../engine';
+import { PREAMBLE_BYTES } from '../../engine/replay/format';
 
 export const matchRules: BattleRules = {
   map: { width: 60, height: 60 }, speed: 25, health: 100,
@@ -35,10 +36,22 @@ export function concat(chunks: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** The records of a replay file: its chunks' payloads, unframed (docs/replay-format.md, "File layout"). */
+export function records(file: Uint8Array): Uint8Array {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const payloads: Uint8Array[] = [];
+  for (let at = PREAMBLE_BYTES; at < file.length;) {
+    const length = view.getUint32(at, true);
+    payloads.push(file.subarray(at + 8, at + 8 + length));
+    at += 8 + length;
+  }
+  return concat(payloads);
+}
+
 /** Plays and records `ticks` ticks; `close` false leaves the recorder open (no end marker). */
-export function recordTestMatch(options: { ticks?: number; seed?: number; checkpointEveryTicks?: number; flushEveryTicks?: number; close?: boolean; rules?: BattleRules; warmupTicks?: number; hashEveryTicks?: number; hasher?: SnapshotHasher } = {}): RecordedMatch {
+export function recordTestMatch(options: { ticks?: number; seed?: number; checkpointEveryTicks?: number; flushEveryTicks?: number; close?: boolean; rules?: BattleRules; warmupTicks?: number; hashEveryTicks?: number; hasher?: StateHasher; sharedMemory?: boolean } = {}): RecordedMatch {
   const ticks = options.ticks ?? 3000;
-  const world = createBattleWorld({ rules: options.rules ?? matchRules, seed: options.seed ?? 5, capacity: 64 });
+  const world = createBattleWorld({ rules: options.rules ?? matchRules, seed: options.seed ?? 5, capacity: 64, sharedMemory: options.sharedMemory });
   const rng = createRng((options.seed ?? 5) * 7 + 1);
   const players: number[] = [];
   const seqs = new Map<number, number>();
