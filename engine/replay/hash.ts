@@ -10,6 +10,10 @@ import { entityIndexOf, idRange, internalsOf, sortedStores, type SortedStore } f
 // The hash of the field and membership hashes and the world-wide words (see docs/replay-format.md).
 let digest = new Uint8Array(1 << 12);
 let digestView = new DataView(digest.buffer);
+let digestWords = new Uint32Array(digest.buffer);
+// Every platform Skirmish runs on is little-endian, as the format is; a big-endian one would take
+// the DataView path.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 function room(need: number): void {
   if (need <= digest.length) return;
@@ -17,6 +21,7 @@ function room(need: number): void {
   while (size < need) size *= 2;
   digest = new Uint8Array(size);
   digestView = new DataView(digest.buffer);
+  digestWords = new Uint32Array(digest.buffer);
 }
 
 // Per world: each store's membership bitset over every id a store can hold, and the bitECS masks
@@ -27,7 +32,7 @@ interface MembershipCache {
   // Per store, the bitECS generation and bit of its component (-1: not registered yet).
   generation: number[];
   flag: number[];
-  seenMasks: Float64Array[];
+  seenMasks: Int32Array[];
   // Views of each field's bytes and of each membership bitset for `viewIds` ids, so a tick hashes
   // without allocating (and hands the same views to a hasher tick after tick).
   fieldBytes: Uint8Array[][];
@@ -75,7 +80,8 @@ function updateMembership(world: EngineWorld, cache: MembershipCache, ids: numbe
       stale = true;
     }
   }
-  while (cache.seenMasks.length < masks.length) cache.seenMasks.push(new Float64Array(world.capacity).fill(-1));
+  // bitECS masks stay below 2^31 (a generation holds 31 bits), so −1 is never one.
+  while (cache.seenMasks.length < masks.length) cache.seenMasks.push(new Int32Array(world.capacity).fill(-1));
   if (stale) for (const seen of cache.seenMasks) seen.fill(-1);
   const generations = masks.length;
   // To the end of the last bitset byte hashed, so ids past the highest (after a checkpoint
@@ -156,7 +162,12 @@ function collectState(world: BattleWorld): number {
   digestView.setUint32(12, index.aliveCount, true);
   digestView.setUint32(16, ids, true);
   let at = 20;
-  for (let i = 0; i < dense.length; i++, at += 4) digestView.setUint32(at, dense[i]!, true);
+  if (LITTLE_ENDIAN) {
+    digestWords.set(dense, 5);
+    at += dense.length * 4;
+  } else {
+    for (let i = 0; i < dense.length; i++, at += 4) digestView.setUint32(at, dense[i]!, true);
+  }
   parts.length = 0;
   for (let s = 0; s < stores.length; s++) {
     const members = cache.memberBytes[s]!;

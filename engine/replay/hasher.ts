@@ -14,6 +14,8 @@ export interface StateHasher {
    * cannot take this one (then the recorder hashes in place).
    */
   begin(words: Uint8Array, parts: readonly Uint8Array[]): number | undefined;
+  /** Whether the other thread has finished with `ticket` (its views may change now). Cheap. */
+  done(ticket: number): boolean;
   /**
    * The ticket's hash: the other thread's, or, if it has not finished, computed here from the
    * same views; afterwards the other thread no longer reads them.

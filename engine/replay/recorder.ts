@@ -126,13 +126,24 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   // Tick records whose hash the hasher still owes: its ticket, where the hash goes, where the record starts.
   const hasher = options.hasher;
   const owed: { ticket: number; hashAt: number; recordAt: number }[] = [];
-  // Before the world changes: every owed hash, from the hasher or (if it is late) computed here.
+  // Every owed hash into its record: the hasher's, or (if it is late) computed here.
   const settle = (): void => {
     if (owed.length === 0) return;
     const startedAt = clock();
     for (const o of owed) out.view.setUint32(o.hashAt, hasher!.settle(o.ticket), true);
     owed.length = 0;
     busyMs += clock() - startedAt;
+  };
+  // Before the world changes: a hasher still reading it must be settled now. One that has finished
+  // (one atomic read each, untimed) is collected at the step's end, when the tick is warm: the
+  // first microseconds of a tick after the process slept run many times slower, whoever runs.
+  const fence = (): void => {
+    for (const o of owed) {
+      if (!hasher!.done(o.ticket)) {
+        settle();
+        return;
+      }
+    }
   };
   // Hands the sink every record up to the first whose hash is still owed.
   const flush = (): void => {
@@ -174,7 +185,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
 
   // Changes a system makes during a step are the simulation's own: replaying the step makes them again.
   const journal: WorldJournal = {
-    beforeChange: settle,
+    beforeChange: fence,
     consumed(eid, queue) {
       if (inStep) consume(eid, queue);
     },
@@ -254,7 +265,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
 
   // Runs first in each step: opens the step's input block.
   const openTick: System<BattleWorld> = () => {
-    settle();
+    fence();
     inStep = true;
     players = 0;
     commandCount = 0;
@@ -264,6 +275,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   const closeTick: System<BattleWorld> = (w) => {
     const startedAt = clock();
     inStep = false;
+    settle();
     encodeInputs();
     const tick = w.time.tick;
     const dueCheckpoint = (tick - header.startTick) % checkpointEvery === 0;

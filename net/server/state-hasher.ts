@@ -151,6 +151,9 @@ export function createWorkerHasher(options: { log?: Logger } = {}): WorkerHasher
       stats.submitted++;
       return ticket;
     },
+    done(ticket) {
+      return Atomics.load(cells, slotCell(ticket % HASH_SLOTS) + HashCell.state) === -ticket;
+    },
     settle(ticket) {
       const slot = ticket % HASH_SLOTS;
       const at = slotCell(slot);
