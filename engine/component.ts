@@ -35,16 +35,6 @@ export interface StoreHost {
   readonly capacity: number;
   /** Component stores, one per definition (see `getStore`). */
   readonly stores: Map<AnyComponentDef, unknown>;
-  /**
-   * Stores live in SharedArrayBuffers (where the platform has them), so another thread can read
-   * them between ticks: a server's recording hashes them on a worker.
-   */
-  readonly sharedMemory?: boolean;
-}
-
-/** A zeroed buffer of `bytes` bytes, shared between threads when `host` asks for that and the platform can. */
-export function storeBuffer(host: { readonly sharedMemory?: boolean }, bytes: number): ArrayBufferLike {
-  return host.sharedMemory === true && typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
 /** Defines a component. Nothing is allocated until a world first uses it. */
@@ -65,10 +55,7 @@ export function getStore<S extends Schema>(world: StoreHost, def: ComponentDef<S
   let store = world.stores.get(def) as Store<S> | undefined;
   if (store === undefined) {
     const fresh: Record<string, unknown> = {};
-    for (const key of Object.keys(def.schema)) {
-      const type = def.schema[key]!;
-      fresh[key] = new type(storeBuffer(world, world.capacity * type.BYTES_PER_ELEMENT) as ArrayBuffer);
-    }
+    for (const key of Object.keys(def.schema)) fresh[key] = new def.schema[key]!(world.capacity);
     store = fresh as Store<S>;
     world.stores.set(def, store);
   }

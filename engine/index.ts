@@ -53,6 +53,5 @@ export { stepMotion, reckonMotion, quantizeAxis, axisLevel, axisOfLevel, AXIS_LE
 export type { MotionOut } from './motion';
 
 // Deterministic replay: recording, playback, seeking and verification of matches.
-export { REPLAY_FORMAT_VERSION, ENGINE_VERSION, recordMatch, replay, ReplayFormatError, verifyReplay, hashWorld, hashOfParts, stateParts } from './replay';
-export type { StateHasher, StateParts } from './replay';
+export { REPLAY_FORMAT_VERSION, ENGINE_VERSION, recordMatch, replay, ReplayFormatError, verifyReplay, hashWorld } from './replay';
 export type { ReplayHeader, Recorder, RecordOptions, Replay, ReplayOptions, VerifyResult } from './replay';

@@ -5,11 +5,6 @@ import type { InputCommand } from './input';
 
 /** Told of every change made to a battle world between steps, in the order they happen. */
 export interface WorldJournal {
-  /**
-   * The world is about to change between steps (a join, a leave, a drop), before anything is
-   * written: a recorder whose hash of the last tick another thread is still reading settles it.
-   */
-  beforeChange?(): void;
   /** `spawnPlayer` added `eid` at (x, y); `random` when the spot came from the world's RNG. */
   spawned(eid: number, x: number, y: number, random: boolean): void;
   /** `despawnPlayer` removed `eid`. */

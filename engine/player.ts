@@ -18,7 +18,6 @@ export interface SpawnOptions {
  * @throws when the world is full (entity id beyond its capacity).
  */
 export function spawnPlayer(world: BattleWorld, options: SpawnOptions = {}): number {
-  journalOf(world)?.beforeChange?.();
   const eid = addEntity(world);
   if (eid >= world.capacity) {
     removeEntity(world, eid);
@@ -49,7 +48,6 @@ export function spawnPlayer(world: BattleWorld, options: SpawnOptions = {}): num
  */
 export function despawnPlayer(world: BattleWorld, eid: number): void {
   assertPlayer(world, eid);
-  journalOf(world)?.beforeChange?.();
   journalOf(world)?.despawned(eid);
   const netId = getStore(world, NetId).id[eid]!;
   world.inputs.delete(eid);
@@ -72,7 +70,6 @@ export function setOffline(world: BattleWorld, eid: number, offline: boolean): v
   assertPlayer(world, eid);
   const tag = getStore(world, Offline);
   if (hasComponent(world, eid, tag) === offline) return;
-  journalOf(world)?.beforeChange?.();
   journalOf(world)?.offline(eid, offline);
   if (offline) addComponent(world, eid, tag);
   else removeComponent(world, eid, tag);

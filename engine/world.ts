@@ -50,8 +50,6 @@ export interface WorldOptions<W extends EngineWorld = EngineWorld> {
   seed?: number;
   /** Entity capacity of component stores. Default 4096. */
   capacity?: number;
-  /** Allocate component stores in SharedArrayBuffers (see `StoreHost.sharedMemory`). Default false. */
-  sharedMemory?: boolean;
   /** Systems run by `step`, in order. */
   systems?: System<W>[];
   /** Called when a system throws (see `EngineWorld.onError`). Default: rethrow. */
@@ -78,7 +76,6 @@ export function createWorld<X extends object = {}>(options: WorldOptions<EngineW
     seed: options.seed ?? 1,
     capacity,
     stores: new Map(),
-    sharedMemory: options.sharedMemory === true,
     systems: (options.systems ?? []) as System<any>[],
     events: [] as EngineEvent[],
     publishedEvents: 0,

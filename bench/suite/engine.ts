@@ -21,8 +21,8 @@ export function mapSizeFor(players: number): number {
 }
 
 /** A battle world of `entities` players spread over a map of the default density. */
-export function populatedWorld(entities: number, seed = 1, sharedMemory = false): BattleWorld {
-  const world = createBattleWorld({ rules: rulesForMap(mapSizeFor(entities)), capacity: entities + 16, seed, sharedMemory });
+export function populatedWorld(entities: number, seed = 1): BattleWorld {
+  const world = createBattleWorld({ rules: rulesForMap(mapSizeFor(entities)), capacity: entities + 16, seed });
   for (let i = 0; i < entities; i++) spawnPlayer(world);
   return world;
 }

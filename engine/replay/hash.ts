@@ -3,7 +3,7 @@
 // from bitECS's entity masks, recomputed only for entities whose masks changed since last time.
 import { xxHash32Of } from './xxh32';
 import type { BattleWorld } from '../battle';
-import { storeBuffer, type AnyComponentDef, type FieldType } from '../component';
+import type { AnyComponentDef, FieldType } from '../component';
 import type { EngineWorld } from '../world';
 import { entityIndexOf, idRange, internalsOf, sortedStores, type SortedStore } from './world-state';
 
@@ -34,7 +34,7 @@ interface MembershipCache {
   flag: number[];
   seenMasks: Int32Array[];
   // Views of each field's bytes and of each membership bitset for `viewIds` ids, so a tick hashes
-  // without allocating (and hands the same views to a hasher tick after tick).
+  // without allocating.
   fieldBytes: Uint8Array[][];
   memberBytes: Uint8Array[];
   viewIds: number;
@@ -54,8 +54,7 @@ function freshCache(world: EngineWorld, stores: readonly SortedStore[]): Members
   const capacity = world.capacity;
   return {
     stores,
-    // Shared like the stores: a worker hashing a tick reads these too.
-    bits: stores.map(() => new Uint8Array(storeBuffer(world, (capacity + 7) >> 3) as ArrayBuffer)),
+    bits: stores.map(() => new Uint8Array((capacity + 7) >> 3)),
     generation: stores.map((s) => registration(world, s.def)?.generationId ?? -1),
     flag: stores.map((s) => registration(world, s.def)?.bitflag ?? 0),
     seenMasks: [],
@@ -194,32 +193,3 @@ export function hashWorld(world: BattleWorld): number {
   for (let p = 0; p < parts.length; p++, at += 4) digestView.setUint32(at, xxHash32Of(parts[p]!), true);
   return xxHash32Of(digest.subarray(0, at));
 }
-
-/** What `hashWorld` hashes, in two pieces: see `stateParts`. */
-export interface StateParts {
-  /** The world-wide words (tick, RNG state, next NetId, alive count, ids, the dense entity index). */
-  words: Uint8Array;
-  /** Per present store, in name order: its membership bitset, then each field's bytes. */
-  parts: readonly Uint8Array[];
-}
-
-/**
- * What `hashWorld(world)` would hash, as views: valid until the next call, and describing the
- * world only until it changes. With shared stores (`sharedMemory`) every part is a view of a
- * SharedArrayBuffer, so another thread can hash the tick's state while this one waits for the
- * next (see `hashOfParts`).
- */
-export function stateParts(world: BattleWorld): StateParts {
-  const wordBytes = collectState(world);
-  return { words: digest.subarray(0, wordBytes), parts };
-}
-
-/** `hashWorld` of the state `words` and `parts` (from `stateParts`, or copies of them) describe. */
-export function hashOfParts(words: Uint8Array, stateParts: readonly Uint8Array[]): number {
-  const out = new Uint8Array(words.length + stateParts.length * 4);
-  const view = new DataView(out.buffer);
-  out.set(words);
-  for (let p = 0; p < stateParts.length; p++) view.setUint32(words.length + p * 4, xxHash32Of(stateParts[p]!), true);
-  return xxHash32Of(out);
-}
-

@@ -11,6 +11,4 @@ export type { Replay, ReplayOptions } from './replay';
 export { ReplayFormatError } from './errors';
 export { verifyReplay } from './verify';
 export type { VerifyResult } from './verify';
-export { hashWorld, hashOfParts, stateParts } from './hash';
-export type { StateParts } from './hash';
-export type { StateHasher } from './hasher';
+export { hashWorld } from './hash';

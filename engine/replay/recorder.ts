@@ -13,14 +13,13 @@ import { frameChunk, preamble } from './chunks';
 import { writeCheckpoint } from './checkpoint';
 import { writeCommands, type InputBefore } from './commands';
 import { RecordKind, REPLAY_FORMAT_VERSION } from './format';
-import { hashWorld, stateParts } from './hash';
-import type { StateHasher } from './hasher';
+import { hashWorld } from './hash';
 import type { ReplayHeader } from './header';
 import { allocateBattleStores } from './world-state';
 
 /** Options of `recordMatch`. */
 export interface RecordOptions {
-  /** Receives the file, chunk by chunk, in order (their concatenation is the replay). Each chunk is the sink's to keep. */
+  /** Receives the file, chunk by chunk, in order (their concatenation is the replay). */
   sink(chunk: Uint8Array): void;
   /** Stored in the header. Default 'battle'. */
   matchType?: string;
@@ -38,14 +37,6 @@ export interface RecordOptions {
    * for CPU. Checkpoint ticks are always hashed.
    */
   hashEveryTicks?: number;
-  /**
-   * Hashes each tick's state on another thread (a worker reading the world's shared stores, see
-   * `sharedMemory`) while this one waits for the next tick. The hash is settled before the next
-   * step and before any join, leave or drop; a hasher that has not finished by then is done here.
-   * The records are the same as without it; a tick's record reaches the sink at the flush after
-   * its hash is settled. Default: hash on this thread.
-   */
-  hasher?: StateHasher;
 }
 
 /** A recording in progress: see `recordMatch`. */
@@ -123,54 +114,12 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     bytesWritten += bytes.length;
     options.sink(bytes);
   };
-  // Tick records whose hash the hasher still owes: its ticket, where the hash goes, where the record starts.
-  const hasher = options.hasher;
-  const owed: { ticket: number; hashAt: number; recordAt: number }[] = [];
-  // Every owed hash into its record: the hasher's, or (if it is late) computed here.
-  const settle = (): void => {
-    if (owed.length === 0) return;
-    const startedAt = clock();
-    for (const o of owed) out.view.setUint32(o.hashAt, hasher!.settle(o.ticket), true);
-    owed.length = 0;
-    busyMs += clock() - startedAt;
-  };
-  // Before the world changes: a hasher still reading it must be settled now. One that has finished
-  // (one atomic read each, untimed) is collected at the step's end, when the tick is warm: the
-  // first microseconds of a tick after the process slept run many times slower, whoever runs.
-  const fence = (): void => {
-    for (const o of owed) {
-      if (!hasher!.done(o.ticket)) {
-        settle();
-        return;
-      }
-    }
-  };
-  // Hands the sink every record up to the first whose hash is still owed.
   const flush = (): void => {
-    const cut = owed.length === 0 ? out.length : owed[0]!.recordAt;
     lastFlushTick = world.time.tick;
-    if (cut === 0) return;
-    const chunk = frameChunk(out.bytes.subarray(0, cut));
-    out.bytes.copyWithin(0, cut, out.length);
-    out.length -= cut;
-    for (const o of owed) {
-      o.hashAt -= cut;
-      o.recordAt -= cut;
-    }
+    if (out.length === 0) return;
+    const chunk = frameChunk(out.written());
+    out.length = 0;
     emit(chunk);
-  };
-  // The state hash of the tick just stepped: here, or begun by the hasher (a placeholder until settled).
-  const writeHash = (w: BattleWorld, recordAt: number): void => {
-    if (hasher !== undefined) {
-      const { words, parts } = stateParts(w);
-      const ticket = hasher.begin(words, parts);
-      if (ticket !== undefined) {
-        owed.push({ ticket, hashAt: out.length, recordAt });
-        out.u32(0);
-        return;
-      }
-    }
-    out.u32(hashWorld(w));
   };
   // Kept between checkpoints: a checkpoint of a large match is hundreds of kB, and allocating
   // (and zeroing) that every time costs more than writing it.
@@ -185,7 +134,6 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
 
   // Changes a system makes during a step are the simulation's own: replaying the step makes them again.
   const journal: WorldJournal = {
-    beforeChange: fence,
     consumed(eid, queue) {
       if (inStep) consume(eid, queue);
     },
@@ -265,7 +213,6 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
 
   // Runs first in each step: opens the step's input block.
   const openTick: System<BattleWorld> = () => {
-    fence();
     inStep = true;
     players = 0;
     commandCount = 0;
@@ -275,17 +222,15 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   const closeTick: System<BattleWorld> = (w) => {
     const startedAt = clock();
     inStep = false;
-    settle();
     encodeInputs();
     const tick = w.time.tick;
     const dueCheckpoint = (tick - header.startTick) % checkpointEvery === 0;
     const hashed = dueCheckpoint || (tick - header.startTick) % hashEvery === 0;
-    const recordAt = out.length;
     out.u8(hashed ? RecordKind.tick : RecordKind.tickUnhashed);
     out.varint(varintBytes(players) + inputs.length);
     out.varint(players);
     out.raw(inputs.written());
-    if (hashed) writeHash(w, recordAt);
+    if (hashed) out.u32(hashWorld(w));
     for (const json of metaDuringStep) writeMeta(json);
     metaDuringStep.length = 0;
     if (dueCheckpoint) checkpoint();
@@ -322,14 +267,10 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
       if (inStep) metaDuringStep.push(json);
       else writeMeta(json);
     },
-    flush() {
-      settle();
-      flush();
-    },
+    flush,
     close() {
       if (closed) return;
       closed = true;
-      settle();
       out.u8(RecordKind.end);
       flush();
       setJournal(world, null);

@@ -2,14 +2,14 @@
 // chunks into a file of the recordings folder, plus the players' names as meta for viewers.
 // Recording is a side effect the match must survive: a recorder or a disk that fails is logged
 // and the match plays on unrecorded.
-import { recordMatch, type BattleWorld, type Recorder, type StateHasher } from '../../engine';
+import { recordMatch, type BattleWorld, type Recorder } from '../../engine';
 import type { MatchRecording } from './match';
 import type { RecordingFile, RecordingStore } from './recordings';
 import type { Logger } from './logger';
 
 /** Starts recording `world` from its state now (between two ticks) into `store`; undefined when that fails. */
 export function startMatchRecording(
-  store: RecordingStore, world: BattleWorld, match: { id: string; type: string }, log: Logger, options: { hashEveryTicks?: number; hasher?: StateHasher } = {},
+  store: RecordingStore, world: BattleWorld, match: { id: string; type: string }, log: Logger, options: { hashEveryTicks?: number } = {},
 ): MatchRecording | undefined {
   let file: RecordingFile;
   try {
@@ -21,7 +21,7 @@ export function startMatchRecording(
   let recorder: Recorder;
   try {
     recorder = recordMatch(world, {
-      sink: (chunk) => file.write(chunk), matchType: match.type, matchId: match.id, hashEveryTicks: options.hashEveryTicks, hasher: options.hasher,
+      sink: (chunk) => file.write(chunk), matchType: match.type, matchId: match.id, hashEveryTicks: options.hashEveryTicks,
     });
   } catch (error) {
     log.error({ err: error, match: match.id }, 'recorder failed to start; the match is not recorded');

@@ -60,8 +60,6 @@ export interface MatchOptions {
   record?(world: BattleWorld): MatchRecording | undefined;
   /** Longest stretch (seconds of match time) one recording covers before the match starts the next. Default 3600. */
   recordingSegmentS?: number;
-  /** Keep the world's stores in shared memory, for a recording hashed on a worker thread. Default false. */
-  sharedMemory?: boolean;
 }
 
 /** Counters a match keeps for logs and metrics. */
@@ -129,7 +127,6 @@ export function createMatch(options: MatchOptions): Match {
     seed: options.seed,
     capacity: options.capacity,
     systems: options.systems,
-    sharedMemory: options.sharedMemory,
     // A throwing system must not take the whole server down: log it, finish the tick.
     onError: (error, system) => log.error({ err: error, system: system.name }, 'system threw; tick continues'),
   });

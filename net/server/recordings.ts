@@ -24,11 +24,6 @@ export interface RecordingOptions {
    */
   hashEveryTicks?: number;
   /**
-   * Hash on a worker thread (the tick only copies the state into a shared slot). Default true;
-   * false hashes on the tick's own thread.
-   */
-  hashOnWorker?: boolean;
-  /**
    * Longest stretch of a match one file covers (seconds of match time); a longer match goes on in
    * a new file. Default 3600. Whatever the length, a match that empties closes its file.
    */
@@ -101,9 +96,7 @@ interface Sidecar {
 /** The recording options of the environment: `RECORD=0` turns recording off; `RECORD_DIR` is the folder. */
 export function recordingFromEnv(env: NodeJS.ProcessEnv = process.env): RecordingOptions | false {
   if (env.RECORD === '0' || env.RECORD === 'false' || env.RECORD === 'off') return false;
-  const options: RecordingOptions = env.RECORD_DIR ? { dir: env.RECORD_DIR } : {};
-  if (env.RECORD_HASH_THREAD === '0') options.hashOnWorker = false;
-  return options;
+  return env.RECORD_DIR ? { dir: env.RECORD_DIR } : {};
 }
 
 /**
@@ -278,8 +271,7 @@ export function createRecordingStore(options: RecordingOptions, log: Logger): Re
             return;
           }
           bytes += chunk.byteLength;
-          // The recorder hands over each chunk for good: wrap it, do not copy it.
-          stream.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          stream.write(Buffer.from(chunk));
         },
         finish(summary = {}) {
           finished ??= track((async () => {

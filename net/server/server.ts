@@ -25,7 +25,6 @@ import { hostname } from 'node:os';
 import { createRecordingStore, recordingFromEnv, type RecordingOptions, type RecordingStore } from './recordings';
 import { createReplaysApi } from './replays-http';
 import { startMatchRecording } from './match-recording';
-import { createWorkerHasher } from './state-hasher';
 
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
 export interface ServerOptions {
@@ -203,7 +202,6 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   let publicUrl = options.cluster?.publicUrl ?? '';
   const recordOptions = options.record ?? recordingFromEnv();
   const recordings = recordOptions === false ? undefined : createRecordingStore(recordOptions, logger);
-  const hasher = recordOptions === false || recordOptions.hashOnWorker === false ? undefined : createWorkerHasher({ log: logger });
   const replays = createReplaysApi(recordings);
 
   const api = createMatchmakingApi({
@@ -290,12 +288,11 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       nsp, capacity: options.capacity, graceMs: options.graceMs, limits: options.limits, interest: options.interest,
       spectatorCap: options.spectatorCap,
       recordingSegmentS: recordOptions === false ? undefined : recordOptions?.segmentS,
-      sharedMemory: hasher !== undefined,
     },
     observeTick: (type, simulate, write) => metrics.observeTick(simulate, write, type),
     record: recordings === undefined || recordOptions === false
       ? undefined
-      : (world, m) => startMatchRecording(recordings, world, m, logger, { hashEveryTicks: recordOptions.hashEveryTicks, hasher }),
+      : (world, m) => startMatchRecording(recordings, world, m, logger, { hashEveryTicks: recordOptions.hashEveryTicks }),
     onPlayerLeft: (m) => {
       registry.releasePlayer(m.id).catch(() => undefined);
     },
@@ -504,7 +501,6 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     host.close(reason);
     // Disposal ended every recording; their last bytes reach the disk before the process may exit.
     if (recordings) await settleWithin(recordings, 3000, logger);
-    await hasher?.close();
     if (options.cluster) await registry.removeWorker(workerId).catch(() => undefined);
     else await registry.close().catch(() => undefined);
     metrics.stop();

@@ -3,7 +3,7 @@
 // Offline toggles, all driven by a seeded RNG so every run is the same.
 import {
   createBattleWorld, createRng, despawnPlayer, hashWorld, queueInput, recordMatch, setOffline, spawnPlayer, step,
-  type BattleRules, type BattleWorld, type Recorder, type StateHasher,
+  type BattleRules, type BattleWorld, type Recorder,
 } from '../../engine';
 import { PREAMBLE_BYTES } from '../../engine/replay/format';
 
@@ -49,9 +49,9 @@ export function records(file: Uint8Array): Uint8Array {
 }
 
 /** Plays and records `ticks` ticks; `close` false leaves the recorder open (no end marker). */
-export function recordTestMatch(options: { ticks?: number; seed?: number; checkpointEveryTicks?: number; flushEveryTicks?: number; close?: boolean; rules?: BattleRules; warmupTicks?: number; hashEveryTicks?: number; hasher?: StateHasher; sharedMemory?: boolean } = {}): RecordedMatch {
+export function recordTestMatch(options: { ticks?: number; seed?: number; checkpointEveryTicks?: number; flushEveryTicks?: number; close?: boolean; rules?: BattleRules; warmupTicks?: number; hashEveryTicks?: number } = {}): RecordedMatch {
   const ticks = options.ticks ?? 3000;
-  const world = createBattleWorld({ rules: options.rules ?? matchRules, seed: options.seed ?? 5, capacity: 64, sharedMemory: options.sharedMemory });
+  const world = createBattleWorld({ rules: options.rules ?? matchRules, seed: options.seed ?? 5, capacity: 64 });
   const rng = createRng((options.seed ?? 5) * 7 + 1);
   const players: number[] = [];
   const seqs = new Map<number, number>();
@@ -67,7 +67,7 @@ export function recordTestMatch(options: { ticks?: number; seed?: number; checkp
   const recorder = recordMatch(world, {
     sink: (c) => chunks.push(c), matchType: 'test', matchId: 'm1', startedAtMs: 1_700_000_000_000,
     checkpointEveryTicks: options.checkpointEveryTicks ?? 300, flushEveryTicks: options.flushEveryTicks,
-    hashEveryTicks: options.hashEveryTicks, hasher: options.hasher,
+    hashEveryTicks: options.hashEveryTicks,
   });
   for (let i = 0; i < 4; i++) join();
   const hashes = new Map<number, number>();
