@@ -24,10 +24,13 @@ function levelOf(v: number): number | undefined {
   return Object.is(axisOfLevel(level), Math.fround(v)) ? level : undefined;
 }
 
-/** Writes one player's queue, given its Input store values before the tick (updated in place). */
-export function writeCommands(out: ByteWriter, queue: readonly InputCommand[], state: InputBefore): void {
-  out.varint(queue.length);
-  for (let i = 0; i < queue.length; i++) {
+/**
+ * Writes one player's queue, `queue[start … end)` (default: all of it), given its Input store
+ * values before the tick (updated in place).
+ */
+export function writeCommands(out: ByteWriter, queue: readonly InputCommand[], state: InputBefore, start = 0, end = queue.length): void {
+  out.varint(end - start);
+  for (let i = start; i < end; i++) {
     const cmd = queue[i]!;
     let flags = 0;
     // The store keeps ToUint32(seq): that, as a wrapped delta, is all the input system consumed.

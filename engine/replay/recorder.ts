@@ -190,8 +190,8 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     for (let i = 0; i < queue.length; i++) commands[commandCount++] = queue[i]!;
     consumedEnds[players++] = commandCount;
   };
-  const queueOf: InputCommand[] = [];
   // The step's input block, from what the hooks kept.
+  // (The commands stay referenced until the next step overwrites them: a tick's worth of garbage.)
   const encodeInputs = (): void => {
     inputs.length = 0;
     let previousEid = 0;
@@ -203,12 +203,8 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
       before.mx = consumedBefore[4 * p + 1]!;
       before.my = consumedBefore[4 * p + 2]!;
       before.seek = consumedBefore[4 * p + 3]!;
-      queueOf.length = 0;
-      for (let c = p === 0 ? 0 : consumedEnds[p - 1]!; c < consumedEnds[p]!; c++) queueOf.push(commands[c]!);
-      writeCommands(inputs, queueOf, before);
+      writeCommands(inputs, commands, before, p === 0 ? 0 : consumedEnds[p - 1]!, consumedEnds[p]!);
     }
-    // Let the commands go: they are garbage once encoded.
-    commands.fill(undefined as unknown as InputCommand, 0, commandCount);
   };
 
   // Runs first in each step: opens the step's input block.
