@@ -27,6 +27,25 @@ export interface ReplayBenchResult {
   /** Slowest of the timed seeks to random ticks (ms), and their median. */
   seekMaxMs: number;
   seekP50Ms: number;
+  /** What recording adds to a tick when ticks come as a server's do: see `benchRecordingPaced`. */
+  paced?: PacedRecordingResult;
+}
+
+/** Recording's cost per tick, measured the way a server ticks. */
+export interface PacedRecordingResult {
+  players: number;
+  ticks: number;
+  /** Idle time before each step (a server steps once per 33 ms and sleeps in between). */
+  pauseMs: number;
+  /** Mean and median step time without and with a recorder, µs. */
+  plainMeanUs: number;
+  recordedMeanUs: number;
+  plainP50Us: number;
+  recordedP50Us: number;
+  /** recordedMeanUs − plainMeanUs: what recording adds to a tick. */
+  addedUs: number;
+  /** The recorder's own meter (`Recorder.busyMs`) per tick, µs. */
+  meteredUs: number;
 }
 
 // A wander bot's input for `eid` this tick: a new direction every 0.5 s on average, an attack every second.
@@ -104,6 +123,47 @@ export function benchReplay(players = 500, ticks = 1800, warmup = 60, hashEveryT
   };
 }
 
+/**
+ * Steps two identical worlds of `players` wander players, one recorded, alternately and each
+ * after `pauseMs` of idle time, as a server steps a match between sleeps: a tight loop keeps
+ * every cache warm and makes recording look several times cheaper than it is on a server. The
+ * difference of the mean step times is what recording adds to a tick.
+ */
+export async function benchRecordingPaced(players = 500, ticks = 600, pauseMs = 15, warmup = 100): Promise<PacedRecordingResult> {
+  const plain = populatedWorld(players);
+  const recorded = populatedWorld(players);
+  const recorder = recordMatch(recorded, { sink: () => undefined });
+  const eids = Array.from({ length: players }, (_, i) => i + 1);
+  const rngA = createRng(7);
+  const rngB = createRng(7);
+  const dirsA = new Uint8Array(players + 16);
+  const dirsB = new Uint8Array(players + 16);
+  const plainMs: number[] = [];
+  const recordedMs: number[] = [];
+  let meteredFrom = 0;
+  for (let t = 0; t < warmup + ticks; t++) {
+    if (t === warmup) meteredFrom = recorder.busyMs;
+    wanderInputs(plain, eids, dirsA, rngA, t);
+    wanderInputs(recorded, eids, dirsB, rngB, t);
+    for (const world of t % 2 === 0 ? [plain, recorded] : [recorded, plain]) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      const started = performance.now();
+      step(world);
+      const ms = performance.now() - started;
+      if (t >= warmup) (world === plain ? plainMs : recordedMs).push(ms);
+    }
+  }
+  const metered = recorder.busyMs - meteredFrom;
+  recorder.close();
+  const mean = (xs: number[]): number => (xs.reduce((a, b) => a + b, 0) / xs.length) * 1000;
+  const p50 = (xs: number[]): number => quantile(Float64Array.from(xs).sort(), 0.5) * 1000;
+  return {
+    players, ticks, pauseMs,
+    plainMeanUs: mean(plainMs), recordedMeanUs: mean(recordedMs), plainP50Us: p50(plainMs), recordedP50Us: p50(recordedMs),
+    addedUs: mean(recordedMs) - mean(plainMs), meteredUs: (metered / ticks) * 1000,
+  };
+}
+
 /** The replay figures as a markdown table. */
 export function replayTable(r: ReplayBenchResult): string {
   return markdownTable(
@@ -114,6 +174,10 @@ export function replayTable(r: ReplayBenchResult): string {
       ['tick mean without / with recorder (GC included)', `${fmt(r.plainMeanMs, 3)} / ${fmt(r.recordedMeanMs, 3)} ms`],
       ['bytes per player-minute (wander inputs)', fmt(r.bytesPerPlayerMinute, 0)],
       ['seek to a random tick, p50 / max of 20', `${fmt(r.seekP50Ms, 1)} / ${fmt(r.seekMaxMs, 1)} ms`],
+      ...(r.paced === undefined ? [] : [
+        [`paced like a server (${r.paced.pauseMs} ms idle before each step): step mean without / with recorder`, `${fmt(r.paced.plainMeanUs, 0)} / ${fmt(r.paced.recordedMeanUs, 0)} µs`],
+        ['paced: what recording adds to a tick (difference of the means) / what it meters itself', `${fmt(r.paced.addedUs, 0)} / ${fmt(r.paced.meteredUs, 0)} µs`],
+      ]),
     ],
   );
 }

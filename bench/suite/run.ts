@@ -16,7 +16,7 @@ import { recordingText, renderReport } from './report';
 import { FIGURES, type BenchResults, type ServerComparison } from './results';
 import { emptyResult, runScenario, type ScenarioPlan, type ScenarioResult } from './scenario';
 import { runSeekers } from './seekers';
-import { benchReplay, replayTable } from './replay';
+import { benchRecordingPaced, benchReplay, replayTable } from './replay';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -88,7 +88,7 @@ const results: BenchResults = {
 
 if (values['only-replay']) {
   log('bench: replay, 500 players (recording overhead, bytes, seeks)');
-  console.log(replayTable(benchReplay(500, quick ? 600 : 1800)));
+  console.log(replayTable({ ...benchReplay(500, quick ? 600 : 1800), paced: await benchRecordingPaced(500, quick ? 300 : 600) }));
   console.log(replayTable(benchReplay(500, quick ? 600 : 1800, 60, 30)));
   // The size target's measure: 16 wander players for 2 simulated minutes.
   console.log(replayTable(benchReplay(16, 3600, 0)));
@@ -154,7 +154,7 @@ for (const [entities, ticks] of onlyLarge || onlySeekers ? [] : engineRuns) {
 }
 if (!onlyLarge && !onlySeekers) {
   log('bench: replay, 500 players (recording overhead, bytes, seeks)');
-  results.replay = benchReplay(500, quick ? 600 : 1800);
+  results.replay = { ...benchReplay(500, quick ? 600 : 1800), paced: await benchRecordingPaced(500, quick ? 300 : 600) };
 }
 
 const plan = (server: ScenarioPlan['server'], n: number): ScenarioPlan => ({
