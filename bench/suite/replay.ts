@@ -59,26 +59,38 @@ function wanderInputs(world: BattleWorld, players: readonly number[], dirs: Uint
   }
 }
 
-/**
- * Steps two identical worlds of `players` wander players tick by tick, one recorded and one not,
- * timing each step (interleaved, so load on the machine hits both alike); then seeks the recording.
- */
-export function benchReplay(players = 500, ticks = 1800, warmup = 60, hashEveryTicks = 1): ReplayBenchResult {
+// Two identical worlds of `players` wander players, and `feed(t)` queues tick t's inputs in both.
+function twinWorlds(players: number): { plain: BattleWorld; recorded: BattleWorld; feed(t: number): void } {
   const plain = populatedWorld(players);
   const recorded = populatedWorld(players);
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  const recorder = recordMatch(recorded, { sink: (c) => { chunks.push(c); bytes += c.length; }, hashEveryTicks });
   const eids = Array.from({ length: players }, (_, i) => i + 1);
   const rngA = createRng(7);
   const rngB = createRng(7);
   const dirsA = new Uint8Array(players + 16);
   const dirsB = new Uint8Array(players + 16);
+  return {
+    plain,
+    recorded,
+    feed(t) {
+      wanderInputs(plain, eids, dirsA, rngA, t);
+      wanderInputs(recorded, eids, dirsB, rngB, t);
+    },
+  };
+}
+
+/**
+ * Steps two identical worlds of `players` wander players tick by tick, one recorded and one not,
+ * timing each step (interleaved, so load on the machine hits both alike); then seeks the recording.
+ */
+export function benchReplay(players = 500, ticks = 1800, warmup = 60, hashEveryTicks = 1): ReplayBenchResult {
+  const { plain, recorded, feed } = twinWorlds(players);
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  const recorder = recordMatch(recorded, { sink: (c) => { chunks.push(c); bytes += c.length; }, hashEveryTicks });
   const plainMs: number[] = [];
   const recordedMs: number[] = [];
   for (let t = 0; t < warmup + ticks; t++) {
-    wanderInputs(plain, eids, dirsA, rngA, t);
-    wanderInputs(recorded, eids, dirsB, rngB, t);
+    feed(t);
     // Alternate which goes first so neither always runs on a warmer cache.
     const order = t % 2 === 0 ? [plain, recorded] : [recorded, plain];
     for (const world of order) {
@@ -130,21 +142,14 @@ export function benchReplay(players = 500, ticks = 1800, warmup = 60, hashEveryT
  * difference of the mean step times is what recording adds to a tick.
  */
 export async function benchRecordingPaced(players = 500, ticks = 600, pauseMs = 15, warmup = 100): Promise<PacedRecordingResult> {
-  const plain = populatedWorld(players);
-  const recorded = populatedWorld(players);
+  const { plain, recorded, feed } = twinWorlds(players);
   const recorder = recordMatch(recorded, { sink: () => undefined });
-  const eids = Array.from({ length: players }, (_, i) => i + 1);
-  const rngA = createRng(7);
-  const rngB = createRng(7);
-  const dirsA = new Uint8Array(players + 16);
-  const dirsB = new Uint8Array(players + 16);
   const plainMs: number[] = [];
   const recordedMs: number[] = [];
   let meteredFrom = 0;
   for (let t = 0; t < warmup + ticks; t++) {
     if (t === warmup) meteredFrom = recorder.busyMs;
-    wanderInputs(plain, eids, dirsA, rngA, t);
-    wanderInputs(recorded, eids, dirsB, rngB, t);
+    feed(t);
     for (const world of t % 2 === 0 ? [plain, recorded] : [recorded, plain]) {
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
       const started = performance.now();
