@@ -121,7 +121,14 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
     await page.keyboard.press('ArrowRight');
     const tickMs = 1000 / 30;
     const oneTick = 25 / 30; // speed × tick
-    await waitFor(() => serverPosition(ctx.server, me.sid).x >= 50 + oneTick - 1e-3, 5000, 'the tap to move the player');
+    try {
+      await waitFor(() => serverPosition(ctx.server, me.sid).x >= 50 + oneTick - 1e-3, 5000, 'the tap to move the player');
+    } catch (error) {
+      // Say what the page sent and when: a press and release the server read in one tick (its
+      // event loop stalled past the hold) cancel out, which is not what a missing send is.
+      const sentLog = await page.evaluate(() => (window as any).sentInputs);
+      throw new Error(`${(error as Error).message}; the page sent ${JSON.stringify(sentLog)}; the server has the player at ${JSON.stringify(serverPosition(ctx.server, me.sid))}`);
+    }
     await sleep(600);
     const after = serverPosition(ctx.server, me.sid);
     const sent: { atMs: number; mx: number }[] = await page.evaluate(() => (window as any).sentInputs);
