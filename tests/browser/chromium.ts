@@ -9,6 +9,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { suite, type Test } from 'uvu';
+import * as assert from 'uvu/assert';
 
 /** Where the tests expect Chromium (Debian's `apt-get install -y chromium`); `$CHROMIUM_PATH` overrides it. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -191,4 +192,29 @@ export function colorNear(rgb: readonly number[], hex: number, tolerance = 24): 
 /** `#rrggbb` of a pixel, for assertion messages. */
 export function hexOf(rgb: readonly number[]): string {
   return '#' + rgb.slice(0, 3).map((v) => v.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Runs `close` (the test's pages, clients, server), then fails on the console errors the pages
+ * logged while the test ran. Not on those logged while closing: a page torn down with a send in
+ * flight logs "WebSocket is already in CLOSING or CLOSED state", which says nothing of the test.
+ * uvu swallows a throwing hook without a word, so the errors are printed before the assertion.
+ */
+export async function closeThenCheckErrors(suite: string, errors: string[], close: () => Promise<void>): Promise<void> {
+  const duringTest = [...errors];
+  await close();
+  if (duringTest.length > 0) console.error(`${suite}: the page logged errors: ${JSON.stringify(duringTest)}`);
+  assert.equal(duringTest, [], 'no console errors');
+}
+
+// Chromium's remark when a page's send races a close the server started (engine.io sees the close
+// a moment later and reconnects, as a dropped connection should): not an error of the page.
+const BROWSER_REMARKS = [/^WebSocket is already in CLOSING or CLOSED state\.$/];
+
+/** Records console errors and uncaught exceptions of `page` into `errors`. */
+export function recordErrors(page: Page, errors: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !BROWSER_REMARKS.some((r) => r.test(m.text()))) errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
 }

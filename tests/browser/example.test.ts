@@ -10,7 +10,7 @@ import { hillLook } from '../../examples/king-of-the-hill/hill-view';
 import { rules } from '../../examples/king-of-the-hill/rules';
 import { startServer } from '../../examples/king-of-the-hill/server';
 import { sleep, waitFor } from '../helpers';
-import { browserSuite, colorNear, hexOf, launchChromium, screenshotPixels, type Pixels } from './chromium';
+import { browserSuite, closeThenCheckErrors, colorNear, recordErrors, hexOf, launchChromium, screenshotPixels, type Pixels } from './chromium';
 
 interface Ctx {
   browser: Browser;
@@ -26,10 +26,7 @@ type Point = { x: number; y: number };
 async function openPage(ctx: Ctx): Promise<Page> {
   const page = await ctx.browser.newPage({ viewport: { width: 800, height: 600 } });
   ctx.pages.push(page);
-  page.on('console', (m) => {
-    if (m.type() === 'error') ctx.errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => ctx.errors.push(`pageerror: ${e.message}`));
+  recordErrors(page, ctx.errors);
   await page.goto(ctx.server.url + '/');
   // The own player is drawn (and predicted) from the first frame after its first state.
   await page.waitForFunction(() => (window as any).koth?.client?.predicted !== undefined, null, { timeout: 10000 });
@@ -112,12 +109,11 @@ browserSuite<Ctx>('example: King of the Hill in the browser', (test) => {
     ctx.clients = [];
     ctx.errors = [];
   });
-  test.after.each(async (ctx) => {
+  test.after.each((ctx) => closeThenCheckErrors('example in the browser', ctx.errors, async () => {
     for (const p of ctx.pages) await p.close();
     for (const c of ctx.clients) c.close();
     await ctx.server.close();
-    assert.equal(ctx.errors, [], 'no console errors');
-  });
+  }));
 
   test('walk onto the hill with the arrow keys: the HUD names you king and your points rise', async (ctx) => {
     const page = await openPage(ctx);

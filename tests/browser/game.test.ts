@@ -8,7 +8,7 @@ import { createClient, createLogger, latestPosition, type GameClient, type GameS
 import { getStore, Health, Position } from '../../engine';
 import { defaultStyle as S } from '../../render';
 import { sleep, waitFor, within } from '../helpers';
-import { browserSuite, colorNear, hexOf, launchChromium, screenshotPixels, type Pixels } from './chromium';
+import { browserSuite, closeThenCheckErrors, colorNear, recordErrors, hexOf, launchChromium, screenshotPixels, type Pixels } from './chromium';
 
 interface Ctx {
   browser: Browser;
@@ -23,10 +23,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 async function openGame(ctx: Ctx, query = ''): Promise<Page> {
   const page = await ctx.browser.newPage({ viewport: { width: 800, height: 600 } });
   ctx.pages.push(page);
-  page.on('console', (m) => {
-    if (m.type() === 'error') ctx.errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => ctx.errors.push(`pageerror: ${e.message}`));
+  recordErrors(page, ctx.errors);
   // A name skips the start screen.
   const url = new URL(ctx.server.url + '/' + query);
   if (!url.searchParams.has('name')) url.searchParams.set('name', 'Tester');
@@ -77,14 +74,11 @@ browserSuite<Ctx>('game in the browser', (test) => {
     ctx.errors = [];
     ctx.clients = [];
   });
-  test.after.each(async (ctx) => {
+  test.after.each((ctx) => closeThenCheckErrors('game in the browser', ctx.errors, async () => {
     for (const p of ctx.pages) await p.close();
     for (const c of ctx.clients) c.close();
     await ctx.server.close();
-    // uvu swallows a throwing hook without a word: say what the page logged before failing on it.
-    if (ctx.errors.length > 0) console.error(`game in the browser: the page logged errors: ${JSON.stringify(ctx.errors)}`);
-    assert.equal(ctx.errors, [], 'no console errors');
-  });
+  }));
 
   test('/ shows the world: own player gold, the other tab blue, at their positions', async (ctx) => {
     const a = await openGame(ctx);

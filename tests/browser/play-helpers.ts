@@ -9,7 +9,7 @@ import { getStore, Health, Position } from '../../engine';
 import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { waitFor } from '../helpers';
-import { launchChromium } from './chromium';
+import { closeThenCheckErrors, launchChromium, recordErrors } from './chromium';
 
 /** Per-test state of a game browser suite. */
 export interface PlayCtx {
@@ -33,13 +33,7 @@ export function startServer(options: Partial<ServerOptions> = {}): Promise<GameS
   return startGameServer({ port: 0, host: '127.0.0.1', seed: 3, logger: createLogger('silent'), ...options });
 }
 
-/** Records console errors and uncaught exceptions of `page` into `errors`. */
-export function recordErrors(page: Page, errors: string[]): void {
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-}
+export { recordErrors } from './chromium';
 
 /** Opens a page in a new context (its own storage), recording errors; does not navigate. */
 export async function newPage(ctx: PlayCtx, options: BrowserContextOptions = {}): Promise<Page> {
@@ -144,8 +138,5 @@ export function playHooks<T extends PlayCtx>(test: Test<T>, serverOptions: Parti
     ctx.errors = [];
     ctx.clients = [];
   });
-  test.after.each(async (ctx) => {
-    await closeAll(ctx);
-    assert.equal(ctx.errors, [], 'no console errors');
-  });
+  test.after.each((ctx) => closeThenCheckErrors('browser test', ctx.errors, () => closeAll(ctx)));
 }

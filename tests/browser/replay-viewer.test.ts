@@ -9,6 +9,7 @@ import { getStore, hashWorld, NetId, Player, Position, query, replay, Score, typ
 import { within } from '../helpers';
 import type { GameServer } from '../../net';
 import { browserSuite, launchChromium } from './chromium';
+import { closeThenCheckErrors } from './chromium';
 import { buildClient, recordErrors, startServer } from './play-helpers';
 import { recordScriptedMatch, type ScriptedRecording } from './replay-fixture';
 
@@ -118,10 +119,9 @@ browserSuite<Ctx>('replay viewer', (test) => {
   test.before.each((ctx) => {
     ctx.errors = [];
   });
-  test.after.each(async (ctx) => {
+  test.after.each((ctx) => closeThenCheckErrors('replay viewer', ctx.errors, async () => {
     await ctx.page?.context().close();
-    assert.equal(ctx.errors, [], 'no console errors');
-  });
+  }));
 
   test('seeking to the middle draws every player where the recording has them, and reports the seek time', async (ctx) => {
     const page = await ready(ctx);
