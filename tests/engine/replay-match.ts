@@ -5,7 +5,6 @@ import {
   createBattleWorld, createRng, despawnPlayer, hashWorld, queueInput, recordMatch, setOffline, spawnPlayer, step,
   type BattleRules, type BattleWorld, type Recorder,
 } from '../../engine';
-import { PREAMBLE_BYTES } from '../../engine/replay/format';
 
 export const matchRules: BattleRules = {
   map: { width: 60, height: 60 }, speed: 25, health: 100,
@@ -34,18 +33,6 @@ export function concat(chunks: readonly Uint8Array[]): Uint8Array {
     at += c.length;
   }
   return out;
-}
-
-/** The records of a replay file: its chunks' payloads, unframed (docs/replay-format.md, "File layout"). */
-export function records(file: Uint8Array): Uint8Array {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const payloads: Uint8Array[] = [];
-  for (let at = PREAMBLE_BYTES; at < file.length;) {
-    const length = view.getUint32(at, true);
-    payloads.push(file.subarray(at + 8, at + 8 + length));
-    at += 8 + length;
-  }
-  return concat(payloads);
 }
 
 /** Plays and records `ticks` ticks; `close` false leaves the recorder open (no end marker). */
