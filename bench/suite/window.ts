@@ -37,6 +37,9 @@ export interface WindowFigures {
   ticksPerSec: number | null;
   /** Time ticks spent recording the match (replay file), as a share of the tick time, in percent. */
   recordingPctOfTick: number | null;
+  /** Mean tick time (simulate + build), ms, and the recording's part of it per tick, µs. */
+  tickMeanMs: number | null;
+  recordingUsPerTick: number | null;
   /** Slowest /metrics answer at the window's ends, ms. */
   metricsLatencyMs: number;
 }
@@ -76,7 +79,7 @@ export function windowFigures(a: Reading, b: Reading, prefix: string, timeoutMs:
   const out: WindowFigures = {
     seconds: both ? metricsS : procS, players: playersIn(b, prefix) ?? null,
     cpuPct: null, cpuSource: null, sentPerSec: null, receivedPerSec: null, wireSource: null,
-    lagP99Ms: null, lagAtLeastMs: null, tickP99Ms: null, writeP99Ms: null, ticksPerSec: null, recordingPctOfTick: null,
+    lagP99Ms: null, lagAtLeastMs: null, tickP99Ms: null, writeP99Ms: null, ticksPerSec: null, recordingPctOfTick: null, tickMeanMs: null, recordingUsPerTick: null,
     metricsLatencyMs: Math.max(a.latencyMs, b.latencyMs),
   };
   const cpu = delta(`${prefix}process_cpu_seconds_total`);
@@ -108,6 +111,8 @@ export function windowFigures(a: Reading, b: Reading, prefix: string, timeoutMs:
     out.recordingPctOfTick = recordingS === undefined || !tickS ? null : (recordingS / tickS) * 100;
     const ticked = delta('skirmish_tick');
     out.ticksPerSec = ticked === undefined ? null : ticked / metricsS;
+    out.tickMeanMs = tickS === undefined || !ticked ? null : (tickS / ticked) * 1000;
+    out.recordingUsPerTick = recordingS === undefined || !ticked ? null : (recordingS / ticked) * 1e6;
   }
   return out;
 }

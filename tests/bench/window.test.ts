@@ -22,11 +22,15 @@ Window('recording\'s share of the tick time: the recording seconds over the tick
   const figures = windowFigures(reading(0, 10, 0.2, 3000), reading(10_000, 13, 0.26, 3300), 'skirmish_', 1000);
   assert.ok(Math.abs(figures.recordingPctOfTick! - 2) < 1e-9, `${figures.recordingPctOfTick} %`);
   assert.is(figures.ticksPerSec, 30);
+  // 3 s of ticks over 300 ticks, and 0.06 s of it recording.
+  assert.ok(Math.abs(figures.tickMeanMs! - 10) < 1e-9, `${figures.tickMeanMs} ms`);
+  assert.ok(Math.abs(figures.recordingUsPerTick! - 200) < 1e-6, `${figures.recordingUsPerTick} µs`);
 });
 
 Window('a server that does not record (or an older one) has no recording share', () => {
   const figures = windowFigures(reading(0, 10, undefined, 3000), reading(10_000, 13, undefined, 3300), 'skirmish_', 1000);
   assert.is(figures.recordingPctOfTick, null);
+  assert.is(figures.recordingUsPerTick, null);
 });
 
 Window.run();
