@@ -11,7 +11,7 @@ import { ENGINE_VERSION } from '../version';
 import { ByteWriter } from './bytes';
 import { frameChunk, preamble } from './chunks';
 import { writeCheckpoint } from './checkpoint';
-import { writeCommands, type InputBefore } from './commands';
+import { CommandColumns, writeCommandColumns, type InputBefore } from './commands';
 import { RecordKind, REPLAY_FORMAT_VERSION } from './format';
 import { hashWorld } from './hash';
 import type { ReplayHeader } from './header';
@@ -159,17 +159,18 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   };
 
   // The input system hands over each queue just before applying it (journal.consumed). The hook
-  // only keeps what encoding needs (the player, its Input store before the queue, the commands),
-  // and the step's end encodes it all at once: one timed stretch, where timing each call would
-  // cost more than the calls (and read the clock many times slower in a tick's first
-  // microseconds after the process slept). The hook's few stores per player go untimed.
+  // copies the commands into columns while the input system is about to read the same objects
+  // anyway, and keeps the player's Input store before the queue; the step's end encodes it all in
+  // one timed stretch, reading the columns in order. Timing each call would cost more than the
+  // calls (and read the clock many times slower in a tick's first microseconds after the process
+  // slept), so the hook's copies go unmetered: `npm run bench -- --only-replay` measures them in
+  // its paced A/B, which times whole steps with and without a recorder.
   let players = 0;
-  let commandCount = 0;
   let consumedEids = new Int32Array(256);
   let consumedBefore = new Float64Array(4 * 256);
-  // Per player, its commands are commands[ends[i − 1] … ends[i]).
+  // Per player, its commands are columns[ends[i − 1] … ends[i]).
   let consumedEnds = new Int32Array(256);
-  const commands: InputCommand[] = [];
+  const columns = new CommandColumns();
   const consume = (eid: number, queue: readonly InputCommand[]): void => {
     if (players === consumedEids.length) {
       const grow = <T extends Int32Array | Float64Array>(a: T, size: number): T => {
@@ -187,11 +188,10 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     consumedBefore[b + 1] = input.mx[eid]!;
     consumedBefore[b + 2] = input.my[eid]!;
     consumedBefore[b + 3] = input.seek[eid]!;
-    for (let i = 0; i < queue.length; i++) commands[commandCount++] = queue[i]!;
-    consumedEnds[players++] = commandCount;
+    for (let i = 0; i < queue.length; i++) columns.push(queue[i]!);
+    consumedEnds[players++] = columns.count;
   };
   // The step's input block, from what the hooks kept.
-  // (The commands stay referenced until the next step overwrites them: a tick's worth of garbage.)
   const encodeInputs = (): void => {
     inputs.length = 0;
     let previousEid = 0;
@@ -203,7 +203,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
       before.mx = consumedBefore[4 * p + 1]!;
       before.my = consumedBefore[4 * p + 2]!;
       before.seek = consumedBefore[4 * p + 3]!;
-      writeCommands(inputs, commands, before, p === 0 ? 0 : consumedEnds[p - 1]!, consumedEnds[p]!);
+      writeCommandColumns(inputs, columns, before, p === 0 ? 0 : consumedEnds[p - 1]!, consumedEnds[p]!);
     }
   };
 
@@ -211,7 +211,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   const openTick: System<BattleWorld> = () => {
     inStep = true;
     players = 0;
-    commandCount = 0;
+    columns.count = 0;
   };
 
   // Runs last: the step's record, then checkpoint and flush when due.

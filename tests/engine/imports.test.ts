@@ -45,8 +45,9 @@ for (const file of files) {
   const deps: string[] = [];
   for (const spec of specifiers(readFileSync(file, 'utf8'))) {
     if (spec === 'bitecs') continue;
-    // The replay format's hash and checksums: a well-kept pure-JS xxHash, synchronous in Node and browsers.
-    if (spec === 'xxh32' && name(file).startsWith('replay/')) continue;
+    // The replay format's hash and checksums: well-kept xxHash32s, a synchronous pure-JS one and
+    // a WebAssembly one (twice as fast) that takes over once it has loaded.
+    if ((spec === 'xxh32' || spec === 'xxhash-wasm') && name(file).startsWith('replay/')) continue;
     const target = spec.startsWith('.') ? resolveFile(file, spec) : undefined;
     if (target === undefined || relative(ENGINE, target).startsWith('..')) strays.push(`${name(file)} imports '${spec}'`);
     else deps.push(name(target));

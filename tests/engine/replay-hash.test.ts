@@ -6,22 +6,32 @@ import {
 } from '../../engine';
 import { ByteWriter } from '../../engine/replay/bytes';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint } from '../../engine/replay/checkpoint';
-import { xxHash32Of } from '../../engine/replay/xxh32';
+import { loadWasmHash, xxHash32InJs, xxHash32Of } from '../../engine/replay/xxh32';
 import { matchRules } from './replay-match';
 
 const Hash = suite('replay hash');
 
-Hash('XXH32 (seed 0): the reference vectors, and a view into a larger buffer hashes as its copy', () => {
+Hash('XXH32 (seed 0): the reference vectors, and a view into a larger buffer hashes as its copy, in JS and in WebAssembly', async () => {
   const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-  assert.is(xxHash32Of(text('')), 0x02cc5d05);
-  assert.is(xxHash32Of(text('abc')), 0x32d153ff);
-  // Past 256 bytes the library reads from the buffer's start: an offset view must not.
+  // Past 256 bytes the JS library reads from the buffer's start: an offset view must not.
   const buffer = new Uint8Array(1024).map((_, i) => (i * 131) & 0xff);
   const pooled = Buffer.from(buffer); // a Node Buffer, whose slice() is a view, not a copy
-  for (const [from, to] of [[8, 1024], [3, 700], [0, 300], [100, 112]] as const) {
-    const copy = buffer.slice(from, to);
-    assert.is(xxHash32Of(buffer.subarray(from, to)), xxHash32Of(copy), `bytes ${from}…${to}`);
-    assert.is(xxHash32Of(pooled.subarray(from, to)), xxHash32Of(copy), `Buffer bytes ${from}…${to}`);
+  for (const hash of [xxHash32InJs, xxHash32Of]) {
+    assert.is(hash(text('')), 0x02cc5d05);
+    assert.is(hash(text('abc')), 0x32d153ff);
+    for (const [from, to] of [[8, 1024], [3, 700], [0, 300], [100, 112]] as const) {
+      const copy = buffer.slice(from, to);
+      assert.is(hash(buffer.subarray(from, to)), xxHash32InJs(copy), `bytes ${from}…${to}`);
+      assert.is(hash(pooled.subarray(from, to)), xxHash32InJs(copy), `Buffer bytes ${from}…${to}`);
+    }
+    // Once the WebAssembly hasher has loaded, xxHash32Of runs it: the second pass tests it.
+    assert.ok(await loadWasmHash(), 'WebAssembly hasher loaded');
+  }
+  // Every length around the implementations' block sizes (4, 16, 256), and a large one.
+  let seed = 9;
+  for (const length of [...Array.from({ length: 300 }, (_, i) => i), 4093, 70_001]) {
+    const bytes = new Uint8Array(length).map(() => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+    assert.is(xxHash32Of(bytes.subarray(1)), xxHash32InJs(bytes.subarray(1)), `${length} bytes`);
   }
 });
 
