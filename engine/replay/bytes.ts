@@ -6,6 +6,19 @@ import { ReplayFormatError } from './errors';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+// Room left for a block's length: a varint of up to 2^35 − 1 bytes.
+const BLOCK_PREFIX_BYTES = 5;
+
+/** Bytes of `v` as an unsigned LEB128 varint. */
+export function varintBytes(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    n++;
+  }
+  return n;
+}
+
 /** A growable byte buffer written front to back. */
 export class ByteWriter {
   bytes: Uint8Array;
@@ -81,6 +94,28 @@ export class ByteWriter {
   }
 
   /** The bytes written so far (a view, valid until the next write). */
+  /**
+   * Starts a block that `endBlock` prefixes with its byte length (a varint), so a record can be
+   * written in place rather than into a buffer of its own and copied. Returns where it starts.
+   */
+  beginBlock(): number {
+    this.reserve(BLOCK_PREFIX_BYTES);
+    const at = this.length;
+    this.length += BLOCK_PREFIX_BYTES;
+    return at;
+  }
+
+  /** Ends the block begun at `at`: writes its length there and moves its bytes up against it. */
+  endBlock(at: number): void {
+    const start = at + BLOCK_PREFIX_BYTES;
+    const n = this.length - start;
+    const prefix = varintBytes(n);
+    this.bytes.copyWithin(at + prefix, start, this.length);
+    this.length = at;
+    this.varint(n);
+    this.length += n;
+  }
+
   written(): Uint8Array {
     return this.bytes.subarray(0, this.length);
   }

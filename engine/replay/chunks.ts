@@ -18,14 +18,15 @@ export function chunkChecksum(payload: Uint8Array): number {
   return xxHash32Of(payload);
 }
 
-/** `payload` framed as a chunk: u32 length, u32 checksum, payload. */
-export function frameChunk(payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(CHUNK_HEAD_BYTES + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, payload.length, true);
-  view.setUint32(4, chunkChecksum(payload), true);
-  out.set(payload, CHUNK_HEAD_BYTES);
-  return out;
+/**
+ * Frames a chunk in place: `chunk` holds CHUNK_HEAD_BYTES of room and then the payload; its head
+ * becomes the u32 payload length and the u32 checksum of the payload. Returns `chunk`.
+ */
+export function sealChunk(chunk: Uint8Array): Uint8Array {
+  const view = new DataView(chunk.buffer, chunk.byteOffset, CHUNK_HEAD_BYTES);
+  view.setUint32(0, chunk.length - CHUNK_HEAD_BYTES, true);
+  view.setUint32(4, chunkChecksum(chunk.subarray(CHUNK_HEAD_BYTES)), true);
+  return chunk;
 }
 
 /** The chunks of a file, checked, and whether it ended inside one. */

@@ -9,17 +9,17 @@ import type { InputCommand } from '../input';
 import type { System } from '../world';
 import { ENGINE_VERSION } from '../version';
 import { ByteWriter } from './bytes';
-import { frameChunk, preamble } from './chunks';
+import { preamble, sealChunk } from './chunks';
 import { writeCheckpoint } from './checkpoint';
 import { CommandColumns, writeCommandColumns, type InputBefore } from './commands';
-import { RecordKind, REPLAY_FORMAT_VERSION } from './format';
+import { CHUNK_HEAD_BYTES, RecordKind, REPLAY_FORMAT_VERSION } from './format';
 import { hashWorld } from './hash';
 import type { ReplayHeader } from './header';
 import { allocateBattleStores } from './world-state';
 
 /** Options of `recordMatch`. */
 export interface RecordOptions {
-  /** Receives the file, chunk by chunk, in order (their concatenation is the replay). */
+  /** Receives the file, chunk by chunk, in order (their concatenation is the replay); each chunk is the sink's to keep. */
   sink(chunk: Uint8Array): void;
   /** Stored in the header. Default 'battle'. */
   matchType?: string;
@@ -58,15 +58,6 @@ export interface Recorder {
   close(): void;
 }
 
-/** Bytes of `v` as an unsigned LEB128 varint. */
-function varintBytes(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    n++;
-  }
-  return n;
-}
 
 function positiveInteger(name: string, value: number): number {
   if (!(Number.isInteger(value) && value > 0)) throw new Error(`Skirmish: ${name} must be a positive integer, got ${value}`);
@@ -97,8 +88,9 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     startTick: world.time.tick,
     startedAtMs: options.startedAtMs ?? Date.now(),
   };
+  // The chunk being written, after room for its head, so flushing frames it where it lies.
   const out = new ByteWriter(1 << 16);
-  const inputs = new ByteWriter(1 << 12);
+  out.length = CHUNK_HEAD_BYTES;
   const metaDuringStep: string[] = [];
   const input = getStore(world, Input);
   const before: InputBefore = { seq: 0, mx: 0, my: 0, seek: 0 };
@@ -116,20 +108,17 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   };
   const flush = (): void => {
     lastFlushTick = world.time.tick;
-    if (out.length === 0) return;
-    const chunk = frameChunk(out.written());
-    out.length = 0;
+    if (out.length === CHUNK_HEAD_BYTES) return;
+    // A copy: the sink may keep the chunk (a file stream queues it) while `out` is reused.
+    const chunk = sealChunk(out.bytes.slice(0, out.length));
+    out.length = CHUNK_HEAD_BYTES;
     emit(chunk);
   };
-  // Kept between checkpoints: a checkpoint of a large match is hundreds of kB, and allocating
-  // (and zeroing) that every time costs more than writing it.
-  const body = new ByteWriter(1 << 14);
   const checkpoint = (): void => {
     out.u8(RecordKind.checkpoint);
-    body.length = 0;
-    writeCheckpoint(world, body);
-    out.varint(body.length);
-    out.raw(body.written());
+    const block = out.beginBlock();
+    writeCheckpoint(world, out);
+    out.endBlock(block);
   };
 
   // Changes a system makes during a step are the simulation's own: replaying the step makes them again.
@@ -193,17 +182,17 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   };
   // The step's input block, from what the hooks kept.
   const encodeInputs = (): void => {
-    inputs.length = 0;
+    out.varint(players);
     let previousEid = 0;
     for (let p = 0; p < players; p++) {
       const eid = consumedEids[p]!;
-      inputs.zigzag(eid - previousEid);
+      out.zigzag(eid - previousEid);
       previousEid = eid;
       before.seq = consumedBefore[4 * p]!;
       before.mx = consumedBefore[4 * p + 1]!;
       before.my = consumedBefore[4 * p + 2]!;
       before.seek = consumedBefore[4 * p + 3]!;
-      writeCommandColumns(inputs, columns, before, p === 0 ? 0 : consumedEnds[p - 1]!, consumedEnds[p]!);
+      writeCommandColumns(out, columns, before, p === 0 ? 0 : consumedEnds[p - 1]!, consumedEnds[p]!);
     }
   };
 
@@ -218,14 +207,13 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   const closeTick: System<BattleWorld> = (w) => {
     const startedAt = clock();
     inStep = false;
-    encodeInputs();
     const tick = w.time.tick;
     const dueCheckpoint = (tick - header.startTick) % checkpointEvery === 0;
     const hashed = dueCheckpoint || (tick - header.startTick) % hashEvery === 0;
     out.u8(hashed ? RecordKind.tick : RecordKind.tickUnhashed);
-    out.varint(varintBytes(players) + inputs.length);
-    out.varint(players);
-    out.raw(inputs.written());
+    const block = out.beginBlock();
+    encodeInputs();
+    out.endBlock(block);
     if (hashed) out.u32(hashWorld(w));
     for (const json of metaDuringStep) writeMeta(json);
     metaDuringStep.length = 0;

@@ -4,6 +4,7 @@ import {
   createBattleWorld, getStore, hashWorld, Input, queueInput, recordMatch, replay, spawnPlayer, step,
   type BattleWorld, type InputCommand,
 } from '../../engine';
+import { ByteReader, ByteWriter } from '../../engine/replay/bytes';
 import { concat, matchRules } from './replay-match';
 
 const Commands = suite('replay commands');
@@ -35,6 +36,27 @@ function roundTrip(ticks: InputCommand[][]): { world: BattleWorld; bytes: Uint8A
   }
   return { world, bytes };
 }
+
+Commands('a block written in place reads back as its varint length and its bytes, at every varint size', () => {
+  const out = new ByteWriter(16);
+  const lengths = [0, 1, 127, 128, 300, 16_383, 16_384, 70_000];
+  for (const n of lengths) {
+    out.u8(0xee);
+    const block = out.beginBlock();
+    for (let i = 0; i < n; i++) out.u8(i & 0xff);
+    out.endBlock(block);
+  }
+  out.u8(0xdd);
+  const r = new ByteReader(out.written());
+  for (const n of lengths) {
+    assert.is(r.u8(), 0xee);
+    assert.is(r.varint(), n);
+    const bytes = r.raw(n);
+    assert.ok(bytes.every((b, i) => b === (i & 0xff)), `block of ${n}`);
+  }
+  assert.is(r.u8(), 0xdd);
+  assert.is(out.length, r.offset);
+});
 
 Commands('levels, off-level axes, −0, seeks, repeats and the same move after a seek', () => {
   roundTrip([
