@@ -182,7 +182,9 @@ function collectState(world: BattleWorld): number {
   digestView.setUint32(16, ids, true);
   let at = 20;
   if (LITTLE_ENDIAN) {
-    digestWords.set(dense, 5);
+    // A loop rather than one `set`: bitECS's dense array changes element kinds as entities come
+    // and go, and `set` from a holey or double array takes a slow generic path.
+    for (let i = 0; i < dense.length; i++) digestWords[5 + i] = dense[i]!;
     at += dense.length * 4;
   } else {
     for (let i = 0; i < dense.length; i++, at += 4) digestView.setUint32(at, dense[i]!, true);

@@ -21,7 +21,8 @@ export function startMatchRecording(
   let recorder: Recorder;
   try {
     recorder = recordMatch(world, {
-      sink: (chunk) => file.write(chunk), matchType: match.type, matchId: match.id, hashEveryTicks: options.hashEveryTicks,
+      // A recorder's chunks are the sink's to keep.
+      sink: (chunk) => file.write(chunk, true), matchType: match.type, matchId: match.id, hashEveryTicks: options.hashEveryTicks,
     });
   } catch (error) {
     log.error({ err: error, match: match.id }, 'recorder failed to start; the match is not recorded');

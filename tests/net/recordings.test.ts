@@ -54,6 +54,17 @@ Store('the buffer handed to write may be reused at once: the file has what it he
   assert.equal([...readFileSync(join(dir, 'm1.skr'))], [1, 2, 3, 9, 9, 9]);
 });
 
+Store('a chunk handed over is written as it is, without a copy', async ({ dir }) => {
+  const store = createRecordingStore({ dir }, quiet);
+  const file = store.open('m1', 'classic');
+  const buffer = new Uint8Array([7, 1, 2, 3, 4, 7]);
+  file.write(buffer.subarray(1, 5), true);
+  file.write(new Uint8Array([5]), true);
+  await file.finish();
+  assert.equal([...readFileSync(join(dir, 'm1.skr'))], [1, 2, 3, 4, 5]);
+  assert.is(file.bytes, 5);
+});
+
 Store('lists newest first, live ones as live with their bytes so far', async ({ dir }) => {
   const store = createRecordingStore({ dir }, quiet);
   const old = store.open('mold', 'arena');
