@@ -43,7 +43,7 @@ export function startEngineProbe(ctx: BotContext): Bot {
       // The probe's direction as the observer's mirror dead-reckons it: a turn shows the moment
       // the message carrying it is applied, however long the server stayed quiet before (it
       // sends nothing while nothing changes, so position differences between messages mislead).
-      watch.saw(now, observer.client.world.sim.mx[eid]!);
+      watch.sawDirection(now, observer.client.world.sim.mx[eid]!);
     },
   });
   return {

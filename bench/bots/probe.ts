@@ -40,17 +40,32 @@ export function probeInput(
   walk: ProbeWalk, now: number, self: { x: number; y: number } | undefined, alive: boolean, watched: boolean,
   watcher: { x: number; y: number } | undefined,
 ): { intent: InputIntent; turned: boolean } {
-  const { sign, turned } = walk.step(now, self?.x, alive && watched);
+  const { direction, turned } = walk.step(now, self?.x, alive && watched);
   if (alive && !watched) return { intent: follow(self, watcher), turned: false };
-  return { intent: { mx: sign, my: 0, attack: false }, turned };
+  return { intent: { mx: direction, my: 0, attack: false }, turned };
 }
 
-/** The probe's walk: left or right along x, reversing every 0.25–0.5 s, never into a wall. */
+/** Speeds of the walk, by turn: every four turns in a row walk four different directions along x. */
+const SPEEDS: readonly number[] = [1, 1, 0.5, 0.5];
+
+/**
+ * The probe's walk: left or right along x, reversing every 0.25–0.5 s, never into a wall, at full
+ * speed for two legs and half speed for the next two. Four directions in turn (+1, −1, +½, −½)
+ * tell an observer which turn it sees: with only two, one turn it never saw (a stalled tick that
+ * applied it and the next together) made every later turn match the one before it, two legs
+ * (~0.75 s) late, for the rest of the run.
+ */
 export class ProbeWalk {
   /** Current direction: +1 right, −1 left. */
   sign = 1;
+  private turns = 0;
   private turnAt = 0;
   private aliveSince = Number.NaN;
+
+  /** The x axis to walk now: the sign at this leg's speed (±1 or ±½). */
+  get direction(): number {
+    return this.sign * SPEEDS[this.turns % SPEEDS.length]!;
+  }
 
   constructor(private readonly rng: Rng, private readonly mapWidth: number) {}
 
@@ -58,26 +73,27 @@ export class ProbeWalk {
    * The direction to send now, and whether this input is a turn. `x` is the probe's own position
    * as the server last reported it; a dead, unplaced or unwatched (`alive` false) probe does not turn.
    */
-  step(now: number, x: number | undefined, alive: boolean): { sign: number; turned: boolean } {
+  step(now: number, x: number | undefined, alive: boolean): { sign: number; direction: number; turned: boolean } {
     if (!alive || x === undefined) {
       this.aliveSince = Number.NaN;
-      return { sign: this.sign, turned: false };
+      return { sign: this.sign, direction: this.direction, turned: false };
     }
     if (Number.isNaN(this.aliveSince)) {
       // Fresh (re)spawn: head for the middle, and let the first leg start without a turn.
       this.aliveSince = now;
       this.sign = x < this.mapWidth / 2 ? 1 : -1;
       this.turnAt = now + SETTLE_MS + this.leg();
-      return { sign: this.sign, turned: false };
+      return { sign: this.sign, direction: this.direction, turned: false };
     }
-    if (now < this.turnAt) return { sign: this.sign, turned: false };
+    if (now < this.turnAt) return { sign: this.sign, direction: this.direction, turned: false };
     const next = -this.sign;
     const end = x + next * LEG_ROOM;
     // Walking into a wall would show no movement at all: keep going and try again next input.
-    if (end < 0 || end > this.mapWidth) return { sign: this.sign, turned: false };
+    if (end < 0 || end > this.mapWidth) return { sign: this.sign, direction: this.direction, turned: false };
     this.sign = next;
+    this.turns++;
     this.turnAt = now + this.leg();
-    return { sign: next, turned: true };
+    return { sign: next, direction: this.direction, turned: true };
   }
 
   private leg(): number {
@@ -85,29 +101,49 @@ export class ProbeWalk {
   }
 }
 
+/** How far an observed x axis may be from the one a turn sent (axis quantisation is 1/127). */
+const DIRECTION_TOLERANCE = 0.1;
+
 /**
- * Matches the probe's turns with the moment the observer first sees the probe step that way.
- * Turns are queued: under load the observer may see a turn only after the probe has made the
- * next one, and each turn still gets its own latency, in order.
+ * Matches the probe's turns with the moment the observer first sees them. Turns are queued: under
+ * load the observer may see a turn only after the probe has made the next one, and each turn
+ * still gets its own latency, in order.
  */
 export class TurnWatch {
-  private pending: { at: number; sign: number }[] = [];
+  private pending: { at: number; direction: number }[] = [];
 
   constructor(private readonly tally: Tally) {}
 
-  /** The probe turned to `sign` at `at` (ms, same clock as the observer's). */
-  turned(at: number, sign: number): void {
-    this.pending.push({ at, sign });
+  /** The probe turned to walk `direction` along x (its sign, at least) at `at` (ms, same clock as the observer's). */
+  turned(at: number, direction: number): void {
+    this.pending.push({ at, direction });
   }
 
-  /** The observer saw the probe step by `dx` at `now`. */
+  /**
+   * The observer saw the probe step by `dx` at `now` (classic clients see positions only): the
+   * oldest pending turn is seen once a step goes its way.
+   */
   saw(now: number, dx: number): void {
     this.expire(now);
     const head = this.pending[0];
-    if (head !== undefined && dx * head.sign > MIN_STEP) {
+    if (head !== undefined && dx * Math.sign(head.direction) > MIN_STEP) {
       this.tally.observed.add(now - head.at);
       this.pending.shift();
     }
+  }
+
+  /**
+   * The observer's mirror shows the probe walking `direction` along x at `now`: the turn that sent
+   * it is seen, and so are the turns before it, which the observer never got to see on their own
+   * (the server applied them within one tick, or they came in one message): each counts from its
+   * own time to now, and as `supersededTurns`.
+   */
+  sawDirection(now: number, direction: number): void {
+    this.expire(now);
+    const i = this.pending.findIndex((turn) => Math.abs(turn.direction - direction) < DIRECTION_TOLERANCE);
+    if (i < 0) return;
+    for (const turn of this.pending.splice(0, i + 1)) this.tally.observed.add(now - turn.at);
+    this.tally.supersededTurns += i;
   }
 
   /**

@@ -40,6 +40,8 @@ export interface BotSummary {
   /** Of `lostTurns`, those lost to the probe's death or respawn; the rest left the observer's view. */
   lostToDeath: number;
   expiredTurns: number;
+  /** Turns the observer saw only together with a later one (a tick applied both, or one message carried both). */
+  supersededTurns: number;
   /** CPU the bots process used in the window, % of one core (can pass 100 with workers). */
   botsCpuPct: number;
 }
@@ -83,6 +85,7 @@ export function summarize(options: BotOptions, parts: readonly TallyData[], timi
     lostTurns: sum((t) => t.lostTurns),
     lostToDeath: sum((t) => t.lostToDeath),
     expiredTurns: sum((t) => t.expiredTurns),
+    supersededTurns: sum((t) => t.supersededTurns),
     botsCpuPct: round((timing.cpuS / window) * 100),
   };
 }

@@ -36,6 +36,8 @@ export interface TallyData {
   lostToDeath: number;
   /** Probe turns not seen within 10 s (counted in `observed` as 10 s). */
   expiredTurns: number;
+  /** Probe turns the observer only saw with a later one (counted in `observed` up to then). */
+  supersededTurns: number;
 }
 
 /** Live counters of one thread's bots; bots call the `on…` methods. */
@@ -49,6 +51,7 @@ export class Tally {
   lostTurns = 0;
   lostToDeath = 0;
   expiredTurns = 0;
+  supersededTurns = 0;
   readonly ack = new Reservoir();
   readonly stale = new Reservoir();
   readonly observed = new Reservoir();
@@ -81,6 +84,7 @@ export class Tally {
     this.lostTurns = 0;
     this.lostToDeath = 0;
     this.expiredTurns = 0;
+    this.supersededTurns = 0;
   }
 
   /** The tally as plain data. */
@@ -102,6 +106,7 @@ export class Tally {
       lostTurns: this.lostTurns,
       lostToDeath: this.lostToDeath,
       expiredTurns: this.expiredTurns,
+      supersededTurns: this.supersededTurns,
     };
   }
 }

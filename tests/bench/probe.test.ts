@@ -10,7 +10,7 @@ const tally = (): Tally => new Tally(() => ({ read: 0, written: 0 }));
 
 Probe('the walk heads for the middle, then reverses every 0.25–0.5 s', () => {
   const walk = new ProbeWalk(createRng(1), 100);
-  assert.equal(walk.step(0, 80, true), { sign: -1, turned: false });
+  assert.equal(walk.step(0, 80, true), { sign: -1, direction: -1, turned: false });
   const turns: number[] = [];
   for (let t = 50; t < 3000; t += 50) if (walk.step(t, 50, true).turned) turns.push(t);
   assert.ok(turns.length >= 4, `${turns.length} turns`);
@@ -25,6 +25,36 @@ Probe('the walk never turns into a wall, and holds still while dead', () => {
     assert.ok(!(turned && sign === 1), 'turned toward the wall at x = 95');
   }
   assert.is(walk.step(2050, 50, false).turned, false);
+});
+
+Probe('the walk cycles through four directions, so four turns in a row are told apart', () => {
+  const walk = new ProbeWalk(createRng(4), 100);
+  walk.step(0, 20, true); // heads right, toward the middle
+  const directions: number[] = [walk.direction];
+  for (let t = 50; t < 6000; t += 50) {
+    const { direction, turned } = walk.step(t, 50, true);
+    if (turned) directions.push(direction);
+  }
+  assert.ok(directions.length >= 9, `${directions.length} legs`);
+  assert.equal(directions.slice(0, 5), [1, -1, 0.5, -0.5, 1]);
+  for (let i = 3; i < directions.length; i++) assert.is(new Set(directions.slice(i - 3, i + 1)).size, 4, `legs ${i - 3}…${i}`);
+});
+
+Probe('a turn the observer never saw on its own (applied with the next) does not make later turns late', () => {
+  const t = tally();
+  const watch = new TurnWatch(t);
+  watch.turned(1000, -1);
+  watch.turned(1300, 0.5); // the server applied both in one stalled tick: −1 was never shown
+  watch.sawDirection(1340, 0.5039); // the mirror's quantised ½
+  watch.turned(1600, -0.5);
+  watch.sawDirection(1630, -0.5039);
+  watch.turned(1900, 1);
+  watch.sawDirection(1910, -0.5039); // not yet
+  watch.sawDirection(1940, 1);
+  assert.equal(t.observed.data().values, [340, 40, 30, 40]);
+  assert.is(t.supersededTurns, 1);
+  // With two directions only, the missed −1 would have matched the −½ turn (at 1630: 630 ms) and
+  // every later turn would have waited for the one after it.
 });
 
 Probe('turns are matched in order with the first step seen in their direction', () => {

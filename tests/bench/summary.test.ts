@@ -8,7 +8,7 @@ function part(over: Partial<TallyData>): TallyData {
   return {
     bots: 10, connected: 10, connectedNow: 10, dropped: 0, errors: 0, updates: 400, windowUpdates: 300,
     windowBytes: { read: 100_000, written: 10_000 }, windowMs: 1000,
-    ack: { seen: 0, values: [] }, stale: { seen: 0, values: [] }, observed: { seen: 0, values: [] }, lostTurns: 0, lostToDeath: 0, expiredTurns: 0,
+    ack: { seen: 0, values: [] }, stale: { seen: 0, values: [] }, observed: { seen: 0, values: [] }, lostTurns: 0, lostToDeath: 0, expiredTurns: 0, supersededTurns: 0,
     ...over,
   };
 }
@@ -16,7 +16,7 @@ function part(over: Partial<TallyData>): TallyData {
 Summary('combines threads into per-client rates over the window', () => {
   const options = parseBotArgs(['--count', '20', '--probe']);
   const s = summarize(options, [
-    part({ ack: { seen: 3, values: [10, 20, 30] }, observed: { seen: 2, values: [15, 25] }, lostTurns: 1, expiredTurns: 2 }),
+    part({ ack: { seen: 3, values: [10, 20, 30] }, observed: { seen: 2, values: [15, 25] }, lostTurns: 1, expiredTurns: 2, supersededTurns: 3 }),
     part({ connected: 9, connectedNow: 8, dropped: 1, errors: 2, ack: { seen: 1, values: [40] } }),
   ], { runS: 12, windowS: 2, cpuS: 0.5 });
   assert.is(s.connected, 19);
@@ -32,6 +32,7 @@ Summary('combines threads into per-client rates over the window', () => {
   assert.equal(s.observedMs, { p50: 20, p99: 24.9, n: 2 });
   assert.is(s.lostTurns, 1);
   assert.is(s.expiredTurns, 2);
+  assert.is(s.supersededTurns, 3);
   assert.is(s.botsCpuPct, 25);
   assert.is(s.staleMs, null); // no samples yet
 });
