@@ -119,4 +119,31 @@ Shared('on a large map, clients far apart see different news: nobody shares, and
   assert.ok(r.stats.stateMessages > 0);
 });
 
+Shared('each tick writes from one viewer further along, so nobody is always written last', () => {
+  const r = room(rules);
+  const order: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const c = r.join({ x: 10 + i, y: 10 });
+    const conn = (c.session.socket as unknown as { conn: { write(bytes: Uint8Array): void } }).conn;
+    const write = conn.write;
+    conn.write = (bytes) => {
+      order.push(i);
+      write(bytes);
+    };
+  }
+  const firsts: number[] = [];
+  for (let t = 0; t < 8; t++) {
+    // A turn each tick, so every client has news and gets a message.
+    for (const c of r.clients) queueInput(r.world, c.session.eid, { move: { x: t % 2 === 0 ? 1 : -1, y: 0 } });
+    order.length = 0;
+    r.tick();
+    assert.is(order.length, 4, `tick ${t}: every client written`);
+    assert.equal([...order].sort(), [0, 1, 2, 3]);
+    firsts.push(order[0]!);
+    // The order itself is kept, only where it starts moves.
+    for (let k = 1; k < 4; k++) assert.is(order[k], (order[0]! + k) % 4);
+  }
+  assert.equal(new Set(firsts).size, 4, `first written per tick: ${firsts.join(' ')}`);
+});
+
 Shared.run();
