@@ -63,6 +63,11 @@ export function createInterest(world: BattleWorld, options: InterestOptions): In
   const players: number[] = [];
   let epoch = 0;
   const upToDate = new WeakMap<Set<number>, number>();
+  // Which entities the view being updated holds: `inView[eid] === stamp`, a new stamp per update.
+  // Typed-array reads instead of a Set lookup per entity found, ~30 per client per tick: at 500
+  // clients those lookups were a third of the tick.
+  const inView = new Int32Array(world.capacity);
+  let stamp = 0;
   return {
     rebuild() {
       const all = query(world, [player, pos]);
@@ -85,19 +90,29 @@ export function createInterest(world: BattleWorld, options: InterestOptions): In
       }
       const cx = pos.x[me]!;
       const cy = pos.y[me]!;
+      // A stamp must never match an old mark: before the counter wraps, the marks are wiped.
+      if (++stamp === 0x7fffffff) {
+        inView.fill(0);
+        stamp = 1;
+      }
       for (const id of seen) {
         const eid = byNetId.get(id);
         if (eid === undefined || (eid !== me && (Math.abs(pos.x[eid]! - cx) > keep || Math.abs(pos.y[eid]! - cy) > keep))) {
           seen.delete(id);
           out.removed.push(id);
-        } else if (news[eid] !== 0) out.stayed.push(eid);
+          continue;
+        }
+        // `seen` holds NetIds and byNetId maps each to its entity now, so a kept id marks the
+        // entity that is in view (a recycled entity id has another NetId: it was removed above).
+        inView[eid] = stamp;
+        if (news[eid] !== 0) out.stayed.push(eid);
       }
       // Entering: inside the view square and not yet seen, always including oneself.
-      if (!seen.has(netIds.id[me]!)) out.entered.push(me);
+      if (inView[me] !== stamp) out.entered.push(me);
       const n = queryRect(grid, cx - view, cy - view, cx + view, cy + view, found);
       for (let i = 0; i < n; i++) {
         const eid = found[i]!;
-        if (eid !== me && !seen.has(netIds.id[eid]!)) out.entered.push(eid);
+        if (eid !== me && inView[eid] !== stamp) out.entered.push(eid);
       }
       for (const eid of out.entered) seen.add(netIds.id[eid]!);
       if (covers) upToDate.set(seen, epoch);
