@@ -3,6 +3,7 @@ import { MAX_WAIT_MS } from '../bots/probe';
 import { fmt, fmtRatio, markdownTable } from '../lib/table';
 import type { BenchResults, ServerComparison } from './results';
 import type { ScenarioResult } from './scenario';
+import { interestTable } from './interest';
 import { replayTable } from './replay';
 
 function engineTable(r: BenchResults): string {
@@ -187,6 +188,7 @@ export function renderReport(r: BenchResults): string {
     '',
     engineTable(r),
     ...(r.replay === undefined ? [] : [replayTable(r.replay)]),
+    ...(r.interest === undefined ? [] : ['', interestTable(r.interest)]),
     '',
     '### 1b. Codec: state messages (turn: every entity changed direction; full: every entity entering view), median of repeated runs',
     '',

@@ -8,6 +8,7 @@ import type { RecordingBytesResult } from './recording';
 import type { ScenarioResult } from './scenario';
 import type { SeekersResult } from './seekers';
 import type { ReplayBenchResult } from './replay';
+import type { InterestBenchResult } from './interest';
 
 /** Figures compared between our server and the baseline. */
 export const FIGURES = [
@@ -46,6 +47,8 @@ export interface BenchResults {
   wanderers?: SeekersResult;
   /** Deterministic replay in the engine: recording overhead at 500 players, bytes, seeks. */
   replay?: ReplayBenchResult;
+  /** Interest management alone: every client's view updated, 500 players on 1000². */
+  interest?: InterestBenchResult;
   /** A first visit in headless Chromium on the throttled link; null when Chromium was missing. */
   firstLoad?: FirstLoadSummary | null;
   /** Bytes per player-minute of a file the real server recorded while wander bots played. */

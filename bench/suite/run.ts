@@ -9,6 +9,7 @@ import { machineInfo } from '../lib/machine';
 import { ratio } from '../lib/table';
 import { writeCharts } from './charts';
 import { benchCodec } from './codec';
+import { benchInterest, interestTable } from './interest';
 import { benchEngine, mapSizeFor } from './engine';
 import { RESULTS_DIR, ROOT } from './paths';
 import { summarizeProfile } from './profile';
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     'only-writes': { type: 'boolean', default: false },
     'no-first-load': { type: 'boolean', default: false },
     'only-replay': { type: 'boolean', default: false },
+    'only-interest': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -55,6 +57,7 @@ if (values.help) {
   --only-cluster  just that scenario (--cluster-players N, default 1000)
   --only-seekers  just the classic seekers scenario (20 classic move {x,y} seekers, engine observers)
   --only-replay   just the replay figures: recording overhead at 500 players, bytes per player-minute, seek times
+  --only-interest just interest management: every client's view updated, 500 players on 1000²
   --only-recording  just the bytes per player-minute of a file the real server recorded while wander bots played
   --only-writes   just the write-path bench: server CPU per state message for each outbox write mode, 200 and 500 clients
   --no-first-load skip the first visit in headless Chromium on the throttled link`);
@@ -92,6 +95,12 @@ if (values['only-replay']) {
   console.log(replayTable(benchReplay(500, quick ? 600 : 1800, 60, 30)));
   // The size target's measure: 16 wander players for 2 simulated minutes.
   console.log(replayTable(benchReplay(16, 3600, 0)));
+  process.exit(0);
+}
+
+if (values['only-interest']) {
+  log('bench: interest management, 500 players on 1000 × 1000');
+  console.log(interestTable(await benchInterest(500, 1000, quick ? 100 : 300)));
   process.exit(0);
 }
 
@@ -155,6 +164,8 @@ for (const [entities, ticks] of onlyLarge || onlySeekers ? [] : engineRuns) {
 if (!onlyLarge && !onlySeekers) {
   log('bench: replay, 500 players (recording overhead, bytes, seeks)');
   results.replay = { ...benchReplay(500, quick ? 600 : 1800), paced: await benchRecordingPaced(500, quick ? 300 : 600) };
+  log('bench: interest management, 500 players on 1000 × 1000');
+  results.interest = await benchInterest(500, 1000, quick ? 100 : 300);
 }
 
 const plan = (server: ScenarioPlan['server'], n: number): ScenarioPlan => ({
