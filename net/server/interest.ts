@@ -68,10 +68,22 @@ export function createInterest(world: BattleWorld, options: InterestOptions): In
   // clients those lookups were a third of the tick.
   const inView = new Int32Array(world.capacity);
   let stamp = 0;
+  // The players of this tick: `live[eid] === liveStamp`, set by `rebuild`.
+  const live = new Int32Array(world.capacity);
+  let liveStamp = 0;
+  // Per view, its NetIds in `seen`'s order with the entity each stood for when it entered, so a
+  // tick reads typed arrays instead of looking each NetId up in byNetId: an entry still holds
+  // while that entity is a player with that NetId (NetIds are never reused, entity ids are).
+  const cached = new WeakMap<Set<number>, { ids: number[]; eids: number[] }>();
   return {
     rebuild() {
       const all = query(world, [player, pos]);
       rebuild(grid, all, pos.x, pos.y);
+      if (++liveStamp === 0x7fffffff) {
+        live.fill(0);
+        liveStamp = 1;
+      }
+      for (let i = 0; i < all.length; i++) live[all[i]!] = liveStamp;
       if (!covers) return;
       let same = all.length === players.length;
       for (let i = 0; same && i < all.length; i++) same = all[i] === players[i];
@@ -95,18 +107,31 @@ export function createInterest(world: BattleWorld, options: InterestOptions): In
         inView.fill(0);
         stamp = 1;
       }
-      for (const id of seen) {
-        const eid = byNetId.get(id);
-        if (eid === undefined || (eid !== me && (Math.abs(pos.x[eid]! - cx) > keep || Math.abs(pos.y[eid]! - cy) > keep))) {
+      let entry = cached.get(seen);
+      // Only `update` adds to `seen`; anything else may only have cleared it.
+      if (entry === undefined || entry.ids.length !== seen.size) {
+        const ids = [...seen];
+        entry = { ids, eids: ids.map((id) => byNetId.get(id) ?? -1) };
+        cached.set(seen, entry);
+      }
+      const { ids, eids } = entry;
+      let kept = 0;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        const eid = eids[i]!;
+        const gone = eid < 0 || live[eid] !== liveStamp || netIds.id[eid] !== id;
+        if (gone || (eid !== me && (Math.abs(pos.x[eid]! - cx) > keep || Math.abs(pos.y[eid]! - cy) > keep))) {
           seen.delete(id);
           out.removed.push(id);
           continue;
         }
-        // `seen` holds NetIds and byNetId maps each to its entity now, so a kept id marks the
-        // entity that is in view (a recycled entity id has another NetId: it was removed above).
+        ids[kept] = id;
+        eids[kept++] = eid;
         inView[eid] = stamp;
         if (news[eid] !== 0) out.stayed.push(eid);
       }
+      ids.length = kept;
+      eids.length = kept;
       // Entering: inside the view square and not yet seen, always including oneself.
       if (inView[me] !== stamp) out.entered.push(me);
       const n = queryRect(grid, cx - view, cy - view, cx + view, cy + view, found);
@@ -114,10 +139,18 @@ export function createInterest(world: BattleWorld, options: InterestOptions): In
         const eid = found[i]!;
         if (eid !== me && inView[eid] !== stamp) out.entered.push(eid);
       }
-      for (const eid of out.entered) seen.add(netIds.id[eid]!);
+      for (const eid of out.entered) {
+        const id = netIds.id[eid]!;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        ids.push(id);
+        eids.push(eid);
+      }
       if (covers) upToDate.set(seen, epoch);
     },
     everything(seen, byNetId, news, out) {
+      // This changes `seen` without its cache: a later `update` rebuilds it.
+      cached.delete(seen);
       out.stayed.length = 0;
       out.entered.length = 0;
       out.removed.length = 0;
