@@ -9,8 +9,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 // Room left for a block's length: a varint of up to 2^35 − 1 bytes.
 const BLOCK_PREFIX_BYTES = 5;
 
-/** Bytes of `v` as an unsigned LEB128 varint. */
-export function varintBytes(v: number): number {
+// Bytes of `v` as an unsigned LEB128 varint.
+function varintBytes(v: number): number {
   let n = 1;
   while (v >= 0x80) {
     v = Math.floor(v / 0x80);

@@ -58,7 +58,6 @@ export interface Recorder {
   close(): void;
 }
 
-
 function positiveInteger(name: string, value: number): number {
   if (!(Number.isInteger(value) && value > 0)) throw new Error(`Skirmish: ${name} must be a positive integer, got ${value}`);
   return value;
