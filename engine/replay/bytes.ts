@@ -19,6 +19,13 @@ function varintBytes(v: number): number {
   return n;
 }
 
+/** A copy of `array` with room for `size` elements (the recorder's per-tick scratch arrays grow by it). */
+export function grownTo<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(array: T, size: number): T {
+  const grown = new (array.constructor as new (n: number) => T)(size);
+  grown.set(array);
+  return grown;
+}
+
 /** A growable byte buffer written front to back. */
 export class ByteWriter {
   bytes: Uint8Array;

@@ -6,7 +6,7 @@
 // command, starting from the store before the tick, so the recorder and the replay agree.
 import type { InputCommand } from '../input';
 import { axisLevel, axisOfLevel } from '../motion';
-import type { ByteReader, ByteWriter } from './bytes';
+import { grownTo, type ByteReader, type ByteWriter } from './bytes';
 import { CommandBit } from './format';
 import { ReplayFormatError } from './errors';
 
@@ -76,16 +76,11 @@ export class CommandColumns {
 
   private grow(): void {
     const size = this.parts.length * 2;
-    const grown = <T extends Uint8Array | Uint32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
-    this.parts = grown(this.parts);
-    this.seq = grown(this.seq);
-    this.x = grown(this.x);
-    this.y = grown(this.y);
-    this.viewTimeS = grown(this.viewTimeS);
+    this.parts = grownTo(this.parts, size);
+    this.seq = grownTo(this.seq, size);
+    this.x = grownTo(this.x, size);
+    this.y = grownTo(this.y, size);
+    this.viewTimeS = grownTo(this.viewTimeS, size);
   }
 }
 

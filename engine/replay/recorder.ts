@@ -8,7 +8,7 @@ import { setJournal, type WorldJournal } from '../journal';
 import type { InputCommand } from '../input';
 import type { System } from '../world';
 import { ENGINE_VERSION } from '../version';
-import { ByteWriter } from './bytes';
+import { ByteWriter, grownTo } from './bytes';
 import { preamble, sealChunk } from './chunks';
 import { writeCheckpoint } from './checkpoint';
 import { CommandColumns, writeCommandColumns, type InputBefore } from './commands';
@@ -161,14 +161,9 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   const columns = new CommandColumns();
   const consume = (eid: number, queue: readonly InputCommand[]): void => {
     if (players === consumedEids.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T, size: number): T => {
-        const b = new (a.constructor as { new (n: number): T })(size);
-        b.set(a);
-        return b;
-      };
-      consumedEids = grow(consumedEids, players * 2);
-      consumedEnds = grow(consumedEnds, players * 2);
-      consumedBefore = grow(consumedBefore, players * 8);
+      consumedEids = grownTo(consumedEids, players * 2);
+      consumedEnds = grownTo(consumedEnds, players * 2);
+      consumedBefore = grownTo(consumedBefore, players * 8);
     }
     consumedEids[players] = eid;
     const b = 4 * players;
