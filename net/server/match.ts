@@ -218,6 +218,7 @@ export function createMatch(options: MatchOptions): Match {
 
   function flush(): void {
     const started = performance.now();
+    sessions.flushNames();
     broadcaster.send();
     tickTimes.sendMs = smooth(tickTimes.sendMs, performance.now() - started);
   }

@@ -61,7 +61,7 @@ export interface Sessions {
    * @throws when the world is full.
    */
   join(socket: GameSocket, kind: SessionKind, token?: string, name?: string): Session;
-  /** Gives a player a new (already checked) name and tells every engine client of the match. */
+  /** Gives a player a new (already checked) name; every engine client of the match hears it at `flushNames`. */
   rename(session: Session, name: string): void;
   /**
    * The connection of `socket` is gone. A player who left on purpose (`reason` is Socket.IO's
@@ -71,6 +71,11 @@ export interface Sessions {
   drop(socket: GameSocket, reason?: string): void;
   /** Removes a player for good, closing its connection if it has one. */
   remove(session: Session): void;
+  /**
+   * Tells every engine client of the match, in one message, the names given, changed or dropped
+   * since the last call, in order (a joiner hears its own again; its welcome had it already).
+   */
+  flushNames(): void;
   /** Cancels grace timers (the server is closing). */
   close(): void;
 }
@@ -108,9 +113,11 @@ export function createSessions(options: SessionsOptions): Sessions {
     session.socket!.emit(DeltaEvents.names, roster);
   }
 
-  /** Tells the match's engine clients (but `except`, which learns it from its roster) a name change. */
-  function announceName(entry: NameEntry, except?: GameSocket): void {
-    (except === undefined ? nsp.to(rooms.engine) : except.to(rooms.engine)).emit(DeltaEvents.names, [entry]);
+  // Name changes wait for the tick's writes and go out together: a burst of 500 joins would
+  // otherwise write 125,000 messages, one per join to everyone already in.
+  const pendingNames: NameEntry[] = [];
+  function announceName(entry: NameEntry): void {
+    pendingNames.push(entry);
   }
 
   function join(socket: GameSocket, kind: SessionKind, token?: string, name?: string): Session {
@@ -138,7 +145,7 @@ export function createSessions(options: SessionsOptions): Sessions {
     connect(session, socket);
     if (kind === 'engine') welcome(session, false);
     announceJoin(socket, session, options.classicPosition(eid), rooms.classic);
-    announceName([session.netId, session.name], socket);
+    announceName([session.netId, session.name]);
     log.info({ sid: socket.id, kind, netId: session.netId, players: bySocketId.size }, 'player joined');
     options.onJoined?.(session);
     return session;
@@ -190,6 +197,11 @@ export function createSessions(options: SessionsOptions): Sessions {
     },
     drop,
     remove,
+    flushNames() {
+      if (pendingNames.length === 0) return;
+      nsp.to(rooms.engine).emit(DeltaEvents.names, pendingNames.slice());
+      pendingNames.length = 0;
+    },
     close() {
       for (const s of byToken.values()) clearTimeout(s.graceTimer);
     },

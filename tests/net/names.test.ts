@@ -81,4 +81,35 @@ Names('clock probes bring back the server tick cost for the net graph', async ({
   assert.ok(times!.sendMs >= 0 && times!.sendMs < 1000, `send ${times!.sendMs}`);
 });
 
+Names('names of a tick go out in one message, in order: a burst of joins is not a write per join to everyone', async ({ h }) => {
+  const server = await h.start({ autoStart: false });
+  const ticker = setInterval(() => server.match.tick(), 1000 / 30);
+  try {
+    const watcher = await h.engine({ name: 'Watcher' });
+    clearInterval(ticker);
+    server.match.tick(); // whatever the watcher's own join left pending
+    const heard: unknown[][] = [];
+    watcher.socket.on('n', (entries: unknown[][]) => heard.push(entries));
+    const joiners = [await h.classic(), await h.classic(), await h.classic()];
+    await waitFor(() => server.match.sessions.byToken.size === 4, 3000, 'three joins');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(heard, [], 'nothing before the tick');
+    const leaver = [...server.match.sessions.byToken.values()].find((s) => s.kind === 'classic')!;
+    server.match.sessions.remove(leaver);
+    server.match.tick();
+    await waitFor(() => heard.length > 0, 3000, 'names after the tick');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.is(heard.length, 1, 'one message for the whole tick');
+    const entries = heard[0] as [number, string | null][];
+    assert.is(entries.length, 4);
+    assert.ok(entries.slice(0, 3).every(([, name]) => typeof name === 'string' && name.startsWith('guest-')), 'three guests');
+    assert.equal(entries[3], [leaver.netId, null], 'then the leave, last');
+    await waitFor(() => watcher.names.size === 3, 3000, 'the watcher applied them in order');
+    assert.not.ok(watcher.names.has(leaver.netId));
+    assert.is(joiners.length, 3);
+  } finally {
+    clearInterval(ticker);
+  }
+});
+
 Names.run();
