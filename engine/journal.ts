@@ -3,6 +3,14 @@
 // recorder listens here for them.
 import type { InputCommand } from './input';
 
+/** The Input store fields that decide how a queue of commands is encoded. */
+export interface InputStoreValues {
+  seq: number;
+  mx: number;
+  my: number;
+  seek: number;
+}
+
 /** Told of every change made to a battle world between steps, in the order they happen. */
 export interface WorldJournal {
   /** `spawnPlayer` added `eid` at (x, y); `random` when the spot came from the world's RNG. */
@@ -12,11 +20,12 @@ export interface WorldJournal {
   /** `setOffline` tagged (or untagged) `eid` as disconnected. */
   offline(eid: number, offline: boolean): void;
   /**
-   * The input system is about to apply `queue` (not empty) to `eid`, its Input store still as
-   * the tick found it. A game with an input system of its own calls this too, or its matches
-   * replay without their inputs.
+   * The input system has just applied `queue` (not empty) to `eid`; `before` is what the
+   * player's Input store held when the tick found it. Called after the input system read the
+   * commands, so a recorder encodes them while they are in cache. A game with an input system of
+   * its own calls this too, or its matches replay without their inputs.
    */
-  consumed?(eid: number, queue: readonly InputCommand[]): void;
+  consumed?(eid: number, queue: readonly InputCommand[], before: Readonly<InputStoreValues>): void;
 }
 
 const journals = new WeakMap<object, WorldJournal>();

@@ -6,7 +6,7 @@
 // command, starting from the store before the tick, so the recorder and the replay agree.
 import type { InputCommand } from '../input';
 import { axisLevel, axisOfLevel } from '../motion';
-import { grownTo, type ByteReader, type ByteWriter } from './bytes';
+import type { ByteReader, ByteWriter } from './bytes';
 import { CommandBit } from './format';
 import { ReplayFormatError } from './errors';
 
@@ -24,90 +24,33 @@ function levelOf(v: number): number | undefined {
   return Object.is(axisOfLevel(level), Math.fround(v)) ? level : undefined;
 }
 
-// Which parts a command has, as `CommandColumns.parts` keeps them.
-const HAS_SEQ = 1;
-const HAS_MOVE = 2;
-const HAS_TARGET = 4;
-const HAS_ATTACK = 8;
-const HAS_VIEW_TIME = 16;
-
 /**
- * Commands copied out of their objects into typed columns. The recorder copies each queue while
- * the input system is about to read the same objects anyway, so encoding later reads memory in
- * order instead of chasing pointers into a heap that has gone cold by the tick's end.
+ * Writes one player's queue, `commands[start … end)`, as the input system consumed it, given its
+ * Input store values before the tick (updated in place to what the input system leaves after
+ * each command).
  */
-export class CommandColumns {
-  count = 0;
-  /** HAS_* bits per command. */
-  parts = new Uint8Array(256);
-  /** ToUint32 of the sequence number: what the Input store keeps. */
-  seq = new Uint32Array(256);
-  /** The move's axes, or the target's coordinates, as the command carried them. */
-  x = new Float64Array(256);
-  y = new Float64Array(256);
-  viewTimeS = new Float64Array(256);
-
-  push(cmd: InputCommand): void {
-    if (this.count === this.parts.length) this.grow();
-    const i = this.count++;
-    let parts = 0;
-    if (cmd.seq !== undefined) {
-      parts |= HAS_SEQ;
-      this.seq[i] = cmd.seq;
-    }
-    if (cmd.target !== undefined) {
-      parts |= HAS_TARGET;
-      this.x[i] = cmd.target.x;
-      this.y[i] = cmd.target.y;
-    } else if (cmd.move !== undefined) {
-      parts |= HAS_MOVE;
-      this.x[i] = cmd.move.x;
-      this.y[i] = cmd.move.y;
-    }
-    if (cmd.attack) {
-      parts |= HAS_ATTACK;
-      if (cmd.viewTimeS !== undefined) {
-        parts |= HAS_VIEW_TIME;
-        this.viewTimeS[i] = cmd.viewTimeS;
-      }
-    }
-    this.parts[i] = parts;
-  }
-
-  private grow(): void {
-    const size = this.parts.length * 2;
-    this.parts = grownTo(this.parts, size);
-    this.seq = grownTo(this.seq, size);
-    this.x = grownTo(this.x, size);
-    this.y = grownTo(this.y, size);
-    this.viewTimeS = grownTo(this.viewTimeS, size);
-  }
-}
-
-/**
- * Writes one player's queue, the commands `start … end` of `columns`, given its Input store
- * values before the tick (updated in place).
- */
-export function writeCommandColumns(out: ByteWriter, columns: CommandColumns, state: InputBefore, start: number, end: number): void {
+export function writeCommands(out: ByteWriter, commands: readonly InputCommand[], start: number, end: number, state: InputBefore): void {
   out.varint(end - start);
-  const { parts: partsOf, seq: seqOf, x: xOf, y: yOf } = columns;
   for (let i = start; i < end; i++) {
-    const parts = partsOf[i]!;
+    const cmd = commands[i]!;
     let flags = 0;
     // The store keeps ToUint32(seq): that, as a wrapped delta, is all the input system consumed.
-    const seq = parts & HAS_SEQ ? seqOf[i]! : 0;
+    const hasSeq = cmd.seq !== undefined;
+    const seq = hasSeq ? cmd.seq! >>> 0 : 0;
     let delta = seq - state.seq;
     if (delta > 0x7fffffff) delta -= 0x100000000;
     else if (delta < -0x80000000) delta += 0x100000000;
-    if (parts & HAS_SEQ) flags |= delta === 1 ? CommandBit.seqNext : CommandBit.seq;
+    if (hasSeq) flags |= delta === 1 ? CommandBit.seqNext : CommandBit.seq;
+    const target = cmd.target;
+    const move = target === undefined ? cmd.move : undefined;
     let lx: number | undefined;
     let ly: number | undefined;
     let fx = 0;
     let fy = 0;
-    if (parts & HAS_TARGET) flags |= CommandBit.target;
-    else if (parts & HAS_MOVE) {
-      fx = Math.fround(xOf[i]!);
-      fy = Math.fround(yOf[i]!);
+    if (target !== undefined) flags |= CommandBit.target;
+    else if (move !== undefined) {
+      fx = Math.fround(move.x);
+      fy = Math.fround(move.y);
       if (state.seek === 0 && Object.is(fx, state.mx) && Object.is(fy, state.my)) flags |= CommandBit.moveSame;
       else {
         flags |= CommandBit.move;
@@ -117,20 +60,21 @@ export function writeCommandColumns(out: ByteWriter, columns: CommandColumns, st
       }
     }
     // An attack is a press; without one the input system ignores the view time, so it is not kept.
-    if (parts & HAS_ATTACK) {
+    const viewTimeS = cmd.attack ? cmd.viewTimeS : undefined;
+    if (cmd.attack) {
       flags |= CommandBit.attack;
-      if (parts & HAS_VIEW_TIME) flags |= CommandBit.viewTime;
+      if (viewTimeS !== undefined) flags |= CommandBit.viewTime;
     }
     out.u8(flags);
     if (flags & CommandBit.seq) out.zigzag(delta);
-    if (parts & HAS_SEQ) state.seq = seq;
-    if (flags & CommandBit.target) {
-      out.f64(xOf[i]!);
-      out.f64(yOf[i]!);
+    if (hasSeq) state.seq = seq;
+    if (target !== undefined) {
+      out.f64(target.x);
+      out.f64(target.y);
       state.seek = 1;
       state.mx = 0;
       state.my = 0;
-    } else if (parts & HAS_MOVE) {
+    } else if (move !== undefined) {
       if (flags & CommandBit.moveLevels) {
         out.u8(lx! & 0xff);
         out.u8(ly! & 0xff);
@@ -142,13 +86,13 @@ export function writeCommandColumns(out: ByteWriter, columns: CommandColumns, st
       state.mx = fx;
       state.my = fy;
     }
-    if (flags & CommandBit.viewTime) out.f64(columns.viewTimeS[i]!);
+    if (viewTimeS !== undefined) out.f64(viewTimeS);
   }
 }
 
 const signed = (b: number): number => (b > 127 ? b - 256 : b);
 
-/** Reads one player's queue written by `writeCommandColumns`, given the same Input store values (updated in place). */
+/** Reads one player's queue written by `writeCommands`, given the same Input store values (updated in place). */
 export function readCommands(r: ByteReader, state: InputBefore): InputCommand[] {
   const n = r.varint();
   if (n > 1 << 16) throw new ReplayFormatError(`a queue of ${n} commands at byte ${r.offset}`);

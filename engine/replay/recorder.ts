@@ -2,16 +2,15 @@
 // (joins, leaves, drops), the input commands consumed and a hash of the result, with a checkpoint
 // every few seconds; streamed to a sink in checksummed chunks.
 import type { BattleWorld } from '../battle';
-import { getStore } from '../component';
-import { Input } from '../components';
-import { setJournal, type WorldJournal } from '../journal';
+import { setJournal, type InputStoreValues, type WorldJournal } from '../journal';
 import type { InputCommand } from '../input';
 import type { System } from '../world';
 import { ENGINE_VERSION } from '../version';
 import { ByteWriter, grownTo } from './bytes';
+import { inputSystem } from '../systems/input';
 import { preamble, sealChunk } from './chunks';
 import { writeCheckpoint } from './checkpoint';
-import { CommandColumns, writeCommandColumns, type InputBefore } from './commands';
+import { writeCommands, type InputBefore } from './commands';
 import { CHUNK_HEAD_BYTES, RecordKind, REPLAY_FORMAT_VERSION } from './format';
 import { hashWorld } from './hash';
 import type { ReplayHeader } from './header';
@@ -46,8 +45,9 @@ export interface Recorder {
   /** Bytes handed to the sink so far. */
   readonly bytesWritten: number;
   /**
-   * Wall-clock milliseconds the recorder has spent inside steps so far (capturing inputs, hashing,
-   * checkpoints, handing chunks to the sink): what recording adds to a tick, for metrics.
+   * Wall-clock milliseconds the recorder has spent inside steps so far (encoding inputs, hashing,
+   * checkpoints, handing chunks to the sink): what recording adds to a tick, for metrics. The
+   * input hook's copying of command references goes unmetered.
    */
   readonly busyMs: number;
   /** Non-simulation annotations for viewers (e.g. {type:'name', netId, name}); stored as JSON at the current tick, never affect the sim. */
@@ -91,7 +91,6 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   const out = new ByteWriter(1 << 16);
   out.length = CHUNK_HEAD_BYTES;
   const metaDuringStep: string[] = [];
-  const input = getStore(world, Input);
   const before: InputBefore = { seq: 0, mx: 0, my: 0, seek: 0 };
   let bytesWritten = 0;
   let busyMs = 0;
@@ -122,8 +121,8 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
 
   // Changes a system makes during a step are the simulation's own: replaying the step makes them again.
   const journal: WorldJournal = {
-    consumed(eid, queue) {
-      if (inStep) consume(eid, queue);
+    consumed(eid, queue, storeBefore) {
+      if (inStep) consume(eid, queue, storeBefore);
     },
     spawned(eid, x, y, random) {
       if (inStep) return;
@@ -146,20 +145,23 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     },
   };
 
-  // The input system hands over each queue just before applying it (journal.consumed). The hook
-  // copies the commands into columns while the input system is about to read the same objects
-  // anyway, and keeps the player's Input store before the queue; the step's end encodes it all in
-  // one timed stretch, reading the columns in order. Timing each call would cost more than the
-  // calls (and read the clock many times slower in a tick's first microseconds after the process
-  // slept), so the hook's copies go unmetered: `npm run bench -- --only-replay` measures them in
-  // its paced A/B, which times whole steps with and without a recorder.
+  // The input system hands over each queue once it has applied it (journal.consumed), with the
+  // Input store as the tick found the player. The hook only keeps references to the commands
+  // (timing each call would cost more than the call); a system right after the input system
+  // encodes them, in one timed stretch, while they are still in cache from the input system's
+  // reads. The tick's record needs the count of players first, so they go to a scratch writer
+  // that the step's end copies into the record. A game whose own input system calls the journal
+  // has its commands encoded at the step's end instead.
+  const tickInputs = new ByteWriter(1 << 12);
   let players = 0;
+  let commandCount = 0;
+  let encoded = false;
   let consumedEids = new Int32Array(256);
   let consumedBefore = new Float64Array(4 * 256);
-  // Per player, its commands are columns[ends[i − 1] … ends[i]).
+  // Per player, its commands are consumedCommands[ends[i − 1] … ends[i]).
   let consumedEnds = new Int32Array(256);
-  const columns = new CommandColumns();
-  const consume = (eid: number, queue: readonly InputCommand[]): void => {
+  const consumedCommands: InputCommand[] = [];
+  const consume = (eid: number, queue: readonly InputCommand[], storeBefore: Readonly<InputStoreValues>): void => {
     if (players === consumedEids.length) {
       consumedEids = grownTo(consumedEids, players * 2);
       consumedEnds = grownTo(consumedEnds, players * 2);
@@ -167,34 +169,41 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     }
     consumedEids[players] = eid;
     const b = 4 * players;
-    consumedBefore[b] = input.seq[eid]!;
-    consumedBefore[b + 1] = input.mx[eid]!;
-    consumedBefore[b + 2] = input.my[eid]!;
-    consumedBefore[b + 3] = input.seek[eid]!;
-    for (let i = 0; i < queue.length; i++) columns.push(queue[i]!);
-    consumedEnds[players++] = columns.count;
+    consumedBefore[b] = storeBefore.seq;
+    consumedBefore[b + 1] = storeBefore.mx;
+    consumedBefore[b + 2] = storeBefore.my;
+    consumedBefore[b + 3] = storeBefore.seek;
+    for (let i = 0; i < queue.length; i++) consumedCommands[commandCount++] = queue[i]!;
+    consumedEnds[players++] = commandCount;
   };
-  // The step's input block, from what the hooks kept.
   const encodeInputs = (): void => {
-    out.varint(players);
+    if (encoded) return;
+    encoded = true;
     let previousEid = 0;
     for (let p = 0; p < players; p++) {
       const eid = consumedEids[p]!;
-      out.zigzag(eid - previousEid);
+      tickInputs.zigzag(eid - previousEid);
       previousEid = eid;
       before.seq = consumedBefore[4 * p]!;
       before.mx = consumedBefore[4 * p + 1]!;
       before.my = consumedBefore[4 * p + 2]!;
       before.seek = consumedBefore[4 * p + 3]!;
-      writeCommandColumns(out, columns, before, p === 0 ? 0 : consumedEnds[p - 1]!, consumedEnds[p]!);
+      writeCommands(tickInputs, consumedCommands, p === 0 ? 0 : consumedEnds[p - 1]!, consumedEnds[p]!, before);
     }
+  };
+  const encodeStepInputs: System<BattleWorld> = () => {
+    const startedAt = clock();
+    encodeInputs();
+    busyMs += clock() - startedAt;
   };
 
   // Runs first in each step: opens the step's input block.
   const openTick: System<BattleWorld> = () => {
     inStep = true;
     players = 0;
-    columns.count = 0;
+    commandCount = 0;
+    encoded = false;
+    tickInputs.length = 0;
   };
 
   // Runs last: the step's record, then checkpoint and flush when due.
@@ -205,8 +214,10 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
     const dueCheckpoint = (tick - header.startTick) % checkpointEvery === 0;
     const hashed = dueCheckpoint || (tick - header.startTick) % hashEvery === 0;
     out.u8(hashed ? RecordKind.tick : RecordKind.tickUnhashed);
-    const block = out.beginBlock();
     encodeInputs();
+    const block = out.beginBlock();
+    out.varint(players);
+    out.raw(tickInputs.bytes.subarray(0, tickInputs.length));
     out.endBlock(block);
     if (hashed) out.u32(hashWorld(w));
     for (const json of metaDuringStep) writeMeta(json);
@@ -224,6 +235,8 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   setJournal(world, journal);
   allocateBattleStores(world);
   world.systems.unshift(openTick);
+  const inputAt = world.systems.indexOf(inputSystem as System<BattleWorld>);
+  if (inputAt >= 0) world.systems.splice(inputAt + 1, 0, encodeStepInputs);
   world.systems.push(closeTick);
   emit(preamble());
   out.u8(RecordKind.header);
@@ -257,6 +270,8 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
       if (a >= 0) systems.splice(a, 1);
       const b = systems.indexOf(closeTick);
       if (b >= 0) systems.splice(b, 1);
+      const c = systems.indexOf(encodeStepInputs);
+      if (c >= 0) systems.splice(c, 1);
     },
   };
 }

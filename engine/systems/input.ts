@@ -2,7 +2,10 @@ import { query } from 'bitecs';
 import { getStore } from '../component';
 import { Input } from '../components';
 import type { BattleWorld } from '../battle';
-import { journalOf } from '../journal';
+import { journalOf, type InputStoreValues } from '../journal';
+
+// The Input store as the tick found a player, for the journal (reused: the system allocates nothing).
+const before: InputStoreValues = { seq: 0, mx: 0, my: 0, seek: 0 };
 
 /**
  * Applies every command queued since the last tick: the last movement wins, any attack press
@@ -13,12 +16,18 @@ import { journalOf } from '../journal';
 export function inputSystem(world: BattleWorld): void {
   const input = getStore(world, Input);
   const journal = journalOf(world);
+  const journaled = journal?.consumed !== undefined;
   for (const eid of query(world, [input])) {
     input.attack[eid] = 0;
     input.viewTimeS[eid] = 0;
     const queue = world.inputs.get(eid);
     if (queue === undefined || queue.length === 0) continue;
-    journal?.consumed?.(eid, queue);
+    if (journaled) {
+      before.seq = input.seq[eid]!;
+      before.mx = input.mx[eid]!;
+      before.my = input.my[eid]!;
+      before.seek = input.seek[eid]!;
+    }
     for (let i = 0; i < queue.length; i++) {
       const cmd = queue[i]!;
       if (cmd.seq !== undefined) input.seq[eid] = cmd.seq;
@@ -40,6 +49,7 @@ export function inputSystem(world: BattleWorld): void {
         if (viewTimeS !== undefined) input.viewTimeS[eid] = viewTimeS;
       }
     }
+    if (journaled) journal.consumed!(eid, queue, before);
     queue.length = 0;
   }
 }
