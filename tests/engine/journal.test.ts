@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  createBattleWorld, despawnPlayer, getStore, hasComponent, Offline, recordMatch, setJournal, setOffline, spawnPlayer,
+  createBattleWorld, despawnPlayer, getStore, hasComponent, inputSystem, Offline, recordMatch, setJournal, setOffline, spawnPlayer,
   type WorldJournal,
 } from '../../engine';
 import { matchRules } from './replay-match';
@@ -40,8 +40,13 @@ Journal('a world can be recorded by one recorder at a time; closing frees it', (
   assert.throws(() => recordMatch(world, { sink: () => {} }), /already has a journal/);
   first.close();
   const systems = world.systems.length;
+  const original = [...world.systems];
   const second = recordMatch(world, { sink: () => {} });
-  assert.is(world.systems.length, systems + 2);
+  // One before everything, one right after the input system (encoding what it consumed), one last.
+  assert.is(world.systems.length, systems + 3);
+  assert.not.ok(original.includes(world.systems[0]!));
+  assert.not.ok(original.includes(world.systems[world.systems.indexOf(inputSystem) + 1]!));
+  assert.not.ok(original.includes(world.systems.at(-1)!));
   second.close();
   assert.is(world.systems.length, systems);
 });
