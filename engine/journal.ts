@@ -23,7 +23,7 @@ export interface WorldJournal {
    * The input system has just applied `queue` (not empty) to `eid`; `before` is what the
    * player's Input store held when the tick found it. Called after the input system read the
    * commands, so a recorder encodes them while they are in cache. A game with an input system of
-   * its own calls this too, or its matches replay without their inputs.
+   * its own calls this too (one input system per step), or its matches replay without their inputs.
    */
   consumed?(eid: number, queue: readonly InputCommand[], before: Readonly<InputStoreValues>): void;
 }
