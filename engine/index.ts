@@ -24,7 +24,7 @@ export type { BattleWorld, BattleContext } from './battle';
 
 export { spawnPlayer, despawnPlayer, setOffline, isAlive } from './player';
 export { setJournal, journalOf } from './journal';
-export type { WorldJournal } from './journal';
+export type { InputStoreValues, WorldJournal } from './journal';
 export type { SpawnOptions } from './player';
 
 export { queueInput, MAX_QUEUED_INPUTS } from './input';

@@ -356,9 +356,16 @@ function trackConnections(server: GameServer): { count(): Promise<Record<string,
     // What a surviving connection was doing, for the failure message.
     describe() {
       return refs['engine.io sockets']!.flatMap((r) => {
-        const conn = r.deref() as { readyState?: string; transport?: { name?: string; readyState?: string; socket?: { readyState?: number } } } | undefined;
+        type Http = { destroyed?: boolean; writableLength?: number } | undefined;
+        const conn = r.deref() as {
+          readyState?: string; writeBuffer?: unknown[]; request?: { socket?: Http };
+          transport?: { name?: string; readyState?: string; writable?: boolean; req?: { socket?: Http }; dataReq?: unknown; socket?: { readyState?: number } };
+        } | undefined;
         if (conn === undefined) return [];
-        return [`engine.io socket ${conn.readyState}, transport ${conn.transport?.name} ${conn.transport?.readyState}, ws state ${conn.transport?.socket?.readyState}`];
+        const t = conn.transport;
+        const http = (s: Http): string => (s === undefined ? 'none' : `destroyed ${s.destroyed}, ${s.writableLength} B unsent`);
+        return [`engine.io socket ${conn.readyState} (${conn.writeBuffer?.length} queued, handshake socket ${http(conn.request?.socket)}), `
+          + `transport ${t?.name} ${t?.readyState} (writable ${t?.writable}, GET ${t?.req === undefined ? 'none' : http(t.req.socket)}, POST ${t?.dataReq === undefined ? 'none' : 'pending'}), ws state ${t?.socket?.readyState}`];
       });
     },
   };
