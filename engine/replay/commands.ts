@@ -5,18 +5,12 @@
 // Encoding and decoding both track what the input system leaves in the Input store after each
 // command, starting from the store before the tick, so the recorder and the replay agree.
 import type { InputCommand } from '../input';
+import type { InputStoreValues } from '../journal';
 import { axisLevel, axisOfLevel } from '../motion';
 import type { ByteReader, ByteWriter } from './bytes';
 import { CommandBit } from './format';
 import { ReplayFormatError } from './errors';
 
-/** What the commands are encoded against: the player's Input store values before the tick. */
-export interface InputBefore {
-  seq: number;
-  mx: number;
-  my: number;
-  seek: number;
-}
 
 // A level when it gives back exactly the Float32 the store will hold (sign of zero included).
 function levelOf(v: number): number | undefined {
@@ -29,7 +23,7 @@ function levelOf(v: number): number | undefined {
  * Input store values before the tick (updated in place to what the input system leaves after
  * each command).
  */
-export function writeCommands(out: ByteWriter, commands: readonly InputCommand[], start: number, end: number, state: InputBefore): void {
+export function writeCommands(out: ByteWriter, commands: readonly InputCommand[], start: number, end: number, state: InputStoreValues): void {
   out.varint(end - start);
   for (let i = start; i < end; i++) {
     const cmd = commands[i]!;
@@ -93,7 +87,7 @@ export function writeCommands(out: ByteWriter, commands: readonly InputCommand[]
 const signed = (b: number): number => (b > 127 ? b - 256 : b);
 
 /** Reads one player's queue written by `writeCommands`, given the same Input store values (updated in place). */
-export function readCommands(r: ByteReader, state: InputBefore): InputCommand[] {
+export function readCommands(r: ByteReader, state: InputStoreValues): InputCommand[] {
   const n = r.varint();
   if (n > 1 << 16) throw new ReplayFormatError(`a queue of ${n} commands at byte ${r.offset}`);
   const queue: InputCommand[] = [];

@@ -10,7 +10,7 @@ import { ByteWriter, grownTo } from './bytes';
 import { inputSystem } from '../systems/input';
 import { preamble, sealChunk } from './chunks';
 import { writeCheckpoint } from './checkpoint';
-import { writeCommands, type InputBefore } from './commands';
+import { writeCommands } from './commands';
 import { CHUNK_HEAD_BYTES, RecordKind, REPLAY_FORMAT_VERSION } from './format';
 import { hashWorld } from './hash';
 import type { ReplayHeader } from './header';
@@ -91,7 +91,7 @@ export function recordMatch(world: BattleWorld, options: RecordOptions): Recorde
   const out = new ByteWriter(1 << 16);
   out.length = CHUNK_HEAD_BYTES;
   const metaDuringStep: string[] = [];
-  const before: InputBefore = { seq: 0, mx: 0, my: 0, seek: 0 };
+  const before: InputStoreValues = { seq: 0, mx: 0, my: 0, seek: 0 };
   let bytesWritten = 0;
   let busyMs = 0;
   // performance.now() where it exists (browsers, Node): a cost meter, never simulation time.

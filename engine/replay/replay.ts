@@ -5,12 +5,13 @@ import type { AnyComponentDef } from '../component';
 import { getStore } from '../component';
 import { Input } from '../components';
 import { createBattleWorld } from '../create-battle-world';
+import type { InputStoreValues } from '../journal';
 import { despawnPlayer, setOffline, spawnPlayer } from '../player';
 import { battleSystems } from '../systems';
 import { step, type System } from '../world';
 import { ByteReader, ByteWriter } from './bytes';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint';
-import { readCommands, type InputBefore } from './commands';
+import { readCommands } from './commands';
 import { ReplayFormatError } from './errors';
 import type { ReplayHeader } from './header';
 import { parseReplay, type OutsideChange, type ParsedReplay, type RecordedStep } from './parse';
@@ -100,7 +101,7 @@ export function createPlayer(parsed: ParsedReplay, options: ReplayOptions = {}):
   }
   const extra = options.components ?? [];
   const input = getStore(world, Input);
-  const before: InputBefore = { seq: 0, mx: 0, my: 0, seek: 0 };
+  const before: InputStoreValues = { seq: 0, mx: 0, my: 0, seek: 0 };
   const states = new Map<number, CheckpointState>();
   let next = 0; // index into parsed.steps of the step to run next
   const checkpointState = (i: number): CheckpointState => {
