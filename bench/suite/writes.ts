@@ -4,20 +4,26 @@
 // `WriteMode` in turn (interleaved, twice). The figure is this process's CPU time (user + system:
 // on loopback the system part runs the receiver's TCP path too) per message, which competing
 // load on the machine disturbs far less than latencies; and the p99 of one tick's writes.
+//
+// Last comes the floor, `tcp`: the same frames, header and all, written with one plain
+// `socket.write` each to N plain TCP clients (no WebSocket, Engine.IO or Socket.IO on either
+// end). No write path over TCP on this machine can cost less, so a target below it is a target
+// for the machine, not for the code.
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket as NetSocket } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
-import { createOutbox, type GameSocket, type WriteMode } from '../../net/server';
+import { binaryFrame, createOutbox, type GameSocket, type WriteMode } from '../../net/server';
 import { parser } from '../../net/wire';
 import { ROOT } from './paths';
 
 /** One mode at one connection count. */
 export interface WriteFigure {
-  mode: WriteMode;
+  /** An outbox write mode, or `tcp`: plain TCP writes of the same frames, the floor. */
+  mode: WriteMode | 'tcp';
   clients: number;
   /** Server CPU (user + system) per message, µs; the better of two windows. */
   cpuUsPerMessage: number;
@@ -32,69 +38,137 @@ export interface WriteFigure {
 }
 
 const MODES: readonly WriteMode[] = ['engine', 'cork', 'frame'];
+/** Bytes of the message each client gets a tick (before its 2-byte WebSocket frame header). */
+const MESSAGE_BYTES = 60;
 const TICK_MS = 1000 / 30;
 const CLIENTS = fileURLToPath(new URL('./writes-clients.ts', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Client counts of the far end, updated by its process. */
+interface Seen {
+  open: number;
+  frames: number;
+}
+
+/**
+ * Times `tick` (one tick's writes, `messages` of them) at 30 Hz for `windowS` seconds: this
+ * process's CPU per message and the p99 of one tick's writes.
+ */
+async function measure(mode: WriteFigure['mode'], messages: number, tick: () => () => void, seen: () => Seen, windowS: number): Promise<WriteFigure> {
+  const times: number[] = [];
+  let sent = 0;
+  const framesAt = seen().frames;
+  const load = loadavg()[0]!;
+  const cpuAt = process.cpuUsage();
+  const startedAt = performance.now();
+  while (performance.now() - startedAt < windowS * 1000) {
+    const tickAt = performance.now();
+    const send = tick();
+    const t0 = performance.now();
+    send();
+    times.push(performance.now() - t0);
+    sent += messages;
+    await sleep(Math.max(0, TICK_MS - (performance.now() - tickAt)));
+  }
+  const cpu = process.cpuUsage(cpuAt);
+  await sleep(300); // let the last frames arrive before counting them
+  times.sort((a, b) => a - b);
+  const us = (cpu.user + cpu.system) / sent;
+  return {
+    mode, clients: messages, cpuUsPerMessage: us, cpuPct: (us * messages * 30) / 1e4,
+    sendP99Ms: times[Math.floor(times.length * 0.99)] ?? 0, delivered: (seen().frames - framesAt) / sent, load,
+  };
+}
+
+// A delta-looking message of typical size, its own buffer per client as replication makes.
+function message(i: number): Uint8Array {
+  const bytes = new Uint8Array(MESSAGE_BYTES);
+  bytes[0] = 1;
+  bytes[1] = i & 0x7f;
+  return bytes;
+}
+
+function keepBest(best: Map<WriteFigure['mode'], WriteFigure>, figure: WriteFigure, round: number, log: (line: string) => void): void {
+  log(`  writes: ${figure.clients} clients, ${figure.mode}, round ${round + 1}: ${figure.cpuUsPerMessage.toFixed(1)} µs/message, send p99 ${figure.sendP99Ms.toFixed(2)} ms, load ${figure.load.toFixed(1)}`);
+  const prev = best.get(figure.mode);
+  if (prev === undefined || figure.cpuUsPerMessage < prev.cpuUsPerMessage) best.set(figure.mode, figure);
+}
+
+async function waitFor(what: () => boolean): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  while (!what() && performance.now() < deadline) await sleep(100);
+}
+
+/** Each outbox mode, interleaved, twice, against `n` Engine.IO clients. */
+async function benchModes(n: number, windowS: number, log: (line: string) => void): Promise<WriteFigure[]> {
+  const http = createServer();
+  const io = new Server(http, { parser, serveClient: false, pingInterval: 5000, pingTimeout: 4000 });
+  const sockets: GameSocket[] = [];
+  io.on('connection', (s) => void sockets.push(s as unknown as GameSocket));
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const child = fork(CLIENTS, [url, String(n), 'engine'], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let seen: Seen = { open: 0, frames: 0 };
+  child.on('message', (m: Seen) => void (seen = m));
+  await waitFor(() => sockets.length >= n);
+  log(`  writes: ${sockets.length}/${n} clients connected`);
+  const best = new Map<WriteFigure['mode'], WriteFigure>();
+  for (let round = 0; round < 2; round++) {
+    for (const mode of MODES) {
+      const outbox = createOutbox(mode);
+      const tick = (): (() => void) => {
+        for (let i = 0; i < sockets.length; i++) outbox.add(sockets[i]!, message(i));
+        return () => outbox.send();
+      };
+      keepBest(best, await measure(mode, sockets.length, tick, () => seen, windowS), round, log);
+    }
+  }
+  child.send('stop');
+  io.close();
+  http.closeAllConnections();
+  await sleep(200);
+  return MODES.map((m) => best.get(m)!);
+}
+
+/** The floor: the same frames as plain TCP writes to `n` plain TCP clients, twice. */
+async function benchTcpFloor(n: number, windowS: number, log: (line: string) => void): Promise<WriteFigure> {
+  const sockets: NetSocket[] = [];
+  const server = createTcpServer((socket) => {
+    socket.setNoDelay(true); // as Engine.IO's WebSocket sockets are
+    socket.on('error', () => undefined);
+    sockets.push(socket);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const child = fork(CLIENTS, [`tcp://127.0.0.1:${port}`, String(n), 'tcp'], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let seen: Seen = { open: 0, frames: 0 };
+  child.on('message', (m: Seen) => void (seen = m));
+  await waitFor(() => sockets.length >= n);
+  log(`  writes: ${sockets.length}/${n} plain TCP clients connected`);
+  const best = new Map<WriteFigure['mode'], WriteFigure>();
+  for (let round = 0; round < 2; round++) {
+    const tick = (): (() => void) => {
+      // Built before the timed writes, as the outbox builds its frames in `add`.
+      const frames = sockets.map((_, i) => binaryFrame(message(i)));
+      return () => {
+        for (let i = 0; i < sockets.length; i++) sockets[i]!.write(frames[i]!);
+      };
+    };
+    keepBest(best, await measure('tcp', sockets.length, tick, () => seen, windowS), round, log);
+  }
+  child.send('stop');
+  for (const socket of sockets) socket.destroy();
+  server.close();
+  await sleep(200);
+  return best.get('tcp')!;
+}
 
 /** Runs the write-path bench at each client count, `windowS` seconds per mode and round. */
 export async function benchWrites(counts: readonly number[], windowS: number, log: (line: string) => void): Promise<WriteFigure[]> {
   const out: WriteFigure[] = [];
   for (const n of counts) {
-    const http = createServer();
-    const io = new Server(http, { parser, serveClient: false, pingInterval: 5000, pingTimeout: 4000 });
-    const sockets: GameSocket[] = [];
-    io.on('connection', (s) => void sockets.push(s as unknown as GameSocket));
-    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    const child = fork(CLIENTS, [url, String(n)], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let seen = { open: 0, frames: 0 };
-    child.on('message', (m: typeof seen) => void (seen = m));
-    const deadline = performance.now() + 60_000;
-    while (sockets.length < n && performance.now() < deadline) await sleep(100);
-    log(`  writes: ${sockets.length}/${n} clients connected`);
-    const best = new Map<WriteMode, WriteFigure>();
-    for (let round = 0; round < 2; round++) {
-      for (const mode of MODES) {
-        const outbox = createOutbox(mode);
-        const times: number[] = [];
-        let messages = 0;
-        const framesAt = seen.frames;
-        const load = loadavg()[0]!;
-        const cpuAt = process.cpuUsage();
-        const startedAt = performance.now();
-        while (performance.now() - startedAt < windowS * 1000) {
-          const tickAt = performance.now();
-          for (let i = 0; i < sockets.length; i++) {
-            // A delta-looking message of typical size, its own buffer per client as replication makes.
-            const bytes = new Uint8Array(60);
-            bytes[0] = 1;
-            bytes[1] = i & 0x7f;
-            outbox.add(sockets[i]!, bytes);
-          }
-          const t0 = performance.now();
-          outbox.send();
-          times.push(performance.now() - t0);
-          messages += sockets.length;
-          await sleep(Math.max(0, TICK_MS - (performance.now() - tickAt)));
-        }
-        const cpu = process.cpuUsage(cpuAt);
-        await sleep(300); // let the last frames arrive before counting them
-        times.sort((a, b) => a - b);
-        const us = (cpu.user + cpu.system) / messages;
-        const figure: WriteFigure = {
-          mode, clients: sockets.length, cpuUsPerMessage: us, cpuPct: (us * sockets.length * 30) / 1e4,
-          sendP99Ms: times[Math.floor(times.length * 0.99)] ?? 0, delivered: (seen.frames - framesAt) / messages, load,
-        };
-        log(`  writes: ${n} clients, ${mode}, round ${round + 1}: ${us.toFixed(1)} µs/message, send p99 ${figure.sendP99Ms.toFixed(2)} ms, load ${load.toFixed(1)}`);
-        const prev = best.get(mode);
-        if (prev === undefined || figure.cpuUsPerMessage < prev.cpuUsPerMessage) best.set(mode, figure);
-      }
-    }
-    out.push(...MODES.map((m) => best.get(m)!));
-    child.send('stop');
-    io.close();
-    http.closeAllConnections();
-    await new Promise((r) => setTimeout(r, 200));
+    out.push(...(await benchModes(n, windowS, log)));
+    out.push(await benchTcpFloor(n, windowS, log));
   }
   return out;
 }
