@@ -7,8 +7,8 @@ import type { ClientSocket } from './connection';
 import type { MirrorWorld } from './mirror';
 import type { Predictor } from './prediction';
 
-/** Socket.IO's framing around an input's bytes (for the conditioner's bandwidth model). */
-const INPUT_FRAMING_BYTES = 8;
+/** The bare input message's kind byte before an input's bytes (for the conditioner's bandwidth model). */
+const INPUT_FRAMING_BYTES = 1;
 
 /** Numbers, encodes and sends a player's inputs. */
 export interface InputSender {

@@ -1,7 +1,8 @@
 // A Socket.IO parser that sends every packet as ONE engine.io message (one WebSocket frame).
 // JSON-only packets are encoded exactly as socket.io-parser encodes them, so plain clients with
 // the default parser keep working; packets with binary arguments become one binary frame
-// (see frame.ts; docs/protocol.md specifies it) instead of a text placeholder plus one frame per attachment.
+// (see frame.ts; docs/protocol.md specifies it) instead of a text placeholder plus one frame per attachment,
+// except the input event `i`, which goes bare: a kind byte and its bytes, below the packet layer.
 // The decoder reads both: default-format packets (text, plus attachments) and one-frame packets;
 // binary arguments of a one-frame packet arrive as Uint8Array copies (in Node and browsers alike).
 // Browser-safe: no Node built-ins. Use it as `new Server(http, { parser })` / `io(url, { parser })`
@@ -17,6 +18,8 @@ import { DeltaEvents } from './protocol';
 // a bare state message, never a one-frame packet (0xB2, 0xB3) nor a default-format attachment.
 const STATE_FULL = 1;
 const STATE_DELTA = 2;
+// First byte of a bare input message: the `i` event's bytes follow (docs/protocol.md).
+const BARE_INPUT = 3;
 
 export { ParserError, FRAME_MAGIC } from './frame';
 export type { Packet } from 'socket.io-parser';
@@ -31,7 +34,10 @@ export type JsonHook = (this: unknown, key: string, value: unknown) => unknown;
 /** Options of the Decoder: socket.io-parser's (`reviver`, `maxAttachments`, default 10). */
 export type ParserDecoderOptions = DecoderOptions;
 
-/** Encodes packets: JSON-only ones as the default text format, ones with binary as one binary frame. */
+/**
+ * Encodes packets: JSON-only ones as the default text format, the input event as a bare input
+ * message, other ones with binary as one binary frame.
+ */
 export class Encoder {
   private readonly text: DefaultEncoder;
 
@@ -44,6 +50,8 @@ export class Encoder {
    * @throws ParserError if binary is nested inside an argument, is a Blob, or is the event name.
    */
   encode(packet: Packet): (string | Uint8Array)[] {
+    const bare = bareInput(packet);
+    if (bare !== undefined) return [bare];
     if ((packet.type === PacketType.EVENT || packet.type === PacketType.ACK) && Array.isArray(packet.data)) {
       const slots = binarySlots(packet.data);
       if (slots.length > 0) return [encodeFrame(packet, slots, this.replacer)];
@@ -106,6 +114,11 @@ export class Decoder extends DefaultDecoder {
         this.emitReserved('decoded', { type: PacketType.EVENT, nsp: '/', data: [DeltaEvents.state, bytes.slice()] });
         return;
       }
+      if (bytes.length > 0 && bytes[0] === BARE_INPUT) {
+        // A bare input message: the `i` event of namespace '/', the other way (docs/protocol.md).
+        this.emitReserved('decoded', { type: PacketType.EVENT, nsp: '/', data: [DeltaEvents.input, bytes.slice(1)] });
+        return;
+      }
       const packet = decodeFrame(bytes, this.maxAttachments, this.reviver);
       this.emitReserved('decoded', packet);
     } catch (error) {
@@ -121,6 +134,23 @@ export class Decoder extends DefaultDecoder {
     this.awaiting = 0;
     super.destroy();
   }
+}
+
+/**
+ * The `i` event of namespace '/' with one binary argument and no ack, as a bare input message
+ * (BARE_INPUT, then the argument's bytes); undefined for any other packet. Inputs are what a
+ * client sends most: a bare one is 12 bytes instead of 19, and the server reads it without the
+ * one-frame decoder.
+ */
+function bareInput(packet: Packet): Uint8Array | undefined {
+  if (packet.type !== PacketType.EVENT || (packet.nsp && packet.nsp !== '/') || (packet.id !== undefined && packet.id !== null)) return undefined;
+  const data = packet.data as unknown[];
+  if (!Array.isArray(data) || data.length !== 2 || data[0] !== DeltaEvents.input || !isBinaryArg(data[1])) return undefined;
+  const bytes = toBytes(data[1])!;
+  const out = new Uint8Array(1 + bytes.length);
+  out[0] = BARE_INPUT;
+  out.set(bytes, 1);
+  return out;
 }
 
 /** Indices of the top-level binary arguments of `args`. @throws ParserError on nested binary or Blob. */

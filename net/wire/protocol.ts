@@ -3,10 +3,10 @@
 import type { BattleRules } from '../../engine';
 
 /**
- * Version of the delta protocol, sent by clients at handshake (`auth: { skirmish: 3 }`); a client
+ * Version of the delta protocol, sent by clients at handshake (`auth: { skirmish: 4 }`); a client
  * with another version is refused with `protocol_mismatch`. Bumped whenever a byte changes.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Event names of the delta protocol, our binary one (short: they travel with every message). */
 export const DeltaEvents = {

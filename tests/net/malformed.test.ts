@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getStore, Health, Position, Score } from '../../engine';
 import { latestPosition, type ErrorPayload } from '../../net';
+import { encodeInput, parser } from '../../net/wire';
 import { Harness } from './harness';
 import { reckoned, sleep, waitFor } from '../helpers';
 
@@ -71,6 +72,30 @@ Malformed('every malformed message gets an error and changes nothing', async ({ 
   // The honest player still plays.
   honest.sendInput({ mx: 1, my: 0, attack: false });
   await waitFor(() => pos.x[honestEid]! > 41, 3000, 'honest player still moves');
+});
+
+Malformed('bare input messages of the wrong size or with bad fields get bad_input and change nothing', async ({ h }) => {
+  const honest = await h.engine();
+  // Our parser sends the input event bare (a kind byte, then the bytes): these reach the server
+  // as bare input messages, not one-frame packets.
+  const bad = await h.classic({ parser });
+  const world = h.server.match.world;
+  const pos = getStore(world, Position);
+  const badEid = h.eidOf(bad.id!);
+  h.place(bad.id!, 30, 30);
+  const errors: ErrorPayload[] = [];
+  bad.on('error', (e: ErrorPayload) => errors.push(e));
+  const payloads = [new Uint8Array(0), new Uint8Array(10), new Uint8Array(12), Uint8Array.from([0, 0, 0, 1, 0x80, 0, 0, 0, 0, 0, 0]), Uint8Array.from([0, 0, 0, 1, 0, 0, 7, 0, 0, 0, 0])];
+  for (const payload of payloads) bad.emit('i', payload);
+  await waitFor(() => errors.length === payloads.length, 3000, `${payloads.length} errors (got ${errors.length})`);
+  for (const e of errors) assert.equal([e.code, e.event], ['bad_input', 'i'], JSON.stringify(e));
+  assert.ok(/11 bytes|out of range|button/.test(errors.map((e) => e.message).join(' ')), errors.map((e) => e.message).join(' | '));
+  assert.ok(bad.connected, 'told, not dropped');
+  assert.equal([pos.x[badEid], pos.y[badEid]], [30, 30], 'the player did not move');
+  // A well-formed bare input from the same connection is then applied.
+  bad.emit('i', encodeInput({ seq: 1, mx: 1, my: 0, attack: false }));
+  await waitFor(() => pos.x[badEid]! > 31, 3000, 'a good bare input moves the player');
+  assert.is(honest.status, 'connected', 'the honest client is untouched');
 });
 
 Malformed('an oversized message closes only that connection', async ({ h }) => {

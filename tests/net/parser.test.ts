@@ -198,11 +198,40 @@ Parser('a bare state message (first byte 1 or 2) decodes as the s event of names
   assert.is((got[0]!.data as [string, Uint8Array])[1][1], 1, 'a copy, not a view of the pool');
 });
 
+Parser('the input event goes bare (first byte 3, then its bytes) and decodes as the i event of namespace /, copied', () => {
+  const input = new Uint8Array([0, 0, 0, 7, 127, 0, 1, 0, 0, 0, 9]);
+  const [message] = new Encoder().encode({ type: PacketType.EVENT, nsp: '/', data: ['i', input] });
+  assert.equal([...(message as Uint8Array)], [3, ...input], '12 bytes: the kind byte and the input');
+  const decoder = new Decoder();
+  const got: Packet[] = [];
+  decoder.on('decoded', (p: Packet) => got.push(p));
+  const pool = Buffer.from([9, ...(message as Uint8Array), 9]);
+  decoder.add(pool.subarray(1, 13));
+  assert.equal(got, [{ type: PacketType.EVENT, nsp: '/', data: ['i', input] }]);
+  pool[2] = 99;
+  assert.is((got[0]!.data as [string, Uint8Array])[1][0], 0, 'a copy, not a view of the pool');
+  // Anything else named `i` keeps the one-frame format: another namespace, an ack, more arguments.
+  for (const packet of [
+    { type: PacketType.EVENT, nsp: '/admin', data: ['i', input] },
+    { type: PacketType.EVENT, nsp: '/', data: ['i', input], id: 4 },
+    { type: PacketType.EVENT, nsp: '/', data: ['i', input, 1] },
+  ]) {
+    const [framed] = new Encoder().encode(packet);
+    assert.is((framed as Uint8Array)[0], FRAME_MAGIC | PacketType.EVENT, JSON.stringify(packet.nsp));
+    const back: Packet[] = [];
+    const d = new Decoder();
+    d.on('decoded', (p: Packet) => back.push(p));
+    d.add(framed);
+    assert.equal(back[0]!.nsp, packet.nsp);
+  }
+});
+
 Parser('malformed frames are rejected, and the decoder keeps working after each', () => {
   const cases: [string, unknown, RegExp][] = [
     ['empty', new Uint8Array(0), /no packet type/],
-    // 0x01 and 0x02 open a bare state message (read as the `s` event, below): another byte is no packet.
-    ['no magic', bytes(0x03, 4, 1, S, 1, 1, 1, 0, 9), /not a one-frame packet/],
+    // 0x01 and 0x02 open a bare state message, 0x03 a bare input (read as the `s` and `i` events,
+    // above): another byte is no packet.
+    ['no magic', bytes(0x04, 4, 1, S, 1, 1, 1, 0, 9), /not a one-frame packet/],
     ['CONNECT with binary', head(PacketType.CONNECT, 0, 1, 0, 1, 0, 9), /type 0 cannot carry binary/],
     ['DISCONNECT with binary', head(PacketType.DISCONNECT, 0, 1, 0, 1, 0, 9), /type 1 cannot/],
     ['CONNECT_ERROR with binary', head(PacketType.CONNECT_ERROR, 0, 1, 0, 1, 0, 9), /type 4 cannot/],
