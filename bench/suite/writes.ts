@@ -8,7 +8,9 @@
 // Last comes the floor, `tcp`: the same frames, header and all, written with one plain
 // `socket.write` each to N plain TCP clients (no WebSocket, Engine.IO or Socket.IO on either
 // end). No write path over TCP on this machine can cost less, so a target below it is a target
-// for the machine, not for the code.
+// for the machine, not for the code. `tcp+inputs` adds what the bench's bots send: each client
+// writes an input-sized frame 20 times a second, which the server reads and drops, so its CPU is
+// the floor of a server that only relays bytes at the real scenario's rates.
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket as NetSocket } from 'node:net';
@@ -22,8 +24,8 @@ import { ROOT } from './paths';
 
 /** One mode at one connection count. */
 export interface WriteFigure {
-  /** An outbox write mode, or `tcp`: plain TCP writes of the same frames, the floor. */
-  mode: WriteMode | 'tcp';
+  /** An outbox write mode, or `tcp`: plain TCP writes of the same frames, the floor (`tcp+inputs`: reading 20 inputs/s per client too). */
+  mode: WriteMode | 'tcp' | 'tcp+inputs';
   clients: number;
   /** Server CPU (user + system) per message, µs; the better of two windows. */
   cpuUsPerMessage: number;
@@ -130,21 +132,27 @@ async function benchModes(n: number, windowS: number, log: (line: string) => voi
   return MODES.map((m) => best.get(m)!);
 }
 
-/** The floor: the same frames as plain TCP writes to `n` plain TCP clients, twice. */
-async function benchTcpFloor(n: number, windowS: number, log: (line: string) => void): Promise<WriteFigure> {
+/** What the bench's bots send: inputs per second per client. */
+const BOT_INPUTS_PER_S = 20;
+
+/** The floor: the same frames as plain TCP writes to `n` plain TCP clients (sending inputs too, or not), twice. */
+async function benchTcpFloor(n: number, withInputs: boolean, windowS: number, log: (line: string) => void): Promise<WriteFigure> {
+  const mode = withInputs ? 'tcp+inputs' : 'tcp';
   const sockets: NetSocket[] = [];
+  let inputBytes = 0;
   const server = createTcpServer((socket) => {
     socket.setNoDelay(true); // as Engine.IO's WebSocket sockets are
     socket.on('error', () => undefined);
+    socket.on('data', (chunk) => void (inputBytes += chunk.length));
     sockets.push(socket);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  const child = fork(CLIENTS, [`tcp://127.0.0.1:${port}`, String(n), 'tcp'], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(CLIENTS, [`tcp://127.0.0.1:${port}`, String(n), 'tcp', String(withInputs ? BOT_INPUTS_PER_S : 0)], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let seen: Seen = { open: 0, frames: 0 };
   child.on('message', (m: Seen) => void (seen = m));
   await waitFor(() => sockets.length >= n);
-  log(`  writes: ${sockets.length}/${n} plain TCP clients connected`);
+  log(`  writes: ${sockets.length}/${n} plain TCP clients connected${withInputs ? `, each sending ${BOT_INPUTS_PER_S} inputs/s` : ''}`);
   const best = new Map<WriteFigure['mode'], WriteFigure>();
   for (let round = 0; round < 2; round++) {
     const tick = (): (() => void) => {
@@ -154,13 +162,14 @@ async function benchTcpFloor(n: number, windowS: number, log: (line: string) => 
         for (let i = 0; i < sockets.length; i++) sockets[i]!.write(frames[i]!);
       };
     };
-    keepBest(best, await measure('tcp', sockets.length, tick, () => seen, windowS), round, log);
+    keepBest(best, await measure(mode, sockets.length, tick, () => seen, windowS), round, log);
   }
+  if (withInputs && inputBytes === 0) throw new Error('the floor clients sent no inputs');
   child.send('stop');
   for (const socket of sockets) socket.destroy();
   server.close();
   await sleep(200);
-  return best.get('tcp')!;
+  return best.get(mode)!;
 }
 
 /** Runs the write-path bench at each client count, `windowS` seconds per mode and round. */
@@ -168,7 +177,8 @@ export async function benchWrites(counts: readonly number[], windowS: number, lo
   const out: WriteFigure[] = [];
   for (const n of counts) {
     out.push(...(await benchModes(n, windowS, log)));
-    out.push(await benchTcpFloor(n, windowS, log));
+    out.push(await benchTcpFloor(n, false, windowS, log));
+    out.push(await benchTcpFloor(n, true, windowS, log));
   }
   return out;
 }
