@@ -27,6 +27,7 @@ import { ROOT } from './suite/paths';
 import { startServerProcess } from './suite/server-process';
 import { keepTail } from './suite/tail';
 import { readServer, windowFigures, type Reading, type WindowFigures } from './suite/window';
+import { HELD_RESEND_MS } from '../game/controls';
 
 const { values: args } = parseArgs({
   options: {
@@ -142,7 +143,7 @@ async function bench(): Promise<void> {
   const server = await startServerProcess('engine', {});
   const pid = server.child.pid;
   const options: BotOptions = {
-    url: server.url, count: num('bots'), duration: Infinity, inputHz: 20, behavior: 'wander', transport: 'websocket',
+    url: server.url, count: num('bots'), duration: Infinity, inputHz: 20, resendHeldMs: HELD_RESEND_MS, behavior: 'wander', transport: 'websocket',
     protocol: 'engine', probe: false, probePairs: 0, workers: 0, rampPerSec: 200, mapSize: 100, seed, progress: false,
   };
   // Wandering bots in one swarm; each probe pair (a probe and its observer) in a swarm of its own.

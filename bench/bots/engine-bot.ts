@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { createClient, entityOf, latestPosition, type GameClient } from '../../net/client';
 import { Dead, getStore, hasComponent, type InputIntent } from '../../engine';
+import { createInputSender } from '../../game/controls';
 import { createBrain, type BotView } from './behavior';
 import { every, socketOptions, type Bot, type BotContext } from './bot';
 
@@ -48,8 +49,10 @@ export function engineView(client: GameClient): BotView {
 }
 
 /**
- * Starts an engine-protocol bot: connects with `createClient`, sends inputs at `inputHz` (unless
- * idle), and records acks (sent seq → `lastAckedSeq` reaching it) and world staleness.
+ * Starts an engine-protocol bot: connects with `createClient`, asks its brain for an input
+ * `inputHz` times a second (unless idle) and sends it as the browser does (game/controls.ts): when
+ * it changed, else when a resend is due (`resendHeldMs` for a held direction). Records acks (sent
+ * seq → `lastAckedSeq` reaching it) and world staleness.
  */
 export function startEngineBot(ctx: BotContext, hooks: EngineBotHooks = {}): EngineBot {
   const { options, tally } = ctx;
@@ -97,6 +100,22 @@ export function startEngineBot(ctx: BotContext, hooks: EngineBotHooks = {}): Eng
     hooks.onState?.(now);
   });
 
+  // The brain's latest input, sent by the browser's rule.
+  let wanted: InputIntent = { mx: 0, my: 0, attack: false };
+  const sender = createInputSender({
+    sendInput(intent) {
+      const before = client.lastSentSeq;
+      const seq = client.sendInput(intent);
+      if (seq === before) return seq;
+      seqs.push(seq);
+      sentAt.push(performance.now());
+      if (seqs.length - head > MAX_PENDING) head++;
+      return seq;
+    },
+    get lastSentSeq() {
+      return client.lastSentSeq;
+    },
+  }, [{ intent: () => wanted, sent: () => undefined }], { heldMs: options.resendHeldMs });
   const cancel = every(options.behavior === 'idle' && hooks.decide === undefined ? 4 : options.inputHz, ctx.rng, () => {
     if (!online) return;
     const now = performance.now();
@@ -106,12 +125,8 @@ export function startEngineBot(ctx: BotContext, hooks: EngineBotHooks = {}): Eng
     }
     const intent = decide(now);
     if (intent === undefined) return;
-    const before = client.lastSentSeq;
-    const seq = client.sendInput(intent);
-    if (seq === before) return;
-    seqs.push(seq);
-    sentAt.push(now);
-    if (seqs.length - head > MAX_PENDING) head++;
+    wanted = intent;
+    sender.pump(now);
   });
 
   return {

@@ -19,7 +19,10 @@ export interface BotOptions {
   count: number;
   /** Whole run in seconds, ramp included. */
   duration: number;
+  /** How often a bot asks its brain for an input (the browser asks every frame). */
   inputHz: number;
+  /** Engine bots resend an unchanged held direction after this many ms (the browser's 250). */
+  resendHeldMs: number;
   behavior: Behavior;
   transport: Transport;
   protocol: BotProtocol;
@@ -46,7 +49,10 @@ export const BOTS_USAGE = `Usage: npm run bots -- [options]
   --match ID             join this match (POST /matchmake {matchId})
   --count N              bots (default 10; 2 of them are the probe pair with --probe)
   --duration S           whole run in seconds, ramp included (default 30; Ctrl-C ends it early)
-  --input-hz N           inputs per second per bot (default 20)
+  --input-hz N           how often a bot decides its input, per second (default 20); classic bots send each one,
+                         engine bots send as the browser does: on a change, else a held direction every --resend-ms
+  --resend-ms N          engine bots: ms before an unchanged held direction is sent again (default 250, the browser's;
+                         50 with --input-hz 20 sends every decision, as bots did before)
   --behavior B           wander | chase | idle (default wander)
   --transport T          websocket | polling (default websocket)
   --protocol P           engine | classic (default engine)
@@ -94,6 +100,7 @@ export function parseBotArgs(argv: readonly string[]): BotOptions & { help: bool
       count: { type: 'string', default: '10' },
       duration: { type: 'string', default: '30' },
       'input-hz': { type: 'string', default: '20' },
+      'resend-ms': { type: 'string', default: '250' },
       behavior: { type: 'string', default: 'wander' },
       transport: { type: 'string', default: 'websocket' },
       protocol: { type: 'string', default: 'engine' },
@@ -124,6 +131,7 @@ export function parseBotArgs(argv: readonly string[]): BotOptions & { help: bool
     count,
     duration: number('duration', values.duration, 0.1, 86_400, false),
     inputHz: number('input-hz', values['input-hz'], 0.1, 1000, false),
+    resendHeldMs: number('resend-ms', values['resend-ms'], 0, 60_000, false),
     behavior: oneOf('behavior', values.behavior, ['wander', 'chase', 'idle'] as const),
     transport: oneOf('transport', values.transport, ['websocket', 'polling'] as const),
     protocol: oneOf('protocol', values.protocol, ['engine', 'classic'] as const),

@@ -12,6 +12,8 @@ export interface BotSummary {
   behavior: BotOptions['behavior'];
   count: number;
   inputHz: number;
+  /** Engine bots: ms before an unchanged held direction was sent again. */
+  resendHeldMs: number;
   workers: number;
   /** Whole run and measurement window (from every bot connected, or the ramp's deadline, to the end), s. */
   runS: number;
@@ -66,6 +68,7 @@ export function summarize(options: BotOptions, parts: readonly TallyData[], timi
     behavior: options.behavior,
     count: options.count,
     inputHz: options.inputHz,
+    resendHeldMs: options.resendHeldMs,
     workers: options.workers,
     runS: round(timing.runS, 2),
     windowS: round(timing.windowS, 2),

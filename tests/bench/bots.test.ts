@@ -50,7 +50,7 @@ Bots('the command loads a server and prints a one-line JSON summary last', async
   // At most one state message per tick (30 a second); quiet ticks may send none.
   assert.ok(summary.updatesPerSec > 5 && summary.updatesPerSec < 31, `updates/s ${summary.updatesPerSec}`);
   assert.ok(summary.downBytesPerClientPerSec > 100, `down ${summary.downBytesPerClientPerSec}`);
-  // 3 of 5 bots send 20 inputs/s of 7 bytes, plus framing.
+  // 3 of 5 bots send inputs of 12 bytes, plus framing (on a change, else every 250 ms).
   assert.ok(summary.upBytesPerClientPerSec > 50, `up ${summary.upBytesPerClientPerSec}`);
   assert.ok(summary.ackMs !== null && summary.ackMs.n > 20 && summary.ackMs.p50! > 0, JSON.stringify(summary.ackMs));
   assert.ok(summary.staleMs !== null && summary.staleMs.n > 0, JSON.stringify(summary.staleMs));
@@ -59,6 +59,23 @@ Bots('the command loads a server and prints a one-line JSON summary last', async
   // Every bot went through the server's front door and was counted there too.
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   assert.ok(/skirmish_messages_received_total (\d+)/.exec(metrics)![1]! !== '0');
+});
+
+Bots('engine bots send as the browser does: on a change and every 250 ms for a held direction, not every decision', async ({ server }) => {
+  const received = async (): Promise<number> => Number(/skirmish_messages_received_total (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
+  // Wanderers turn every 0.5 s and attack every 1 s on average, deciding 20 times a second.
+  const perBotPerS = async (args: string[]): Promise<number> => {
+    const before = await received();
+    const summary = await runBots({ ...parseBotArgs(['--url', server.url, '--count', '4', '--duration', '3', ...args]), progress: false });
+    assert.is(summary.connected, 4);
+    return (await received() - before) / 4 / summary.runS;
+  };
+  const browserLike = await perBotPerS([]);
+  const everyDecision = await perBotPerS(['--resend-ms', '50']);
+  // Inputs plus a few clock probes, over a run that includes connecting: sending every decision
+  // comes to ~15 a second per bot here, the browser's rule to about half of that.
+  assert.ok(everyDecision > 11, `every decision ${everyDecision.toFixed(1)} messages/s per bot`);
+  assert.ok(browserLike > 2 && browserLike < 0.7 * everyDecision, `browser-like ${browserLike.toFixed(1)} against ${everyDecision.toFixed(1)} messages/s per bot`);
 });
 
 Bots('bots on long-polling count their HTTP bytes too', async ({ server }) => {

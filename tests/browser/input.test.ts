@@ -60,7 +60,7 @@ Keys('held keys stay until key-up; opposite keys cancel; blur releases taps too'
 
 const Sender = suite('input sender');
 
-Sender('sends on change and every resendMs while active; a tap reaches the wire even offline first', () => {
+Sender('sends on change, again every 50 ms while attack is held and every 250 ms while only a direction is; a tap reaches the wire even offline first', () => {
   const sent: InputIntent[] = [];
   let online = false;
   let seq = 0;
@@ -76,7 +76,7 @@ Sender('sends on change and every resendMs while active; a tap reaches the wire 
   };
   const w = fakeWindow();
   const keyboard = createKeyboard(w.target, { minHoldMs: () => HOLD });
-  const sender = createInputSender(sink, [keyboard], 50);
+  const sender = createInputSender(sink, [keyboard]);
   w.key('keydown', 'Space');
   w.key('keyup', 'Space');
   assert.not.ok(sender.pump(0), 'offline: nothing goes out');
@@ -88,9 +88,24 @@ Sender('sends on change and every resendMs while active; a tap reaches the wire 
   assert.not.ok(sender.pump(500), 'idle: nothing to send');
   w.key('keydown', 'ArrowDown');
   assert.ok(sender.pump(600));
-  assert.not.ok(sender.pump(620), 'unchanged, resend not due');
-  assert.ok(sender.pump(650), 'resent while held');
+  assert.not.ok(sender.pump(650), 'a held direction: no resend after 50 ms');
+  assert.not.ok(sender.pump(849), 'nor before 250 ms');
+  assert.ok(sender.pump(850), 'resent 250 ms on');
   assert.equal(sent.at(-1), { mx: 0, my: 1, attack: false });
+  w.key('keydown', 'Space');
+  assert.ok(sender.pump(860), 'attack pressed: sent at once');
+  assert.not.ok(sender.pump(900), 'held attack: not before 50 ms');
+  assert.ok(sender.pump(910), 'held attack: resent every 50 ms');
+  assert.equal(sent.at(-1), { mx: 0, my: 1, attack: true });
+  w.key('keyup', 'Space');
+  w.key('keyup', 'ArrowDown');
+  const count = sent.length;
+  sender.pump(2000);
+  assert.is(sent.length, count + 1, 'the release');
+  assert.not.ok(sender.pump(5000), 'nothing held: never resent');
+  const custom = createInputSender(sink, [{ intent: () => ({ mx: 1, my: 0, attack: false }), sent: () => undefined }], { heldMs: 100 });
+  assert.ok(custom.pump(6000));
+  assert.ok(custom.pump(6100), 'intervals are options');
 });
 
 const Names = suite('player names');
