@@ -128,7 +128,7 @@ function seekersText(r: BenchResults): string {
   const runs = [r.seekers, r.wanderers].filter((s): s is NonNullable<typeof s> => s !== undefined);
   if (runs.length === 0) return '';
   const name = (s: (typeof runs)[number]): string =>
-    s.load === 'seekers' ? `${s.seekers} classic seekers, ${s.observers} engine observers` : `${s.observers} engine wanderers (20 inputs/s)`;
+    s.load === 'seekers' ? `${s.seekers} classic seekers, ${s.observers} engine observers` : `${s.observers} engine wanderers`;
   return [
     '',
     `### 5. Bytes per client against the content floor (classic map ${runs[0]!.mapSize}²)`,
@@ -168,7 +168,7 @@ export function recordingText(r: BenchResults): string {
   if (b === undefined) return '';
   const text = b.error !== undefined
     ? `Not measured: ${b.error}.`
-    : `The real server recorded ${b.bots} wander bots (20 inputs/s) for ${b.playS} s: **${fmt(b.bytesPerPlayerMinute, 0)} bytes per player-minute** ` +
+    : `The real server recorded ${b.bots} wander bots for ${b.playS} s: **${fmt(b.bytesPerPlayerMinute, 0)} bytes per player-minute** ` +
       `(${fmt(b.bytes / 1000, 1)} kB over ${fmt(b.playerMinutes, 2)} player-minutes, ${b.ticks} ticks; header, joins, leaves, names and 10 s checkpoints included; ` +
       `${b.verified ? 'verified tick by tick' : 'did NOT verify'}).`;
   return ['', '### 7. A recording written by the real server (every match is recorded by default)', '', text].join('\n');
@@ -194,7 +194,7 @@ export function renderReport(r: BenchResults): string {
     '',
     codecTable(r),
     '',
-    `### 2–3. Whole server on loopback vs the classic baseline (wander bots, 20 inputs/s, server and bots in separate processes, ~${fmt(window, 0)} s measured)`,
+    `### 2–3. Whole server on loopback vs the classic baseline (wander bots; engine bots send as the browser does, classic bots every decision, 20 a second; server and bots in separate processes, ~${fmt(window, 0)} s measured)`,
     '',
     serverTable(r),
     '',

@@ -133,7 +133,7 @@ export function emptyResult(plan: ScenarioPlan): ScenarioResult {
 }
 
 /**
- * Runs one server under `players` bots (wander, 20 inputs/s, probe pairs included) and measures it
+ * Runs one server under `players` bots (wander, probe pairs included) and measures it
  * from outside. Never throws: what went wrong is in `error`.
  */
 export async function runScenario(plan: ScenarioPlan, log: (line: string) => void): Promise<ScenarioResult> {

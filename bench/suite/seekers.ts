@@ -5,11 +5,12 @@
 // (motions, hits, joins) times the fewest bytes each can take.
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
-import { createRng } from '../../engine';
+import { createRng, type InputIntent } from '../../engine';
 import { createClient, type GameClient } from '../../net/client';
 import { CountingAgent } from '../bots/agent';
 import { createBrain } from '../bots/behavior';
 import { engineView } from '../bots/engine-bot';
+import { createInputSender } from '../../game/controls';
 import { startServerProcess } from './server-process';
 
 /** What the seekers scenario measured. */
@@ -50,7 +51,7 @@ export async function runSeekers(
   log: (line: string) => void,
 ): Promise<SeekersResult> {
   const load = options.load ?? 'seekers';
-  // Wanderers are engine clients themselves (the bots' wander brain, 20 inputs/s): all of them measure.
+  // Wanderers are engine clients themselves (the bots' wander brain, sent as the browser sends): all of them measure.
   const seekers = load === 'seekers' ? (options.seekers ?? 20) : 0;
   const observers = load === 'seekers' ? (options.observers ?? 3) : (options.seekers ?? 20);
   const mapSize = options.mapSize ?? 100;
@@ -86,8 +87,14 @@ export async function runSeekers(
       if (load === 'wanderers') {
         const brain = createBrain('wander', rng);
         const view = engineView(client);
+        // Decided 20 times a second, sent as the browser sends (on a change, else a held direction every 250 ms).
+        let wanted: InputIntent = { mx: 0, my: 0, attack: false };
+        const sender = createInputSender(client, [{ intent: () => wanted, sent: () => undefined }]);
         timers.push(setInterval(() => {
-          if (client.welcome !== undefined) client.sendInput(brain.decide(performance.now(), view));
+          if (client.welcome === undefined) return;
+          const now = performance.now();
+          wanted = brain.decide(now, view);
+          sender.pump(now);
         }, 50));
       }
       client.on('state', (m) => {
