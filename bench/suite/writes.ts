@@ -85,7 +85,7 @@ async function measure(mode: WriteFigure['mode'], messages: number, tick: () => 
 // A delta-looking message of typical size, its own buffer per client as replication makes.
 function message(i: number): Uint8Array {
   const bytes = new Uint8Array(MESSAGE_BYTES);
-  bytes[0] = 1;
+  bytes[0] = 0x10; // a delta state message's kind byte
   bytes[1] = i & 0x7f;
   return bytes;
 }

@@ -13,11 +13,10 @@ import {
 } from 'socket.io-parser';
 import { decodeFrame, encodeFrame, isBinaryArg, ParserError } from './frame';
 import { DeltaEvents } from './protocol';
+import { isStateKind } from './state';
 
-// First bytes of a state message (state.ts): an Engine.IO binary message starting with either is
-// a bare state message, never a one-frame packet (0xB2, 0xB3) nor a default-format attachment.
-const STATE_FULL = 1;
-const STATE_DELTA = 2;
+// An Engine.IO binary message whose first byte opens a state message (0x10…0x1F, state.ts) is a
+// bare state message, never a one-frame packet (0xB2, 0xB3) nor a default-format attachment.
 // First byte of a bare input message: the `i` event's bytes follow (docs/protocol.md).
 const BARE_INPUT = 3;
 
@@ -108,7 +107,7 @@ export class Decoder extends DefaultDecoder {
       }
       const bytes = toBytes(obj);
       if (bytes === undefined) throw new ParserError(`unsupported message type ${describe(obj)}`);
-      if (bytes.length > 0 && (bytes[0] === STATE_FULL || bytes[0] === STATE_DELTA)) {
+      if (bytes.length > 0 && isStateKind(bytes[0]!)) {
         // A bare state message: the `s` event of namespace '/', written below Socket.IO to spare
         // a packet header on the most frequent message there is (docs/protocol.md).
         this.emitReserved('decoded', { type: PacketType.EVENT, nsp: '/', data: [DeltaEvents.state, bytes.slice()] });

@@ -27,11 +27,25 @@ export interface StateMessage {
   kills: [number, number][];
 }
 
-// First byte of a state message.
-const FULL = 1;
-const DELTA = 2;
+// First byte of a state message: the high nibble 0x1, and flags in the low one, so that what a
+// message does not carry (an unchanged ack, no removals, no hits or kills: most messages) costs
+// no byte at all.
+const KIND = 0x10;
+/** A full message (else a delta). */
+const FLAG_FULL = 1;
+/** A delta's ack step follows its tick step (else the ack is unchanged). */
+const FLAG_ACK = 2;
+/** A removed list follows the records (else none was removed). */
+const FLAG_REMOVED = 4;
+/** Hit and kill lists follow (else there were none). */
+const FLAG_HITS = 8;
 /** Longest header: kind, tick and ack (u32s, or varints of at most 5 bytes), the record count's byte. */
 const HEADER_BYTES = 1 + 5 + 5 + 1;
+
+/** True when `firstByte` opens a state message (the parser tells bare state messages by it). */
+export function isStateKind(firstByte: number): boolean {
+  return (firstByte & 0xf0) === KIND;
+}
 
 /**
  * Records encoded once and copied into many messages: the server encodes each changed entity's
@@ -101,15 +115,17 @@ export class StateEncoder {
   begin(full: boolean, tick: number, ack: number, prev: StreamPosition): this {
     const w = this.w.reset();
     w.ensure(HEADER_BYTES);
+    // The kind byte: its body flags are ORed in by `end`.
     if (full) {
-      w.u8(FULL);
+      w.u8(KIND | FLAG_FULL);
       w.u32(tick);
       w.u32(ack);
     } else {
       if (!(tick > prev.tick)) throw new CodecError(`a delta must advance the tick (${prev.tick} → ${tick})`);
-      w.u8(DELTA);
+      const ackStep = (ack - prev.ack) >>> 0;
+      w.u8(KIND | (ackStep === 0 ? 0 : FLAG_ACK));
       w.varint(tick - prev.tick);
-      w.varint((ack - prev.ack) >>> 0);
+      if (ackStep !== 0) w.varint(ackStep);
     }
     this.countAt = w.at;
     w.u8(0); // the record count, patched by finish: one byte unless 128 records or more
@@ -175,14 +191,19 @@ export class StateEncoder {
 
   /**
    * Ends the message like `finish` but returns a copy of its body only: everything after the
-   * header `begin` wrote (record count, records, removed, hits, kills). Connections that are told
-   * the same news in a tick share one body, each with its own header (`delta`).
+   * header `begin` wrote (record count, records, removed, hits, kills), after one byte holding the
+   * body's flags for the kind byte. Connections that are told the same news in a tick share one
+   * body, each with its own header (`delta`).
    * @throws Error before `begin`.
    */
   finishBody(removed: readonly number[], hits: readonly (readonly [number, number])[], kills: readonly (readonly [number, number])[]): Uint8Array {
     const bodyAt = this.countAt;
     this.end(removed, hits, kills);
-    return this.w.buf.slice(bodyAt, this.w.at);
+    // The body's own flags (removed, hits) travel in the kind byte: kept in the body's first
+    // byte, where the header's last byte was, for `delta` to OR in.
+    const body = this.w.buf.slice(bodyAt - 1, this.w.at);
+    body[0] = this.w.buf[0]! & (FLAG_REMOVED | FLAG_HITS);
+    return body;
   }
 
   /**
@@ -204,10 +225,11 @@ export class StateEncoder {
     if (!(tick > prev.tick)) throw new CodecError(`a delta must advance the tick (${prev.tick} → ${tick})`);
     const w = this.w.reset();
     w.ensure(HEADER_BYTES);
-    w.u8(DELTA);
+    const ackStep = (ack - prev.ack) >>> 0;
+    w.u8(KIND | (ackStep === 0 ? 0 : FLAG_ACK) | body[0]!);
     w.varint(tick - prev.tick);
-    w.varint((ack - prev.ack) >>> 0);
-    w.bytes(body, 0, body.length);
+    if (ackStep !== 0) w.varint(ackStep);
+    w.bytes(body, 1, body.length);
     return w.buf.subarray(0, w.at);
   }
 
@@ -226,11 +248,18 @@ export class StateEncoder {
       w.varint(this.count);
       w.at = end;
     }
-    w.ensure(5 + 5 * removed.length);
-    w.varint(removed.length);
-    for (const id of removed) w.varint(id);
-    writePairs(w, hits);
-    writePairs(w, kills);
+    if (removed.length > 0) {
+      if (w.buf[0]! & FLAG_FULL) throw new CodecError('a full message removes nothing');
+      w.buf[0] = w.buf[0]! | FLAG_REMOVED;
+      w.ensure(5 + 5 * removed.length);
+      w.varint(removed.length);
+      for (const id of removed) w.varint(id);
+    }
+    if (hits.length > 0 || kills.length > 0) {
+      w.buf[0] = w.buf[0]! | FLAG_HITS;
+      writePairs(w, hits);
+      writePairs(w, kills);
+    }
     this.countAt = -1;
   }
 
@@ -269,26 +298,41 @@ export function encodeState(message: StateMessage, prev: StreamPosition, encoder
 export function decodeState(bytes: Uint8Array, prev: StreamPosition): StateMessage {
   const r = new ByteReader(bytes);
   const kind = r.u8();
-  if (kind !== FULL && kind !== DELTA) throw new CodecError(`unknown state kind ${kind}`);
-  const full = kind === FULL;
+  if (!isStateKind(kind)) throw new CodecError(`unknown state kind 0x${kind.toString(16)}`);
+  const full = (kind & FLAG_FULL) !== 0;
   let tick: number;
   let ack: number;
   if (full) {
+    if (kind & (FLAG_ACK | FLAG_REMOVED)) throw new CodecError(`a full message cannot have flags 0x${(kind & 0x0f).toString(16)}`);
     tick = r.u32();
     ack = r.u32();
   } else {
     const step = r.varint();
     if (step === 0) throw new CodecError('delta does not advance the tick');
     tick = prev.tick + step;
-    ack = (prev.ack + r.varint()) >>> 0;
+    ack = prev.ack;
+    if (kind & FLAG_ACK) {
+      const ackStep = r.varint();
+      if (ackStep === 0) throw new CodecError('an ack step of 0 is written by leaving the ack flag clear');
+      ack = (ack + ackStep) >>> 0;
+    }
   }
   const count = r.count(2);
   const entities: EntityRecord[] = new Array(count);
   for (let i = 0; i < count; i++) entities[i] = readRecord(r);
-  const removed = new Array<number>(r.count(1));
-  for (let i = 0; i < removed.length; i++) removed[i] = r.varint();
-  const hits = readPairs(r);
-  const kills = readPairs(r);
+  let removed: number[] = [];
+  if (kind & FLAG_REMOVED) {
+    removed = new Array<number>(r.count(1));
+    if (removed.length === 0) throw new CodecError('the removed flag with an empty removed list');
+    for (let i = 0; i < removed.length; i++) removed[i] = r.varint();
+  }
+  let hits: [number, number][] = [];
+  let kills: [number, number][] = [];
+  if (kind & FLAG_HITS) {
+    hits = readPairs(r);
+    kills = readPairs(r);
+    if (hits.length === 0 && kills.length === 0) throw new CodecError('the hits flag with no hits and no kills');
+  }
   if (r.remaining !== 0) throw new CodecError(`state has ${r.remaining} trailing bytes`);
   return { full, tick, ack, entities, removed, hits, kills };
 }

@@ -56,12 +56,43 @@ Codec('deltas are relative to whichever message came before; full messages to no
   assert.equal(decodeState(encodeState(empty(6, 3), wrap), wrap), empty(6, 3));
 });
 
-Codec('a direction change costs 4 bytes; an idle tick is a 7-byte message', () => {
+Codec('a direction change costs 4 bytes; an idle tick is a 3-byte message, what it leaves out costing nothing', () => {
   const prev = { tick: 1, ack: 0 };
   const idle = encodeState(empty(2), prev);
   const turn = encodeState({ ...empty(2), entities: [{ id: 12, enter: false, attacked: false, mx: 1, my: 0 }] }, prev);
-  assert.is(idle.byteLength, 7);
+  // Kind (no flags), tick step, record count: an unchanged ack, no removals, no hits or kills.
+  assert.equal([...idle], [0x10, 1, 0]);
   assert.is(turn.byteLength - idle.byteLength, 4);
+  // Each of them, when there, sets its flag in the kind byte and adds its own bytes only.
+  const acked = encodeState({ ...empty(2), ack: 3 }, prev);
+  assert.equal([...acked], [0x12, 1, 3, 0]);
+  const gone = encodeState({ ...empty(2), removed: [7] }, prev);
+  assert.equal([...gone], [0x14, 1, 0, 1, 7]);
+  const hit = encodeState({ ...empty(2), hits: [[4, 5]] }, prev);
+  assert.equal([...hit], [0x18, 1, 0, 1, 4, 5, 0]);
+  const killed = encodeState({ ...empty(2), kills: [[4, 5]] }, prev);
+  assert.equal([...killed], [0x18, 1, 0, 0, 1, 4, 5]);
+  for (const bytes of [idle, turn, acked, gone, hit, killed]) {
+    const back = decodeState(bytes, prev);
+    assert.is(decodeState(encodeState(back, prev), prev).tick, 2);
+    assert.equal([...encodeState(back, prev)], [...bytes], 'decoding and encoding again gives the same bytes');
+  }
+});
+
+Codec('the kind byte is checked: its high nibble, and flags that promise what is not there', () => {
+  const prev = { tick: 1, ack: 0 };
+  const cases: [number[], RegExp][] = [
+    [[0x20, 1, 0], /unknown state kind 0x20/],
+    [[0x02, 1, 0, 0, 0, 0, 0], /unknown state kind 0x2/],
+    [[0x12, 1, 0, 0], /ack step of 0/],
+    [[0x14, 1, 0, 0], /removed flag with an empty removed list/],
+    [[0x18, 1, 0, 0, 0], /hits flag with no hits and no kills/],
+    [[0x15, 0, 0, 0, 5, 0, 0, 0, 0, 0, 1, 7], /full message cannot have flags 0x5/],
+    [[0x13, 0, 0, 0, 5, 0, 0, 0, 0, 0], /full message cannot have flags 0x3/],
+    [[0x10, 1, 0, 0], /trailing/],
+  ];
+  for (const [bytes, error] of cases) assert.throws(() => decodeState(Uint8Array.from(bytes), prev), error, bytes.join(','));
+  assert.throws(() => encodeState({ ...empty(5), full: true, removed: [3] }, prev), /full message removes nothing/);
 });
 
 Codec('direction axes cross as the engine quantizes them', () => {
@@ -189,7 +220,7 @@ Codec('inputs round-trip, including Buffer views into a larger pool; malformed o
 Codec('a seek target (protocol 3) round-trips exactly, entering too, in the documented bytes', () => {
   const seeking: EntityRecord = { id: 12, enter: false, attacked: false, tx: 20, ty: 50 };
   const bytes = encodeState({ ...empty(1001, 41), entities: [seeking] }, { tick: 1000, ack: 41 });
-  assert.is(Buffer.from(bytes).toString('hex'), '020100010c80' + '41a00000' + '42480000' + '000000');
+  assert.is(Buffer.from(bytes).toString('hex'), '1001010c80' + '41a00000' + '42480000');
   assert.equal(decodeState(bytes, { tick: 1000, ack: 41 }).entities, [seeking]);
   const enter: EntityRecord = { ...entering(3) };
   delete enter.mx;
@@ -199,7 +230,7 @@ Codec('a seek target (protocol 3) round-trips exactly, entering too, in the docu
   assert.equal(decodeState(full, { tick: 0, ack: 0 }).entities, [enter]);
   assert.throws(() => encodeState({ ...empty(1001), entities: [{ ...seeking, mx: 0, my: 0 }] }, { tick: 1000, ack: 0 }), /one motion/);
   // Both motions in one mask (0x81), and an enter mask other than 127 or 254, are refused.
-  const both = Uint8Array.from([2, 1, 0, 1, 12, 0x81, 0x7f, 0, 0x41, 0xa0, 0, 0, 0x42, 0x48, 0, 0, 0, 0, 0]);
+  const both = Uint8Array.from([0x10, 1, 1, 12, 0x81, 0x7f, 0, 0x41, 0xa0, 0, 0, 0x42, 0x48, 0, 0]);
   assert.throws(() => decodeState(both, { tick: 1000, ack: 0 }), /both a direction and a target/);
   const bad = Uint8Array.from(full);
   assert.is(bad[11], 254, 'the enter mask of a seeker');
