@@ -9,8 +9,9 @@
 // `socket.write` each to N plain TCP clients (no WebSocket, Engine.IO or Socket.IO on either
 // end). No write path over TCP on this machine can cost less, so a target below it is a target
 // for the machine, not for the code. `tcp+inputs` adds what the bench's bots send: each client
-// writes an input-sized frame 20 times a second, which the server reads and drops, so its CPU is
-// the floor of a server that only relays bytes at the real scenario's rates.
+// writes an input-sized frame 6 times a second (a wanderer sending as the browser does), which
+// the server reads and drops, so its CPU is the floor of a server that only relays bytes at the
+// real scenario's rates.
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket as NetSocket } from 'node:net';
@@ -24,7 +25,7 @@ import { ROOT } from './paths';
 
 /** One mode at one connection count. */
 export interface WriteFigure {
-  /** An outbox write mode, or `tcp`: plain TCP writes of the same frames, the floor (`tcp+inputs`: reading 20 inputs/s per client too). */
+  /** An outbox write mode, or `tcp`: plain TCP writes of the same frames, the floor (`tcp+inputs`: reading the bots' 6 inputs/s per client too). */
   mode: WriteMode | 'tcp' | 'tcp+inputs';
   clients: number;
   /** Server CPU (user + system) per message, µs; the better of two windows. */
@@ -132,8 +133,8 @@ async function benchModes(n: number, windowS: number, log: (line: string) => voi
   return MODES.map((m) => best.get(m)!);
 }
 
-/** What the bench's bots send: inputs per second per client. */
-const BOT_INPUTS_PER_S = 20;
+/** What the bench's wander bots send, inputs per second per client (~110 B/s up, 18 B each). */
+const BOT_INPUTS_PER_S = 6;
 
 /** The floor: the same frames as plain TCP writes to `n` plain TCP clients (sending inputs too, or not), twice. */
 async function benchTcpFloor(n: number, withInputs: boolean, windowS: number, log: (line: string) => void): Promise<WriteFigure> {
