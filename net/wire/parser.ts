@@ -15,9 +15,10 @@ import { decodeFrame, encodeFrame, isBinaryArg, ParserError } from './frame';
 import { DeltaEvents } from './protocol';
 import { isStateKind } from './state';
 
-// An Engine.IO binary message whose first byte opens a state message (0x10…0x1F, state.ts) is a
-// bare state message, never a one-frame packet (0xB2, 0xB3) nor a default-format attachment.
-// First byte of a bare input message: the `i` event's bytes follow (docs/protocol.md).
+// Bare messages, below Socket.IO's packet layer (docs/protocol.md), told apart by their first
+// byte from one-frame packets (0xB2, 0xB3); a default-format attachment only ever follows its
+// placeholder. A state message's kind byte (0x10…0x1F, state.ts) opens a bare state message;
+// BARE_INPUT opens a bare input message, the `i` event's bytes after it.
 const BARE_INPUT = 3;
 
 export { ParserError, FRAME_MAGIC } from './frame';

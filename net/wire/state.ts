@@ -120,13 +120,7 @@ export class StateEncoder {
       w.u8(KIND | FLAG_FULL);
       w.u32(tick);
       w.u32(ack);
-    } else {
-      if (!(tick > prev.tick)) throw new CodecError(`a delta must advance the tick (${prev.tick} → ${tick})`);
-      const ackStep = (ack - prev.ack) >>> 0;
-      w.u8(KIND | (ackStep === 0 ? 0 : FLAG_ACK));
-      w.varint(tick - prev.tick);
-      if (ackStep !== 0) w.varint(ackStep);
-    }
+    } else writeDeltaHeader(w, tick, ack, prev, 0);
     this.countAt = w.at;
     w.u8(0); // the record count, patched by finish: one byte unless 128 records or more
     this.count = 0;
@@ -222,13 +216,9 @@ export class StateEncoder {
    */
   deltaView(body: Uint8Array, tick: number, ack: number, prev: StreamPosition): Uint8Array {
     if (this.countAt >= 0) throw new Error('StateEncoder: finish() the message begun before delta()');
-    if (!(tick > prev.tick)) throw new CodecError(`a delta must advance the tick (${prev.tick} → ${tick})`);
     const w = this.w.reset();
     w.ensure(HEADER_BYTES);
-    const ackStep = (ack - prev.ack) >>> 0;
-    w.u8(KIND | (ackStep === 0 ? 0 : FLAG_ACK) | body[0]!);
-    w.varint(tick - prev.tick);
-    if (ackStep !== 0) w.varint(ackStep);
+    writeDeltaHeader(w, tick, ack, prev, body[0]!);
     w.bytes(body, 1, body.length);
     return w.buf.subarray(0, w.at);
   }
@@ -266,6 +256,19 @@ export class StateEncoder {
   private started(): void {
     if (this.countAt < 0) throw new Error('StateEncoder: begin() a message first');
   }
+}
+
+/**
+ * A delta's header: the kind byte (with `bodyFlags`, and the ack flag when the ack moved), the
+ * tick step, and the ack step when there is one.
+ * @throws CodecError if the tick does not advance past `prev.tick`.
+ */
+function writeDeltaHeader(w: ByteWriter, tick: number, ack: number, prev: StreamPosition, bodyFlags: number): void {
+  if (!(tick > prev.tick)) throw new CodecError(`a delta must advance the tick (${prev.tick} → ${tick})`);
+  const ackStep = (ack - prev.ack) >>> 0;
+  w.u8(KIND | bodyFlags | (ackStep === 0 ? 0 : FLAG_ACK));
+  w.varint(tick - prev.tick);
+  if (ackStep !== 0) w.varint(ackStep);
 }
 
 function writePairs(w: ByteWriter, pairs: readonly (readonly [number, number])[]): void {
