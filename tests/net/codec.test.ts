@@ -238,4 +238,28 @@ Codec('a seek target (protocol 3) round-trips exactly, entering too, in the docu
   assert.throws(() => decodeState(bad, { tick: 0, ack: 0 }), /enter record/);
 });
 
+Codec('the examples of docs/protocol.md decode to what they say and encode back to the same bytes', () => {
+  const hex = (text: string): Uint8Array => Uint8Array.from(text.split(' ').map((h) => parseInt(h, 16)));
+  const prev = { tick: 1000, ack: 41 };
+  const none = { removed: [], hits: [], kills: [] };
+  const examples: [string, StateMessage][] = [
+    ['10 01 00', { full: false, tick: 1001, ack: 41, entities: [], ...none }],
+    ['12 01 01 00', { full: false, tick: 1001, ack: 42, entities: [], ...none }],
+    ['12 01 01 01 0c 01 7f 00', { full: false, tick: 1001, ack: 42, entities: [{ id: 12, enter: false, attacked: false, mx: 1, my: 0 }], ...none }],
+    ['10 01 01 0c 80 41 a0 00 00 42 48 00 00', { full: false, tick: 1001, ack: 41, entities: [{ id: 12, enter: false, attacked: false, tx: 20, ty: 50 }], ...none }],
+    ['1e 03 01 02 07 20 09 04 a8 46 01 ac 02 01 07 09 00', {
+      full: false, tick: 1003, ack: 42, entities: [{ id: 7, enter: false, attacked: true }, { id: 9, enter: false, attacked: false, hp: 90 }],
+      removed: [300], hits: [[7, 9]], kills: [],
+    }],
+    ['11 00 00 03 e9 00 00 00 2a 01 03 7f 00 00 42 48 00 00 41 cc 00 00 90 4e 90 4e 02 01 00', {
+      full: true, tick: 1001, ack: 42, ...none,
+      entities: [{ id: 3, enter: true, attacked: false, mx: 0, my: 0, x: 50, y: 25.5, hp: 100, max: 100, kills: 2, deaths: 1, dead: false, offline: false }],
+    }],
+  ];
+  for (const [bytes, message] of examples) {
+    assert.equal(decodeState(hex(bytes), prev), message, bytes);
+    assert.is(Buffer.from(encodeState(message, prev)).toString('hex'), bytes.replaceAll(' ', ''), bytes);
+  }
+});
+
 Codec.run();
