@@ -44,6 +44,8 @@ const MODES: readonly WriteMode[] = ['engine', 'cork', 'frame'];
 /** Bytes of the message each client gets a tick (before its 2-byte WebSocket frame header). */
 const MESSAGE_BYTES = 60;
 const TICK_MS = 1000 / 30;
+/** What the bench's wander bots send, inputs per second per client (~110 B/s up, 18 B each). */
+const BOT_INPUTS_PER_S = 6;
 const CLIENTS = fileURLToPath(new URL('./writes-clients.ts', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -97,6 +99,14 @@ function keepBest(best: Map<WriteFigure['mode'], WriteFigure>, figure: WriteFigu
   if (prev === undefined || figure.cpuUsPerMessage < prev.cpuUsPerMessage) best.set(figure.mode, figure);
 }
 
+/** Forks the far end (writes-clients.ts) with `args`; `seen()` is its latest count. */
+function startClients(args: readonly string[]): { seen: () => Seen; stop: () => void } {
+  const child = fork(CLIENTS, [...args], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let seen: Seen = { open: 0, frames: 0 };
+  child.on('message', (m: Seen) => void (seen = m));
+  return { seen: () => seen, stop: () => void child.send('stop') };
+}
+
 async function waitFor(what: () => boolean): Promise<void> {
   const deadline = performance.now() + 60_000;
   while (!what() && performance.now() < deadline) await sleep(100);
@@ -110,9 +120,7 @@ async function benchModes(n: number, windowS: number, log: (line: string) => voi
   io.on('connection', (s) => void sockets.push(s as unknown as GameSocket));
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const child = fork(CLIENTS, [url, String(n), 'engine'], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let seen: Seen = { open: 0, frames: 0 };
-  child.on('message', (m: Seen) => void (seen = m));
+  const clients = startClients([url, String(n), 'engine']);
   await waitFor(() => sockets.length >= n);
   log(`  writes: ${sockets.length}/${n} clients connected`);
   const best = new Map<WriteFigure['mode'], WriteFigure>();
@@ -123,18 +131,15 @@ async function benchModes(n: number, windowS: number, log: (line: string) => voi
         for (let i = 0; i < sockets.length; i++) outbox.add(sockets[i]!, message(i));
         return () => outbox.send();
       };
-      keepBest(best, await measure(mode, sockets.length, tick, () => seen, windowS), round, log);
+      keepBest(best, await measure(mode, sockets.length, tick, clients.seen, windowS), round, log);
     }
   }
-  child.send('stop');
+  clients.stop();
   io.close();
   http.closeAllConnections();
   await sleep(200);
   return MODES.map((m) => best.get(m)!);
 }
-
-/** What the bench's wander bots send, inputs per second per client (~110 B/s up, 18 B each). */
-const BOT_INPUTS_PER_S = 6;
 
 /** The floor: the same frames as plain TCP writes to `n` plain TCP clients (sending inputs too, or not), twice. */
 async function benchTcpFloor(n: number, withInputs: boolean, windowS: number, log: (line: string) => void): Promise<WriteFigure> {
@@ -149,9 +154,7 @@ async function benchTcpFloor(n: number, withInputs: boolean, windowS: number, lo
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  const child = fork(CLIENTS, [`tcp://127.0.0.1:${port}`, String(n), 'tcp', String(withInputs ? BOT_INPUTS_PER_S : 0)], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let seen: Seen = { open: 0, frames: 0 };
-  child.on('message', (m: Seen) => void (seen = m));
+  const clients = startClients([`tcp://127.0.0.1:${port}`, String(n), 'tcp', String(withInputs ? BOT_INPUTS_PER_S : 0)]);
   await waitFor(() => sockets.length >= n);
   log(`  writes: ${sockets.length}/${n} plain TCP clients connected${withInputs ? `, each sending ${BOT_INPUTS_PER_S} inputs/s` : ''}`);
   const best = new Map<WriteFigure['mode'], WriteFigure>();
@@ -163,10 +166,10 @@ async function benchTcpFloor(n: number, withInputs: boolean, windowS: number, lo
         for (let i = 0; i < sockets.length; i++) sockets[i]!.write(frames[i]!);
       };
     };
-    keepBest(best, await measure(mode, sockets.length, tick, () => seen, windowS), round, log);
+    keepBest(best, await measure(mode, sockets.length, tick, clients.seen, windowS), round, log);
   }
   if (withInputs && inputBytes === 0) throw new Error('the floor clients sent no inputs');
-  child.send('stop');
+  clients.stop();
   for (const socket of sockets) socket.destroy();
   server.close();
   await sleep(200);
