@@ -144,7 +144,7 @@ async function bench(): Promise<void> {
   const pid = server.child.pid;
   const options: BotOptions = {
     url: server.url, count: num('bots'), duration: Infinity, inputHz: 20, resendHeldMs: HELD_RESEND_MS, behavior: 'wander', transport: 'websocket',
-    protocol: 'engine', probe: false, probePairs: 0, workers: 0, rampPerSec: 200, mapSize: 100, seed, progress: false,
+    protocol: 'delta', probe: false, probePairs: 0, workers: 0, rampPerSec: 200, mapSize: 100, seed, progress: false,
   };
   // Wandering bots in one swarm; each probe pair (a probe and its observer) in a swarm of its own.
   const swarms: Swarm[] = [startSwarm({ options, count: options.count, probe: 0, seed, rampPerSec: options.rampPerSec })];

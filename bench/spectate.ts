@@ -26,7 +26,7 @@ function run(withSpectators: number): { median: number; p99: number; playerBytes
   for (let i = 0; i < players; i++) {
     const eid = spawnPlayer(world);
     sessions.push({
-      socket: socketInto(playerSink), kind: 'engine', eid, netId: 0, token: '', publicId: '', name: '', needsFull: true, rejected: 0,
+      socket: socketInto(playerSink), kind: 'delta', eid, netId: 0, token: '', publicId: '', name: '', needsFull: true, rejected: 0,
       guard: undefined as never, replication: { seen: new Set(), sent: { tick: 0, ack: 0 } },
     });
   }

@@ -1,4 +1,4 @@
-// Headless bots: load a Skirmish server (engine protocol) or any classic-protocol server from a
+// Headless bots: load a Skirmish server (delta protocol) or any classic-protocol server from a
 // script, as `npm run bots` does from the command line.
 
 export { runBots } from './run';

@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 export type Behavior = 'wander' | 'chase' | 'idle';
 /** Socket.IO transport a bot uses (no upgrade: exactly this one). */
 export type Transport = 'websocket' | 'polling';
-/** Wire protocol: the engine's binary protocol, or the classic JSON events. */
-export type BotProtocol = 'engine' | 'classic';
+/** Wire protocol: the binary delta protocol, or the classic JSON events. */
+export type BotProtocol = 'delta' | 'classic';
 
 /** Everything a bot run needs to know. */
 export interface BotOptions {
@@ -50,12 +50,12 @@ export const BOTS_USAGE = `Usage: npm run bots -- [options]
   --count N              bots (default 10; 2 of them are the probe pair with --probe)
   --duration S           whole run in seconds, ramp included (default 30; Ctrl-C ends it early)
   --input-hz N           how often a bot decides its input, per second (default 20); classic bots send each one,
-                         engine bots send as the browser does: on a change, else a held direction every --resend-ms
-  --resend-ms N          engine bots: ms before an unchanged held direction is sent again (default 250, the browser's;
+                         delta bots send as the browser does: on a change, else a held direction every --resend-ms
+  --resend-ms N          delta bots: ms before an unchanged held direction is sent again (default 250, the browser's;
                          50 with --input-hz 20 sends every decision, as bots did before)
   --behavior B           wander | chase | idle (default wander)
   --transport T          websocket | polling (default websocket)
-  --protocol P           engine | classic (default engine)
+  --protocol P           delta | classic (default delta)
   --probe                measure input→observed latency with a probe and an observer bot
   --probes N             probe pairs (implies --probe; default 1): more turns, a p99 that rests on more samples
   --workers N            worker threads (default: 0 up to 150 bots, else ≥ 2)
@@ -103,7 +103,7 @@ export function parseBotArgs(argv: readonly string[]): BotOptions & { help: bool
       'resend-ms': { type: 'string', default: '250' },
       behavior: { type: 'string', default: 'wander' },
       transport: { type: 'string', default: 'websocket' },
-      protocol: { type: 'string', default: 'engine' },
+      protocol: { type: 'string', default: 'delta' },
       probe: { type: 'boolean', default: false },
       probes: { type: 'string' },
       workers: { type: 'string' },
@@ -134,7 +134,7 @@ export function parseBotArgs(argv: readonly string[]): BotOptions & { help: bool
     resendHeldMs: number('resend-ms', values['resend-ms'], 0, 60_000, false),
     behavior: oneOf('behavior', values.behavior, ['wander', 'chase', 'idle'] as const),
     transport: oneOf('transport', values.transport, ['websocket', 'polling'] as const),
-    protocol: oneOf('protocol', values.protocol, ['engine', 'classic'] as const),
+    protocol: oneOf('protocol', values.protocol, ['delta', 'classic'] as const),
     probe,
     probePairs,
     workers: values.workers === undefined ? defaultWorkers(count - 2 * probePairs) : number('workers', values.workers, 0, 64),

@@ -28,10 +28,10 @@ export interface BotSummary {
   downBytesPerClientPerSec: number;
   upBytesPerClientPerSec: number;
   bytesMeasuredOn: string;
-  /** State messages (engine) or player_moved events (classic) per client per second, and in all. */
+  /** State messages (delta) or player_moved events (classic) per client per second, and in all. */
   updatesPerSec: number;
   updatesPerSecTotal: number;
-  /** Input sent → acknowledged (engine protocol), ms; null on the classic protocol (no sequence numbers). */
+  /** Input sent → acknowledged (delta protocol), ms; null on the classic protocol (no sequence numbers). */
   ackMs: Percentiles | null;
   /** Server time estimate − time of the newest tick applied, ms; null on the classic protocol (no server clock). */
   staleMs: Percentiles | null;
@@ -82,8 +82,8 @@ export function summarize(options: BotOptions, parts: readonly TallyData[], timi
     bytesMeasuredOn: 'client TCP sockets (bytesRead/bytesWritten via http.Agent), HTTP/WebSocket/Engine.IO framing included',
     updatesPerSec: round(updates / clients / window),
     updatesPerSecTotal: Math.round(updates / window),
-    ackMs: options.protocol === 'engine' ? sample((t) => t.ack) : null,
-    staleMs: options.protocol === 'engine' ? sample((t) => t.stale) : null,
+    ackMs: options.protocol === 'delta' ? sample((t) => t.ack) : null,
+    staleMs: options.protocol === 'delta' ? sample((t) => t.stale) : null,
     observedMs: options.probe ? sample((t) => t.observed) : null,
     lostTurns: sum((t) => t.lostTurns),
     lostToDeath: sum((t) => t.lostToDeath),

@@ -4,10 +4,10 @@ import { createRng } from '../../engine';
 import { CountingAgent } from './agent';
 import type { Bot, BotContext } from './bot';
 import { startClassicBot } from './classic-bot';
-import { startEngineBot } from './engine-bot';
+import { startDeltaBot } from './delta-bot';
 import type { BotOptions } from './options';
 import { startClassicProbe } from './probe-classic';
-import { startEngineProbe } from './probe-engine';
+import { startDeltaProbe } from './probe-delta';
 import { Tally } from './tally';
 
 /** What one thread runs. */
@@ -39,8 +39,8 @@ export function startSwarm(plan: SwarmPlan): Swarm {
   const timers: NodeJS.Timeout[] = [];
   const { options } = plan;
   const context = (i: number): BotContext => ({ options, agent, tally, rng: createRng(plan.seed * 7919 + i) });
-  for (let k = 0; k < plan.probe; k++) bots.push(options.protocol === 'engine' ? startEngineProbe(context(-1 - k)) : startClassicProbe(context(-1 - k)));
-  const start = options.protocol === 'engine' ? startEngineBot : startClassicBot;
+  for (let k = 0; k < plan.probe; k++) bots.push(options.protocol === 'delta' ? startDeltaProbe(context(-1 - k)) : startClassicProbe(context(-1 - k)));
+  const start = options.protocol === 'delta' ? startDeltaBot : startClassicBot;
   // One timer per batch of bots due within the same 10 ms, not one per bot.
   const batchMs = 10;
   const perBatch = Math.max(1, Math.round((plan.rampPerSec * batchMs) / 1000));

@@ -16,7 +16,7 @@ export interface TallyData {
   dropped: number;
   /** Error events: connect errors, rejected messages, undecodable state. */
   errors: number;
-  /** State messages (engine) or `player_moved` events (classic) received, whole run. */
+  /** State messages (delta) or `player_moved` events (classic) received, whole run. */
   updates: number;
   /** Same, since `mark()`. */
   windowUpdates: number;
@@ -24,7 +24,7 @@ export interface TallyData {
   windowBytes: WireBytes;
   /** Milliseconds since `mark()`. */
   windowMs: number;
-  /** Input sent → acknowledged by the server (engine protocol only), ms. */
+  /** Input sent → acknowledged by the server (delta protocol only), ms. */
   ack: SampleSet;
   /** Server clock estimate minus the time of the newest tick applied, ms. */
   stale: SampleSet;

@@ -139,7 +139,7 @@ function seekersText(r: BenchResults): string {
         fmt(s.motionsPerSec, 1), fmt(s.hitsPerSec, 1), fmt(s.joinsPerSec, 2), fmt(s.floorBytesPerSec, 0), `${fmt(s.floorRatio, 2)}×`]),
     ),
     '',
-    'Seekers send `move {x,y}` to a random point twice a second; the engine clients watching them (or the wanderers themselves) count the bytes they read ' +
+    'Seekers send `move {x,y}` to a random point twice a second; the delta clients watching them (or the wanderers themselves) count the bytes they read ' +
       'on their TCP sockets (WebSocket, Engine.IO framing and Socket.IO ping included), per second over the window. ' +
       'Content floor: the motions (direction 4 B, seek target 10 B), hits and kills (2 B) and joins (enter record, 19 B) the client was actually told, ' +
       'times those minimum encoded sizes; wire ÷ floor is what framing, headers and acks cost on top.',

@@ -41,7 +41,7 @@ export interface BenchResults {
   large?: LargeScenario;
   /** Our server with 200 players on the classic 100 × 100 map, where every client sees every player. */
   classicMap?: ScenarioResult;
-  /** Engine clients watching 20 classic seekers: bytes received against the content floor. */
+  /** Delta clients watching 20 classic seekers: bytes received against the content floor. */
   seekers?: SeekersResult;
   /** 20 engine wander clients on the classic map measuring themselves, against the same floor. */
   wanderers?: SeekersResult;

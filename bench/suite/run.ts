@@ -193,8 +193,8 @@ if (onlyClassicMap || (!onlyLarge && !onlySeekers)) {
 }
 
 if (!onlyLarge) {
-  // What a classic `move {x,y}` costs the engine clients watching it (a seek is dead-reckoned).
-  log('bench: classic seekers (20) watched by engine clients');
+  // What a classic `move {x,y}` costs the delta clients watching it (a seek is dead-reckoned).
+  log('bench: classic seekers (20) watched by delta clients');
   results.seekers = await runSeekers({ windowS: values.window ? windowS : 15 }, log);
   log('bench: 20 engine wanderers measuring what they receive against the content floor');
   results.wanderers = await runSeekers({ load: 'wanderers', windowS: values.window ? windowS : 15 }, log);

@@ -151,7 +151,7 @@ export async function runScenario(plan: ScenarioPlan, log: (line: string) => voi
   const heapIdle = await server.heapUsed();
   const bots = startBotsProcess([
     '--url', server.url, '--count', String(plan.players), '--probes', String(plan.probePairs ?? DEFAULT_PROBE_PAIRS),
-    '--protocol', plan.server === 'engine' ? 'engine' : 'classic',
+    '--protocol', plan.server === 'engine' ? 'delta' : 'classic',
     '--map-size', String(plan.mapSize), '--ramp', String(plan.rampPerSec),
     // A cap only: the bench ends the bots itself once the window is measured.
     '--duration', String(Math.ceil(plan.players / plan.rampPerSec + plan.settleS + plan.windowS + 90)),

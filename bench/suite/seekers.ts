@@ -1,6 +1,6 @@
 // The classic seekers scenario: 20 plain Socket.IO clients each sending `move {x, y}` toward a new
-// random point twice a second, watched by a few engine clients (the browser's own client and
-// mirror, minus a screen). What an engine client receives is counted on its TCP socket (framing
+// random point twice a second, watched by a few delta clients (the browser's own client and
+// mirror, minus a screen). What a delta client receives is counted on its TCP socket (framing
 // included), like the bots count theirs, and set against the content floor: what it was told
 // (motions, hits, joins) times the fewest bytes each can take.
 import { performance } from 'node:perf_hooks';
@@ -9,7 +9,7 @@ import { createRng, type InputIntent } from '../../engine';
 import { createClient, type GameClient } from '../../net/client';
 import { CountingAgent } from '../bots/agent';
 import { createBrain } from '../bots/behavior';
-import { engineView } from '../bots/engine-bot';
+import { deltaView } from '../bots/delta-bot';
 import { createInputSender } from '../../game/controls';
 import { startServerProcess } from './server-process';
 
@@ -51,7 +51,7 @@ export async function runSeekers(
   log: (line: string) => void,
 ): Promise<SeekersResult> {
   const load = options.load ?? 'seekers';
-  // Wanderers are engine clients themselves (the bots' wander brain, sent as the browser sends): all of them measure.
+  // Wanderers are delta clients themselves (the bots' wander brain, sent as the browser sends): all of them measure.
   const seekers = load === 'seekers' ? (options.seekers ?? 20) : 0;
   const observers = load === 'seekers' ? (options.observers ?? 3) : (options.seekers ?? 20);
   const mapSize = options.mapSize ?? 100;
@@ -86,7 +86,7 @@ export async function runSeekers(
       clients.push(client);
       if (load === 'wanderers') {
         const brain = createBrain('wander', rng);
-        const view = engineView(client);
+        const view = deltaView(client);
         // Decided 20 times a second, sent as the browser sends (on a change, else a held direction every 250 ms).
         let wanted: InputIntent = { mx: 0, my: 0, attack: false };
         const sender = createInputSender(client, [{ intent: () => wanted, sent: () => undefined }]);

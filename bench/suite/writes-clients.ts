@@ -1,12 +1,12 @@
 // The far end of the write-path bench (bench/suite/writes.ts), in its own process: `count`
-// clients that connect and count the binary frames they read. `engine`: bare Engine.IO/Socket.IO
+// clients that connect and count the binary frames they read. `engineio`: bare Engine.IO/Socket.IO
 // WebSocket clients that answer pings; `tcp`: plain TCP sockets reading the same frames (the
 // floor's far end), each also sending `inputsPerS` input-sized writes a second when given. As
 // light as a client can be, so the server's cost per write is what the bench sees.
 import { connect, type Socket as NetSocket } from 'node:net';
 import WebSocket from 'ws';
 
-const [url, countText, kind = 'engine', inputsPerSText = '0'] = process.argv.slice(2);
+const [url, countText, kind = 'engineio', inputsPerSText = '0'] = process.argv.slice(2);
 const count = Number(countText);
 const inputsPerS = Number(inputsPerSText);
 // A bare input message as a browser sends it: a masked WebSocket frame of 12 bytes (2 + 4 + 12).

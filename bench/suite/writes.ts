@@ -40,7 +40,7 @@ export interface WriteFigure {
   load: number;
 }
 
-const MODES: readonly WriteMode[] = ['engine', 'cork', 'frame'];
+const MODES: readonly WriteMode[] = ['engineio', 'cork', 'frame'];
 /** Bytes of the message each client gets a tick (before its 2-byte WebSocket frame header). */
 const MESSAGE_BYTES = 60;
 const TICK_MS = 1000 / 30;
@@ -120,7 +120,7 @@ async function benchModes(n: number, windowS: number, log: (line: string) => voi
   io.on('connection', (s) => void sockets.push(s as unknown as GameSocket));
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const clients = startClients([url, String(n), 'engine']);
+  const clients = startClients([url, String(n), 'engineio']);
   await waitFor(() => sockets.length >= n);
   log(`  writes: ${sockets.length}/${n} clients connected`);
   const best = new Map<WriteFigure['mode'], WriteFigure>();

@@ -51,13 +51,13 @@ class AddressCounter {
   }
 }
 
-/** The protocol an incoming handshake asks for: an engine version, or classic (no `skirmish` field). */
-export function handshakeProtocol(auth: unknown): { kind: 'engine' | 'classic'; version?: unknown; token?: string; name?: string } {
+/** The protocol an incoming handshake asks for: the delta protocol at a version, or classic (no `skirmish` field). */
+export function handshakeProtocol(auth: unknown): { kind: 'delta' | 'classic'; version?: unknown; token?: string; name?: string } {
   const a = (typeof auth === 'object' && auth !== null ? auth : {}) as { skirmish?: unknown; token?: unknown; name?: unknown };
   if (a.skirmish === undefined) return { kind: 'classic' };
   const token = typeof a.token === 'string' && a.token.length <= 64 ? a.token : undefined;
   // A bad name is not worth refusing a player over: it plays under a guest name and can rename.
-  return { kind: 'engine', version: a.skirmish, token, name: checkName(a.name) };
+  return { kind: 'delta', version: a.skirmish, token, name: checkName(a.name) };
 }
 
 /** Why a protocol version is refused, or undefined when it is ours. */
@@ -92,7 +92,7 @@ export function createAdmission(rules: AdmissionRules): (socket: GameSocket, nex
   const addresses = new AddressCounter();
   return (socket, next) => {
     const { kind, version, token } = handshakeProtocol(socket.handshake.auth);
-    if (kind === 'engine') {
+    if (kind === 'delta') {
       const problem = protocolProblem(version);
       if (problem) return next(problem);
     }

@@ -13,8 +13,8 @@ export { CLASSIC_ROOM } from './classic';
 export { defaultInterest } from './interest';
 export type { InterestOptions } from './interest';
 
-/** Room of delta-protocol clients (sessions of kind 'engine'). */
-export const ENGINE_ROOM = 'engine';
+/** Room of delta-protocol clients (sessions of kind 'delta'). */
+export const DELTA_ROOM = 'delta';
 
 /** Counters the broadcaster adds to. */
 export interface BroadcastStats {
@@ -63,7 +63,7 @@ export function createBroadcaster(
       let classicCount = 0;
       for (const s of sessions) {
         if (s.socket === null) continue;
-        if (s.kind === 'engine') live.push(s);
+        if (s.kind === 'delta') live.push(s);
         else classicCount++;
       }
       for (const s of spectators) if (s.socket !== null) live.push(s);

@@ -38,7 +38,7 @@ export interface MatchOptions {
   graceMs?: number;
   /** Per-connection rate limits; defaults in `defaultLimits`. */
   limits?: Partial<RateLimits>;
-  /** What each engine client is sent: view square, hysteresis, heartbeat. */
+  /** What each delta client is sent: view square, hysteresis, heartbeat. */
   interest?: Partial<InterestOptions>;
   /**
    * Id of the match; its rooms are named after it (`<id>:classic`…) so that the matches of one
@@ -103,7 +103,7 @@ export interface Match {
   /** Runs one tick and builds its messages (first half of `tick`). */
   simulate(): void;
   /** Writes the messages `simulate` built (second half of `tick`). */
-  flush(): void;
+  send(): void;
   /** Server clock in ms on the same time line as ticks (tick × dt × 1000). */
   now(): number;
   /** What recent ticks cost, smoothed: answered with clock probes for clients' net graphs. */
@@ -143,8 +143,8 @@ export function createMatch(options: MatchOptions): Match {
   // Exponential smoothing over roughly the last second of ticks.
   const smooth = (prev: number, sample: number): number => prev + (sample - prev) * (2 / (tickRate + 1));
   const rooms = options.id === undefined
-    ? { engine: 'engine', classic: 'classic', all: 'players' }
-    : { engine: `${options.id}:engine`, classic: `${options.id}:classic`, all: `${options.id}:all` };
+    ? { delta: 'delta', classic: 'classic', all: 'players' }
+    : { delta: `${options.id}:delta`, classic: `${options.id}:classic`, all: `${options.id}:all` };
 
   const broadcaster = createBroadcaster(world, options.nsp, stats, (eid) => sessions.publicIdOf(eid), { ...defaultInterest, ...options.interest }, rooms.classic);
   const sessions = createSessions({
@@ -216,9 +216,9 @@ export function createMatch(options: MatchOptions): Match {
     stats.recordingMs += performance.now() - startedAt;
   }
 
-  function flush(): void {
+  function send(): void {
     const started = performance.now();
-    sessions.flushNames();
+    sessions.sendNames();
     broadcaster.send();
     tickTimes.sendMs = smooth(tickTimes.sendMs, performance.now() - started);
   }
@@ -230,10 +230,10 @@ export function createMatch(options: MatchOptions): Match {
     stats,
     tick() {
       simulate();
-      flush();
+      send();
     },
     simulate,
-    flush,
+    send,
     now,
     tickTimes,
     close() {

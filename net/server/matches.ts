@@ -226,7 +226,7 @@ export function createMatchHost(options: MatchHostOptions): MatchHost {
           const started = performance.now();
           match.simulate();
           const built = performance.now();
-          match.flush();
+          match.send();
           options.observeTick?.(type.name, (built - started) / 1000, (performance.now() - built) / 1000);
         },
       });

@@ -64,10 +64,10 @@ export function createMetrics(http: HttpServer, live: () => Iterable<{ type: { n
   new Gauge({
     name: 'skirmish_players', help: 'Players connected, by protocol.', labelNames: ['protocol'], registers: [registry],
     collect() {
-      let engine = 0;
+      let delta = 0;
       let classic = 0;
-      for (const { match } of live()) for (const s of match.sessions.bySocketId.values()) s.kind === 'engine' ? engine++ : classic++;
-      this.set({ protocol: 'engine' }, engine);
+      for (const { match } of live()) for (const s of match.sessions.bySocketId.values()) s.kind === 'delta' ? delta++ : classic++;
+      this.set({ protocol: 'delta' }, delta);
       this.set({ protocol: 'classic' }, classic);
     },
   });

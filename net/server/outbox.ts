@@ -10,15 +10,15 @@ import type { GameSocket } from './session';
 
 /**
  * How a state message is handed to its connection:
- * - `engine`: `conn.write`, Engine.IO's own path (its write buffer, then ws's frame sender, which
+ * - `engineio`: `conn.write`, Engine.IO's own path (its write buffer, then ws's frame sender, which
  *   writes the frame header and the payload as two buffers through a corked socket: `writev`);
  * - `cork`: the same, with every connection's TCP socket corked for the whole tick's writes;
  * - `frame`: on a WebSocket connection Engine.IO holds nothing for, the whole WebSocket frame built here as one buffer
  *   and written straight to the TCP socket: one plain `write`, no Engine.IO or ws bookkeeping.
  *   Anything else (long-polling, an upgrade under way, packets still queued in Engine.IO) takes
- *   the `engine` path, so no message ever overtakes one sent before it.
+ *   the `engineio` path, so no message ever overtakes one sent before it.
  */
-export type WriteMode = 'engine' | 'cork' | 'frame';
+export type WriteMode = 'engineio' | 'cork' | 'frame';
 
 /** State messages of one tick, waiting to be written. */
 export interface Outbox {

@@ -1,5 +1,5 @@
 // The classic protocol's roster: a classic client is told who is in the match when it joins, and
-// every classic client hears of players arriving and leaving. Engine clients learn the same from
+// every classic client hears of players arriving and leaving. Delta clients learn the same from
 // their state messages; what classic clients hear each tick is in classic.ts.
 import { ClassicEvents, type ClassicPosition } from '../wire';
 import { CLASSIC_ROOM } from './classic';

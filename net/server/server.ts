@@ -29,14 +29,14 @@ import { startMatchRecording } from './match-recording';
 /** Options of `createServer`. Every one has a default fit for play on one machine. */
 export interface ServerOptions {
   /**
-   * Rules of the default match type (map, speed, damage…), sent to every engine client in its
+   * Rules of the default match type (map, speed, damage…), sent to every delta client in its
    * welcome. With `types` too, they define one more type named `defaultType` unless `types`
    * already has one of that name (a type in `types` wins). One of `rules` and `types` is required.
    */
   rules?: BattleRules;
   /** Match types by name (see `MatchType`); players ask for one in `POST /matchmake`. */
   types?: MatchType[];
-  /** Type of engine clients that connect with no seat (old clients). Default 'classic', or the only/first type. */
+  /** Type of delta clients that connect with no seat (old clients). Default 'classic', or the only/first type. */
   defaultType?: string;
   /** Type classic JSON clients with no seat are placed in. Default 'classic' if there is one, else `defaultType`. */
   classicType?: string;
@@ -362,7 +362,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   });
   /** Why watching `matchId` is refused now, or undefined: spectators need no seat, only the match and room. */
   const spectateProblem = (matchId: string, auth: unknown): Error | undefined => {
-    if (handshakeProtocol(auth).kind !== 'engine') return refusal(ErrorCodes.badInput, 'spectating needs the delta protocol (auth: {skirmish})');
+    if (handshakeProtocol(auth).kind !== 'delta') return refusal(ErrorCodes.badInput, 'spectating needs the delta protocol (auth: {skirmish})');
     if (draining) return refusal(ErrorCodes.draining, 'this server is draining');
     const watched = host.matches.get(matchId);
     if (watched === undefined) return refusal(ErrorCodes.matchUnknown, `no match ${JSON.stringify(matchId).slice(0, 70)} here: it may have ended`);

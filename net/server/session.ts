@@ -20,7 +20,7 @@ export type GameSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 export type GameNamespace = Namespace<ClientToServerEvents, ServerToClientEvents>;
 
 /** Which protocol a connection speaks. */
-export type SessionKind = 'engine' | 'classic';
+export type SessionKind = 'delta' | 'classic';
 
 /** What replication needs of a connection it sends state to: a player's session, or a spectator's. */
 export interface Viewer {
@@ -45,9 +45,9 @@ export interface Session {
   readonly kind: SessionKind;
   /** Its entity in the match's world. */
   readonly eid: number;
-  /** Its entity's id on the wire (engine clients know the player by it). */
+  /** Its entity's id on the wire (delta clients know the player by it). */
   readonly netId: number;
-  /** Secret that resumes this player after a drop (engine clients). */
+  /** Secret that resumes this player after a drop (delta clients). */
   readonly token: string;
   /** Socket.IO id of the first connection: the id classic clients know this player by, for good. */
   readonly publicId: string;

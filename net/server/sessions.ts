@@ -1,5 +1,5 @@
 // The players of a match and the connections they are on: join, resume, drop, grace, remove.
-// A player outlives its connection: an engine client whose link fails keeps its player for
+// A player outlives its connection: a delta client whose link fails keeps its player for
 // `graceMs` and takes it back by presenting its token on a new connection.
 import { randomBytes } from 'node:crypto';
 import {
@@ -8,7 +8,7 @@ import {
   type BattleRules, type BattleWorld,
 } from '../../engine';
 import { DeltaEvents, guestName, PROTOCOL_VERSION, type ClassicPosition, type NameEntry } from '../wire';
-import { CLASSIC_ROOM, ENGINE_ROOM } from './broadcast';
+import { CLASSIC_ROOM, DELTA_ROOM } from './broadcast';
 import { announceJoin, announceLeave, sendRoster } from './roster';
 import { attachInbound, type InboundContext } from './inbound';
 import { createGuard, type RateLimits } from './limits';
@@ -19,7 +19,7 @@ import type { Logger } from './logger';
 interface SessionsOptions {
   /** The match's world, where players are spawned. */
   world: BattleWorld;
-  /** Sent in every engine client's welcome. */
+  /** Sent in every delta client's welcome. */
   rules: BattleRules;
   /** Ticks per second, sent in the welcome. */
   tickRate: number;
@@ -41,7 +41,7 @@ interface SessionsOptions {
    * Rooms of this match's connections: engine, classic, and every player of the match (for
    * match-wide notices). Per match, so that matches sharing a namespace never hear each other.
    */
-  rooms?: { engine: string; classic: string; all: string };
+  rooms?: { delta: string; classic: string; all: string };
   /** Told when a new player joins (not when one resumes). */
   onJoined?(session: Session): void;
   /** Told when a player is removed for good. */
@@ -61,7 +61,7 @@ export interface Sessions {
    * @throws when the world is full.
    */
   join(socket: GameSocket, kind: SessionKind, token?: string, name?: string): Session;
-  /** Gives a player a new (already checked) name; every engine client of the match hears it at `flushNames`. */
+  /** Gives a player a new (already checked) name; every delta client of the match hears it at `sendNames`. */
   rename(session: Session, name: string): void;
   /**
    * The connection of `socket` is gone. A player who left on purpose (`reason` is Socket.IO's
@@ -72,10 +72,10 @@ export interface Sessions {
   /** Removes a player for good, closing its connection if it has one. */
   remove(session: Session): void;
   /**
-   * Tells every engine client of the match, in one message, the names given, changed or dropped
+   * Tells every delta client of the match, in one message, the names given, changed or dropped
    * since the last call, in order (a joiner hears its own again; its welcome had it already).
    */
-  flushNames(): void;
+  sendNames(): void;
   /** Cancels grace timers (the server is closing). */
   close(): void;
 }
@@ -88,7 +88,7 @@ export function createSessions(options: SessionsOptions): Sessions {
   const byEid = new Map<number, Session>();
   const netIds = getStore(world, NetId);
   const clock = (): number => performance.now();
-  const rooms = options.rooms ?? { engine: ENGINE_ROOM, classic: CLASSIC_ROOM, all: 'players' };
+  const rooms = options.rooms ?? { delta: DELTA_ROOM, classic: CLASSIC_ROOM, all: 'players' };
 
   /** Puts `session` on `socket`: fresh rate limits and replication state, inbound gate, broadcast room. */
   function connect(session: Session, socket: GameSocket): void {
@@ -98,7 +98,7 @@ export function createSessions(options: SessionsOptions): Sessions {
     session.guard = createGuard(limits, clock);
     bySocketId.set(socket.id, session);
     attachInbound(session, inbound);
-    socket.join([session.kind === 'engine' ? rooms.engine : rooms.classic, rooms.all]);
+    socket.join([session.kind === 'delta' ? rooms.delta : rooms.classic, rooms.all]);
   }
 
   function welcome(session: Session, resumed: boolean): void {
@@ -143,7 +143,7 @@ export function createSessions(options: SessionsOptions): Sessions {
     byEid.set(eid, session);
     if (kind === 'classic') sendRoster(socket, byToken.values(), options.classicPosition);
     connect(session, socket);
-    if (kind === 'engine') welcome(session, false);
+    if (kind === 'delta') welcome(session, false);
     announceJoin(socket, session, options.classicPosition(eid), rooms.classic);
     announceName([session.netId, session.name]);
     log.info({ sid: socket.id, kind, netId: session.netId, players: bySocketId.size }, 'player joined');
@@ -197,9 +197,9 @@ export function createSessions(options: SessionsOptions): Sessions {
     },
     drop,
     remove,
-    flushNames() {
+    sendNames() {
       if (pendingNames.length === 0) return;
-      nsp.to(rooms.engine).emit(DeltaEvents.names, pendingNames.slice());
+      nsp.to(rooms.delta).emit(DeltaEvents.names, pendingNames.slice());
       pendingNames.length = 0;
     },
     close() {

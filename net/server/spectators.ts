@@ -31,8 +31,8 @@ export interface SpectatorsOptions {
   /** Rate limits every spectator connection gets. */
   limits: RateLimits;
   log: Logger;
-  /** Rooms joined: `engine` (name changes) and `all` (match-wide notices such as match_ended). */
-  rooms: { engine: string; all: string };
+  /** Rooms joined: `delta` (name changes) and `all` (match-wide notices such as match_ended). */
+  rooms: { delta: string; all: string };
   /** Every player's name, sent after the welcome. */
   roster(): NameEntry[];
   /** Server clock (ms) answered to clock probes. */
@@ -133,7 +133,7 @@ export function createSpectators(options: SpectatorsOptions): Spectators {
       };
       bySocketId.set(socket.id, spectator);
       attach(spectator);
-      void socket.join([options.rooms.engine, options.rooms.all]);
+      void socket.join([options.rooms.delta, options.rooms.all]);
       socket.emit(DeltaEvents.welcome, {
         protocol: PROTOCOL_VERSION, id: 0, sid: socket.id, token: '', graceMs: 0, resumed: false,
         tickRate: options.tickRate, tick: options.world.time.tick, rules: options.rules, name: '',

@@ -13,7 +13,7 @@ export interface WireInput {
   /**
    * Server time in MILLISECONDS of the world the player was looking at when it pressed attack:
    * the server rewinds targets to it (lag compensation), within a cap. 0 = now. (The engine's
-   * `InputCommand.viewTime` is the same instant in seconds.)
+   * `InputCommand.viewTimeS` is the same instant in seconds.)
    */
   viewTimeMs?: number;
 }

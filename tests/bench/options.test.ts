@@ -4,13 +4,13 @@ import { defaultWorkers, parseBotArgs } from '../../bench/bots';
 
 const Options = suite('bot options');
 
-Options('defaults are the reference load: wander, 20 inputs/s, websocket, engine protocol', () => {
+Options('defaults are the reference load: wander, 20 inputs/s, websocket, delta protocol', () => {
   const o = parseBotArgs([]);
   assert.is(o.url, 'http://127.0.0.1:5000');
   assert.is(o.behavior, 'wander');
   assert.is(o.inputHz, 20);
   assert.is(o.transport, 'websocket');
-  assert.is(o.protocol, 'engine');
+  assert.is(o.protocol, 'delta');
   assert.is(o.probe, false);
   assert.is(o.workers, 0);
   assert.is(o.progress, true);

@@ -115,7 +115,7 @@ const seesMove = async (observer: GameClient, mover: GameClient, ms = 5000): Pro
   throw new Error('no movement seen');
 };
 
-Failures('two engine clients through the gateway land in the same classic match and see each other move', async (ctx) => {
+Failures('two delta clients through the gateway land in the same classic match and see each other move', async (ctx) => {
   if (skip) return reportRedisSkipped();
   const a = createClient({ url: ctx.gateway.url, type: 'classic' });
   const b = createClient({ url: ctx.gateway.url, type: 'classic' });

@@ -49,7 +49,7 @@ function collect(): void {
 
 /** One bot's slot: at most one client in it at a time. */
 interface Slot {
-  kind: 'engine' | 'classic';
+  kind: 'delta' | 'classic';
   engine?: GameClient;
   classic?: Socket;
   /** Token of the player this slot last had, to come back with. */
@@ -89,7 +89,7 @@ class Churn {
   private readonly pending = new Set<Promise<unknown>>();
 
   constructor(private readonly server: GameServer, private readonly rng: Rng) {
-    for (let i = 0; i < ENGINE_BOTS; i++) this.slots.push({ kind: 'engine', busy: false, transports: i < 2 ? ['polling'] : ['websocket'] });
+    for (let i = 0; i < ENGINE_BOTS; i++) this.slots.push({ kind: 'delta', busy: false, transports: i < 2 ? ['polling'] : ['websocket'] });
     for (let i = 0; i < CLASSIC_BOTS; i++) this.slots.push({ kind: 'classic', busy: false, transports: i === 0 ? ['polling'] : ['websocket'] });
   }
 
@@ -132,7 +132,7 @@ class Churn {
   /**
    * What keeps the churn from being settled: every slot's client connected and known to the server
    * as a connected player. Clients that will not come back by themselves are let go first: an
-   * engine client told to go, and any classic client no longer connected. Classic bots run without
+   * delta client told to go, and any classic client no longer connected. Classic bots run without
    * reconnection, so once cut they are gone for good; their `active` stays true all the same
    * (socket.io-client clears it only on `disconnect()` or a refused handshake, not when the
    * transport closes), so it cannot tell a dead classic bot from a live one. Empty when settled.

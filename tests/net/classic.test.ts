@@ -70,7 +70,7 @@ Classic('engine and classic clients play in one match', async ({ h }) => {
   h.place(socket.id!, 30, 30);
   h.place(engine.welcome!.sid, 35, 30);
   const classicNetId = h.server.match.sessions.bySocketId.get(socket.id!)!.netId;
-  await waitFor(() => entityOf(engine.world, classicNetId) !== undefined, 3000, 'engine client sees classic player');
+  await waitFor(() => entityOf(engine.world, classicNetId) !== undefined, 3000, 'delta client sees classic player');
   const seen = next<Moved>(socket, 'player_moved', (p) => p.id === engine.welcome!.sid && p.position.x > 36);
   engine.sendInput({ mx: 1, my: 0, attack: false });
   await seen;

@@ -16,7 +16,7 @@ import { chance, mutateBytes, mutateText, pick, randomBytes, randomMessage, size
  * cannot read the server's one-frame state and drops itself); polling: classic over long-polling
  * only; raw: Socket.IO and engine.io packets written by hand, below the client library.
  */
-export type FuzzerKind = 'classic' | 'engine' | 'mismatched' | 'polling' | 'raw';
+export type FuzzerKind = 'classic' | 'delta' | 'mismatched' | 'polling' | 'raw';
 
 /** What one fuzzing client did. */
 export interface FuzzerResult {
@@ -117,14 +117,14 @@ export const alive = (s: Socket): boolean => s.connected && s.io.engine?.readySt
 async function open(o: FuzzerOptions): Promise<{ socket: Socket; ok: boolean; junk: boolean }> {
   const { rng, kind } = o;
   const junk = chance(rng, 0.05);
-  const engine = kind === 'engine' || kind === 'mismatched' || (kind === 'raw' && chance(rng, 0.5));
+  const engine = kind === 'delta' || kind === 'mismatched' || (kind === 'raw' && chance(rng, 0.5));
   const token = chance(rng, 0.3) ? { token: pick(rng, ['', 'x'.repeat(64), 'x'.repeat(65), 'made-up']) } : {};
   const auth = junk
     ? pick(rng, [{ skirmish: 'x' }, { skirmish: PROTOCOL_VERSION + 1 }, { skirmish: null }, { skirmish: -1, token: 5 }])
     : engine ? { skirmish: PROTOCOL_VERSION, ...token } : undefined;
   const socket = connect(o.url, {
     transports: kind === 'polling' ? ['polling'] : ['websocket'], reconnection: false, forceNew: true, auth,
-    ...(kind === 'engine' ? { parser } : {}),
+    ...(kind === 'delta' ? { parser } : {}),
   });
   o.sockets.add(socket);
   const ok = await within(5000, new Promise<boolean>((resolve) => {

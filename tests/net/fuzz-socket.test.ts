@@ -377,14 +377,14 @@ async function realHit(h: Harness, honest: Honest): Promise<void> {
 
 FuzzSocket('handlers over a real socket, limits raised (every message reaches validation): no crash, no corruption, honest play goes on', async ({ h }) => {
   await phase(h, 'open', {
-    limits: OPEN_LIMITS, graceMs: 1000, fuzzers: ['classic', 'classic', 'engine', 'engine', 'polling', 'raw'], budget: 7000, flow: true,
+    limits: OPEN_LIMITS, graceMs: 1000, fuzzers: ['classic', 'classic', 'delta', 'delta', 'polling', 'raw'], budget: 7000, flow: true,
     maxBytes: 12_000, maxBinary: 4096,
   });
 });
 
 FuzzSocket('handlers over a real socket, default limits (fuzzers dropped and kicked, reconnecting): no crash, no corruption, honest play goes on', async ({ h }) => {
   await phase(h, 'limited', {
-    graceMs: 300, fuzzers: ['classic', 'classic', 'engine', 'engine', 'mismatched', 'raw', 'polling'], budget: 6000, flow: false,
+    graceMs: 300, fuzzers: ['classic', 'classic', 'delta', 'delta', 'mismatched', 'raw', 'polling'], budget: 6000, flow: false,
     maxBytes: 24_000, maxBinary: 20_000,
   });
 });

@@ -22,11 +22,11 @@ export class Harness {
     return this.server;
   }
 
-  /** An engine client, resolved once its own player is in its mirror world. */
+  /** A delta client, resolved once its own player is in its mirror world. */
   async engine(options: Partial<Parameters<typeof createClient>[0]> = {}): Promise<GameClient> {
     const client = createClient({ url: this.server.url, ...options });
     this.clients.push(client);
-    await waitFor(() => client.localEntity !== undefined, 5000, 'engine client to receive its own player');
+    await waitFor(() => client.localEntity !== undefined, 5000, 'delta client to receive its own player');
     return client;
   }
 

@@ -99,7 +99,7 @@ Matches('two matches in one process never see each other\'s players or events (e
   const e1 = createClient({ url: server.url, matchId: one.matchId });
   const e2 = createClient({ url: server.url, matchId: two.matchId });
   ctx.clients.push(e1, e2);
-  await waitFor(() => e1.welcome && e2.welcome && e1.localEntity !== undefined && e2.localEntity !== undefined, 5000, 'engine clients in');
+  await waitFor(() => e1.welcome && e2.welcome && e1.localEntity !== undefined && e2.localEntity !== undefined, 5000, 'delta clients in');
   assert.is(e1.matchId, one.matchId);
   assert.is(e2.matchId, two.matchId);
   for (let i = 0; i < 10; i++) {

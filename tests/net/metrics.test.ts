@@ -28,7 +28,7 @@ Metrics('/metrics reports players, ticks, wire bytes and rejections in Prometheu
   assert.is(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
   const text = await res.text();
-  assert.ok(text.includes('skirmish_players{protocol="engine"} 1'), 'engine players');
+  assert.ok(text.includes('skirmish_players{protocol="delta"} 1'), 'delta players');
   assert.ok(text.includes('skirmish_players{protocol="classic"} 1'), 'classic players');
   assert.ok(value(text, 'skirmish_tick_seconds_count') > 10, 'tick histogram');
   assert.ok(value(text, 'skirmish_wire_sent_bytes_total') > 1000, 'bytes sent');

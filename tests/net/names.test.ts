@@ -1,5 +1,5 @@
 // Player names over real sockets: offered at handshake, cleaned by the server, known to every
-// engine client of the match (in view or not), renamed with set_name, kept across a resume,
+// delta client of the match (in view or not), renamed with set_name, kept across a resume,
 // forgotten when the player leaves; a bad name never reaches anyone.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -26,7 +26,7 @@ Names('cleaning: invisible and control characters go, whitespace folds, 1 to 16 
   assert.is.not(guestName(7), guestName(8));
 });
 
-Names('engine clients know each other by the names they offered, and the welcome says their own', async ({ h }) => {
+Names('delta clients know each other by the names they offered, and the welcome says their own', async ({ h }) => {
   await h.start();
   const alice = await h.engine({ name: '  Alice\u202E ' });
   const bob = await h.engine({ name: 'Bob' });
@@ -60,7 +60,7 @@ Names('a classic client is a guest until it sends set_name; everyone then sees t
   await waitFor(() => !watcher.names.has(netId!), 3000, 'name forgotten when the player leaves');
 });
 
-Names('an engine client renames itself; a resumed player keeps its name', async ({ h }) => {
+Names('a delta client renames itself; a resumed player keeps its name', async ({ h }) => {
   await h.start({ graceMs: 5000 });
   const a = await h.engine({ name: 'First' });
   const b = await h.engine({ name: 'Seer' });

@@ -79,7 +79,7 @@ async function exchange(ctx: { io: Server; url: string; clients: Socket[] }, mod
 
 const expected = Array.from({ length: 60 }, (_, i) => [`s${i + 1}`, `n${i + 1}`]).flat();
 
-for (const mode of ['frame', 'engine', 'cork'] as const) {
+for (const mode of ['frame', 'engineio', 'cork'] as const) {
   Outbox(`${mode}: in order over WebSocket, long-polling, and across the upgrade`, async (ctx) => {
     // Back to back with events: Engine.IO still holds an event when the next message comes, so
     // that message waits behind it (the fallback) and order holds.

@@ -46,7 +46,7 @@ const quiet = { port: 0, host: '127.0.0.1', logger: silent, seed: 3 } as const;
 async function engineClient(ctx: Ctx, options: Partial<Parameters<typeof createClient>[0]> = {}): Promise<GameClient> {
   const client = createClient({ url: ctx.server!.url, ...options });
   ctx.clients.push(client);
-  await waitFor(() => client.localEntity !== undefined, 5000, 'engine client joined');
+  await waitFor(() => client.localEntity !== undefined, 5000, 'delta client joined');
   return client;
 }
 

@@ -46,7 +46,7 @@ function room(r: BattleRules, viewRadius = defaultInterest.viewRadius): Room {
           socket: { conn: { write: (bytes: Uint8Array) => {
             applyState(mirror, decodeState(bytes, mirror.stream));
           } } } as never,
-          kind: 'engine', eid, netId: 0, token: `t${eid}`, publicId: `p${eid}`, name: `n${eid}`, needsFull: true, rejected: 0,
+          kind: 'delta', eid, netId: 0, token: `t${eid}`, publicId: `p${eid}`, name: `n${eid}`, needsFull: true, rejected: 0,
           guard: undefined as never, replication: { seen: new Set(), sent: { tick: 0, ack: 0 } },
         },
       };

@@ -43,7 +43,7 @@ function pipe(r: BattleRules = rules, viewRadius = defaultInterest.viewRadius): 
         p.onMessage?.(m);
         p.applied = applyState(mirror, m);
       } } } as never,
-      kind: 'engine', eid: me, netId: 1, token: 't', publicId: 'p', name: 'me', needsFull: true, rejected: 0,
+      kind: 'delta', eid: me, netId: 1, token: 't', publicId: 'p', name: 'me', needsFull: true, rejected: 0,
       guard: undefined as never, replication: { seen: new Set(), sent: { tick: 0, ack: 0 } },
     },
     tick() {

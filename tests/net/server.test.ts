@@ -5,7 +5,7 @@ import { getStore, Health, Position, hasComponent, Dead } from '../../engine';
 import { Harness } from './harness';
 import { reckoned, waitFor } from '../helpers';
 
-const Server = suite<{ h: Harness }>('net server (engine protocol)');
+const Server = suite<{ h: Harness }>('net server (delta protocol)');
 Server.before.each(async (ctx) => {
   ctx.h = new Harness();
   await ctx.h.start();
@@ -14,7 +14,7 @@ Server.after.each(async (ctx) => {
   await ctx.h.close();
 });
 
-Server('two engine clients see each other move', async ({ h }) => {
+Server('two delta clients see each other move', async ({ h }) => {
   const a = await h.engine();
   const b = await h.engine();
   await waitFor(() => a.world.entities.size === 2 && b.world.entities.size === 2, 3000, 'both to see two players');

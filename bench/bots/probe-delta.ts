@@ -1,11 +1,11 @@
-// The probe pair on the engine protocol: the observer watches the probe in its own mirror world.
+// The probe pair on the delta protocol: the observer watches the probe in its own mirror world.
 import { entityOf, latestPosition } from '../../net/client';
-import { aliveIn, startEngineBot } from './engine-bot';
+import { aliveIn, startDeltaBot } from './delta-bot';
 import { follow, probeInput, ProbeWalk, TurnWatch } from './probe';
 import type { Bot, BotContext } from './bot';
 
-/** Starts a probe and an observer (engine protocol); turns they see go to `ctx.tally.observed`. */
-export function startEngineProbe(ctx: BotContext): Bot {
+/** Starts a probe and an observer (delta protocol); turns they see go to `ctx.tally.observed`. */
+export function startDeltaProbe(ctx: BotContext): Bot {
   const watch = new TurnWatch(ctx.tally);
   let walk: ProbeWalk | undefined;
   // Whether the observer's mirror holds the probe, alive: only then can a turn be seen.
@@ -13,7 +13,7 @@ export function startEngineProbe(ctx: BotContext): Bot {
     const id = probe.client.welcome?.id;
     return id !== undefined && entityOf(observer.client.world, id) !== undefined && aliveIn(observer.client, id);
   };
-  const probe = startEngineBot(ctx, {
+  const probe = startDeltaBot(ctx, {
     decide(now) {
       const { world, rules } = probe.client;
       if (rules === undefined) return undefined;
@@ -25,7 +25,7 @@ export function startEngineProbe(ctx: BotContext): Bot {
       return intent;
     },
   });
-  const observer = startEngineBot(ctx, {
+  const observer = startDeltaBot(ctx, {
     // Where the probe is, the probe itself knows best (same thread): stay next to it.
     decide: () => {
       const self = observer.client.world;

@@ -1,4 +1,4 @@
-// A bot on the engine protocol: the very client and mirror world the browser uses, minus a screen.
+// A bot on the delta protocol: the very client and mirror world the browser uses, minus a screen.
 import { performance } from 'node:perf_hooks';
 import { createClient, entityOf, latestPosition, type GameClient } from '../../net/client';
 import { Dead, getStore, hasComponent, type InputIntent } from '../../engine';
@@ -7,23 +7,23 @@ import { createBrain, type BotView } from './behavior';
 import { every, socketOptions, type Bot, type BotContext } from './bot';
 
 /** Hooks that turn a plain bot into the probe or the observer. */
-export interface EngineBotHooks {
+export interface DeltaBotHooks {
   /** Replaces the behaviour: the input to send now, or undefined to send none. */
   decide?: (now: number) => InputIntent | undefined;
   /** Called after each state message is applied to the mirror. */
   onState?: (now: number) => void;
 }
 
-/** A running engine bot and its client. */
-export interface EngineBot extends Bot {
+/** A running delta bot and its client. */
+export interface DeltaBot extends Bot {
   readonly client: GameClient;
 }
 
 const STALE_EVERY_MS = 250;
 const MAX_PENDING = 1024;
 
-/** The view a brain gets of an engine client's mirror world (newest server positions). */
-export function engineView(client: GameClient): BotView {
+/** The view a brain gets of a delta client's mirror world (newest server positions). */
+export function deltaView(client: GameClient): BotView {
   const { world } = client;
   return {
     self: () => latestPosition(world, world.localId),
@@ -49,16 +49,16 @@ export function engineView(client: GameClient): BotView {
 }
 
 /**
- * Starts an engine-protocol bot: connects with `createClient`, asks its brain for an input
+ * Starts an delta-protocol bot: connects with `createClient`, asks its brain for an input
  * `inputHz` times a second (unless idle) and sends it as the browser does (game/controls.ts): when
  * it changed, else when a resend is due (`resendHeldMs` for a held direction). Records acks (sent
  * seq → `lastAckedSeq` reaching it) and world staleness.
  */
-export function startEngineBot(ctx: BotContext, hooks: EngineBotHooks = {}): EngineBot {
+export function startDeltaBot(ctx: BotContext, hooks: DeltaBotHooks = {}): DeltaBot {
   const { options, tally } = ctx;
   const client = createClient({ url: options.url, type: options.type, matchId: options.match, socket: socketOptions(ctx) });
   const brain = createBrain(options.behavior, ctx.rng);
-  const view = engineView(client);
+  const view = deltaView(client);
   const decide = hooks.decide ?? (options.behavior === 'idle' ? () => undefined : (now: number) => brain.decide(now, view));
   // Sent sequence numbers and when, oldest first, until the server's ack passes them.
   let seqs: number[] = [];
