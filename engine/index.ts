@@ -52,6 +52,7 @@ export { lagCompensationOf } from './rules';
 export { stepMotion, reckonMotion, quantizeAxis, axisLevel, axisOfLevel, AXIS_LEVELS } from './motion';
 export type { MotionOut } from './motion';
 
-// Deterministic replay: recording, playback, seeking and verification of matches.
-export { REPLAY_FORMAT_VERSION, ENGINE_VERSION, recordMatch, replay, ReplayFormatError, verifyReplay, hashWorld } from './replay';
-export type { ReplayHeader, Recorder, RecordOptions, Replay, ReplayOptions, VerifyResult } from './replay';
+// The engine's version, which replays record (`skirmish/replay` exports it too).
+export { ENGINE_VERSION } from './version';
+// Deterministic replay is its own entry, `skirmish/replay` (engine/replay/index.ts): its hashes
+// need two xxHash32 packages, and this entry loads nothing but bitecs.

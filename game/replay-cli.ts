@@ -3,7 +3,7 @@
 // tick matched (1 on a mismatch or an unreadable file, 2 on bad usage).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { verifyReplay } from '../engine';
+import { verifyReplay } from '../engine/replay';
 
 const usage = 'usage: npm run replay -- verify FILE';
 

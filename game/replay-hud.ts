@@ -1,6 +1,7 @@
 // The viewer's scoreboard and kill feed, as of the replayed tick. DOM only: it reads the view world
 // and the player's kill list, and asks the page to follow a player when a name is clicked.
-import { getStore, NetId, query, Score, type Replay } from '../engine';
+import { getStore, NetId, query, Score } from '../engine';
+import type { Replay } from '../engine/replay';
 import { guestName } from '../net/wire';
 import type { FeedKill } from './replay-player';
 import type { ReplayView } from './replay-view';

@@ -1,7 +1,8 @@
 // Browser entry of the replay viewer (`/replay.html?id=<match id>`, bundled by build.mjs apart from
 // the game's entry): fetches the recording, replays it with the engine and draws it with the game's
 // renderer, with a transport bar, a free or following camera, the scoreboard and the kill feed.
-import { getStore, hashWorld, Position, replay as openReplay, type Replay } from '../engine';
+import { getStore, Position } from '../engine';
+import { hashWorld, replay as openReplay, type Replay } from '../engine/replay';
 import { createMinimap, createRenderer, type Renderer } from '../render';
 import { createReplayControls } from './replay-controls';
 import { createReplayHud, createReplayNames } from './replay-hud';

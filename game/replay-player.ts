@@ -6,7 +6,8 @@
 // does not step through. A second replay of the same file (`scan`) walks the whole match in the
 // background and indexes every kill; up to where it has reached, a seek is the engine's seek alone.
 // Beyond it, a seek starts stepping early enough to see the feed's window.
-import { getStore, NetId, type BattleEvent, type BattleWorld, type Replay } from '../engine';
+import { getStore, NetId, type BattleEvent, type BattleWorld } from '../engine';
+import type { Replay } from '../engine/replay';
 
 /** Playback speeds offered, slowest first. */
 export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const;

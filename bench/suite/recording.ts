@@ -4,7 +4,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyReplay } from '../../engine';
+import { verifyReplay } from '../../engine/replay';
 import { parseReplay } from '../../engine/replay/parse';
 import { parseBotArgs, runBots } from '../bots';
 import { startServerProcess } from './server-process';

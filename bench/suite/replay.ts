@@ -1,7 +1,8 @@
 // Section 1c: deterministic replay in the engine alone — what recording costs per tick at 500
 // players, how many bytes a player-minute takes, and how long a viewer's seek takes.
 import { performance } from 'node:perf_hooks';
-import { createRng, queueInput, recordMatch, replay, step, type BattleWorld } from '../../engine';
+import { createRng, queueInput, step, type BattleWorld } from '../../engine';
+import { recordMatch, replay } from '../../engine/replay';
 import { DIRECTIONS } from '../bots/behavior';
 import { quantile } from '../lib/stats';
 import { fmt, markdownTable } from '../lib/table';

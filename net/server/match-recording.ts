@@ -2,7 +2,8 @@
 // chunks into a file of the recordings folder, plus the players' names as meta for viewers.
 // Recording is a side effect the match must survive: a recorder or a disk that fails is logged
 // and the match plays on unrecorded.
-import { recordMatch, type BattleWorld, type Recorder } from '../../engine';
+import type { BattleWorld } from '../../engine';
+import { recordMatch, type Recorder } from '../../engine/replay';
 import type { MatchRecording } from './match';
 import type { RecordingFile, RecordingStore } from './recordings';
 import type { Logger } from './logger';

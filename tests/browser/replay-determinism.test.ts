@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import type { Browser } from 'playwright-core';
-import { hashWorld, replay } from '../../engine';
+import { hashWorld, replay } from '../../engine/replay';
 import type { GameServer } from '../../net';
 import { within } from '../helpers';
 import { browserSuite, launchChromium } from './chromium';

@@ -2,7 +2,8 @@
 // recorded by the engine's recorder while scripted players walk about a crowded centre and hit each
 // other (so there are kills), one joins late and one leaves. Inputs come from a seeded generator of
 // the test's own, never from the world's RNG, which the recording must reproduce by itself.
-import { createBattleWorld, despawnPlayer, getStore, NetId, queueInput, recordMatch, spawnPlayer, step, type BattleWorld } from '../../engine';
+import { createBattleWorld, despawnPlayer, getStore, NetId, queueInput, spawnPlayer, step, type BattleWorld } from '../../engine';
+import { recordMatch } from '../../engine/replay';
 import { defaultRules } from '../../game';
 
 /** A recording and what went into it. */

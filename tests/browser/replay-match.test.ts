@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { getStore, Player, Position, query, replay } from '../../engine';
+import { getStore, Player, Position, query } from '../../engine';
+import { replay } from '../../engine/replay';
 import { browserSuite } from './chromium';
 import { newPage, openGame, playHooks, type PlayCtx } from './play-helpers';
 

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import * as assert from 'uvu/assert';
-import { verifyReplay } from '../../engine';
+import { verifyReplay } from '../../engine/replay';
 import { within } from '../helpers';
 import { recordTestMatch } from '../engine/replay-match';
 import { browserSuite, launchChromium, servePage, type StaticServer } from './chromium';

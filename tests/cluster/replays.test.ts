@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { verifyReplay } from '../../engine';
+import { verifyReplay } from '../../engine/replay';
 import { parseReplay } from '../../engine/replay/parse';
 import { createClient, createLogger, createServer, roundTimer, type GameClient, type GameServer, type MatchType } from '../../net';
 import { createGateway, type Gateway } from '../../net/cluster/gateway';

@@ -1,9 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  createBattleWorld, despawnPlayer, getStore, hasComponent, inputSystem, Offline, recordMatch, setJournal, setOffline, spawnPlayer,
+  createBattleWorld, despawnPlayer, getStore, hasComponent, inputSystem, Offline, setJournal, setOffline, spawnPlayer,
   type WorldJournal,
 } from '../../engine';
+import { recordMatch } from '../../engine/replay';
 import { matchRules } from './replay-match';
 
 const Journal = suite('journal and setOffline');

@@ -1,9 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  createBattleWorld, getStore, hashWorld, Input, queueInput, recordMatch, replay, spawnPlayer, step,
+  createBattleWorld, getStore, Input, queueInput, spawnPlayer, step,
   type BattleWorld, type InputCommand,
 } from '../../engine';
+import { hashWorld, recordMatch, replay } from '../../engine/replay';
 import { ByteReader, ByteWriter } from '../../engine/replay/bytes';
 import { concat, matchRules } from './replay-match';
 

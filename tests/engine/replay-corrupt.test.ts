@@ -1,9 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import xxh32 from 'xxh32';
-import {
-  createBattleWorld, createRng, queueInput, recordMatch, replay, spawnPlayer, step, verifyReplay, ReplayFormatError,
-} from '../../engine';
+import { createBattleWorld, createRng, queueInput, spawnPlayer, step } from '../../engine';
+import { recordMatch, replay, verifyReplay, ReplayFormatError } from '../../engine/replay';
 import { concat, matchRules, recordTestMatch } from './replay-match';
 
 // Chunks as the format doc defines them: u32 length, u32 xxHash32 (seed 0) of the payload, payload.

@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  addComponent, createBattleWorld, createRng, Dead, despawnPlayer, getStore, hashWorld, Health, LastAttack, LocalPlayer, Offline, Position,
-  removeComponent, Score, spawnPlayer, step,
+  addComponent, createBattleWorld, createRng, Dead, despawnPlayer, getStore, Health, LastAttack, LocalPlayer, Offline, Position, removeComponent, Score, spawnPlayer, step,
 } from '../../engine';
+import { hashWorld } from '../../engine/replay';
 import { ByteWriter } from '../../engine/replay/bytes';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint } from '../../engine/replay/checkpoint';
 import { loadWasmHash, xxHash32InJs, xxHash32Of } from '../../engine/replay/xxh32';

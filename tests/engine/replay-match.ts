@@ -2,9 +2,10 @@
 // attacks with view times), kills and respawns, joins and leaves that recycle entity ids, and
 // Offline toggles, all driven by a seeded RNG so every run is the same.
 import {
-  createBattleWorld, createRng, despawnPlayer, hashWorld, queueInput, recordMatch, setOffline, spawnPlayer, step,
-  type BattleRules, type BattleWorld, type Recorder,
+  createBattleWorld, createRng, despawnPlayer, queueInput, setOffline, spawnPlayer, step,
+  type BattleRules, type BattleWorld,
 } from '../../engine';
+import { hashWorld, recordMatch, type Recorder } from '../../engine/replay';
 
 export const matchRules: BattleRules = {
   map: { width: 60, height: 60 }, speed: 25, health: 100,

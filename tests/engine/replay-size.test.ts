@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createBattleWorld, createRng, queueInput, recordMatch, spawnPlayer, step, verifyReplay } from '../../engine';
+import { createBattleWorld, createRng, queueInput, spawnPlayer, step } from '../../engine';
+import { recordMatch, verifyReplay } from '../../engine/replay';
 import { defaultRules } from '../../game/rules';
 import { DIRECTIONS } from '../../bench/bots/behavior';
 

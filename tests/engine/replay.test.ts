@@ -1,9 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  battleSystems, createBattleWorld, despawnPlayer, getStore, hasComponent, hashWorld, inputSystem, Offline, queueInput, recordMatch, replay, setOffline, spawnPlayer, step,
-  verifyReplay, REPLAY_FORMAT_VERSION, ENGINE_VERSION, type BattleWorld, type System,
+  battleSystems, createBattleWorld, despawnPlayer, getStore, hasComponent, inputSystem, Offline, queueInput, setOffline, spawnPlayer, step, ENGINE_VERSION,
+  type BattleWorld, type System,
 } from '../../engine';
+import { hashWorld, recordMatch, replay, verifyReplay, REPLAY_FORMAT_VERSION } from '../../engine/replay';
 import { concat, matchRules, recordTestMatch, type RecordedMatch } from './replay-match';
 import { recordedCommands } from '../net/replay-inputs';
 

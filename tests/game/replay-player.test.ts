@@ -3,7 +3,8 @@
 // index, and the clock steps at the chosen speed and stops at the end.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getStore, hashWorld, NetId, replay, type BattleEvent } from '../../engine';
+import { getStore, NetId, type BattleEvent } from '../../engine';
+import { hashWorld, replay } from '../../engine/replay';
 import { createReplayPlayer, FEED_WINDOW_S, SPEEDS, type FeedKill } from '../../game/replay-player';
 import { recordScriptedMatch } from '../browser/replay-fixture';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { verifyReplay } from '../../engine';
+import { verifyReplay } from '../../engine/replay';
 import { parseReplay } from '../../engine/replay/parse';
 import { createLogger, createServer } from '../../net';
 import { classicType } from '../../game/rules';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { io as connect, type Socket } from 'socket.io-client';
-import { verifyReplay } from '../../engine';
+import { verifyReplay } from '../../engine/replay';
 import { parseReplay } from '../../engine/replay/parse';
 import { createClient, createLogger, createServer, encodeInput, roundTimer, type GameClient, type GameServer, type MatchType } from '../../net';
 import { sleep, waitFor, within } from '../helpers';

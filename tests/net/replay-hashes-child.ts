@@ -1,7 +1,7 @@
 // Child process of tests/net/recording.test.ts: replays the recording named on the command line in
 // a fresh Node process and prints every tick's world hash, one JSON array on stdout.
 import { readFileSync } from 'node:fs';
-import { hashWorld, replay } from '../../engine';
+import { hashWorld, replay } from '../../engine/replay';
 
 const file = process.argv[2];
 if (!file) {

@@ -61,7 +61,7 @@ Pack.after(async (ctx) => {
 
 Pack('the tarball holds lib/ (JS and .d.ts), the built client and README, not the sources', (ctx) => {
   const pkg = join(ctx.project, 'node_modules', 'skirmish');
-  for (const f of ['lib/engine/index.js', 'lib/engine/index.d.ts', 'lib/net/index.js', 'lib/render/index.d.ts', 'lib/game/main.js', 'dist/index.html', 'dist/build.json', 'README.md']) {
+  for (const f of ['lib/engine/index.js', 'lib/engine/index.d.ts', 'lib/engine/replay/index.js', 'lib/engine/replay/index.d.ts', 'lib/net/index.js', 'lib/render/index.d.ts', 'lib/game/main.js', 'dist/index.html', 'dist/build.json', 'README.md']) {
     assert.ok(existsSync(join(pkg, f)), `${f} is in the package`);
   }
   // The client's script names carry a content hash; the build's manifest names them.
@@ -139,21 +139,62 @@ async function loadedBy(project: string, specifier: string): Promise<string[]> {
   return [...modules].sort();
 }
 
-Pack('the engine entry loads bitecs, the two xxHash32s and nothing else: no socket.io, no three, no Node built-ins', async (ctx) => {
+Pack('the engine entry loads bitecs and nothing else: no xxHash32, no socket.io, no three, no Node built-ins', async (ctx) => {
   writeProbe(ctx.project);
   const engine = await loadedBy(ctx.project, 'skirmish');
-  // xxh32 and xxhash-wasm: the replay format's state hash and chunk checksums, in JS until the
-  // WebAssembly one has loaded (both browser-safe).
-  assert.equal(engine, ['bitecs', 'skirmish', 'xxh32', 'xxhash-wasm'], `the engine entry loaded ${engine.join(', ')}`);
-  // The same probe sees what the server entry pulls in, so an engine that imported it would fail above.
+  assert.equal(engine, ['bitecs', 'skirmish'], `the engine entry loaded ${engine.join(', ')}`);
+  // The same probe sees what the replay and server entries pull in, so an engine that imported
+  // either would fail above.
+  const replay = await loadedBy(ctx.project, 'skirmish/replay');
+  assert.equal(replay, ['bitecs', 'skirmish', 'xxh32', 'xxhash-wasm'], `the replay entry loaded ${replay.join(', ')}`);
   const net = await loadedBy(ctx.project, 'skirmish/net');
   assert.ok(net.includes('socket.io') && net.includes('node:http'), `the probe sees net's imports: ${net.join(', ')}`);
+});
+
+Pack('plain Node ESM: skirmish/replay records a match and plays it back to the same hashes', async (ctx) => {
+  writeFileSync(
+    join(ctx.project, 'replay.mjs'),
+    `import { createBattleWorld, spawnPlayer, queueInput, step } from 'skirmish';
+import { recordMatch, replay, verifyReplay, hashWorld } from 'skirmish/replay';
+import { defaultRules } from 'skirmish/game';
+
+const world = createBattleWorld({ rules: defaultRules, seed: 3 });
+const chunks = [];
+const recorder = recordMatch(world, { sink: (chunk) => chunks.push(chunk) });
+const a = spawnPlayer(world, { at: { x: 40, y: 40 } });
+spawnPlayer(world, { at: { x: 60, y: 40 } });
+const live = [];
+for (let i = 0; i < 40; i++) {
+  queueInput(world, a, { move: { x: 1, y: 0 }, attack: i % 5 === 0 });
+  step(world);
+  live.push(hashWorld(world));
+}
+recorder.close();
+const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+let at = 0;
+for (const c of chunks) { bytes.set(c, at); at += c.length; }
+const r = replay(bytes);
+const replayed = [];
+while (r.tick < r.lastTick) {
+  r.stepOne();
+  replayed.push(hashWorld(r.world));
+}
+console.log(JSON.stringify({ live, replayed, verify: verifyReplay(bytes).ok }));
+`,
+  );
+  const { stdout } = await run(process.execPath, ['replay.mjs'], ctx.project);
+  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '');
+  assert.is(result.live.length, 40);
+  assert.is(new Set(result.live).size > 1, true, 'the world changed while recorded');
+  assert.equal(result.replayed, result.live, 'the replay steps through the same states');
+  assert.is(result.verify, true);
 });
 
 Pack('a strict TypeScript user type-checks against the declarations (nodenext and bundler resolution)', async (ctx) => {
   writeFileSync(
     join(ctx.project, 'consumer.ts'),
     `import { createBattleWorld, spawnPlayer, queueInput, step, type BattleWorld, type InputCommand } from 'skirmish';
+import { recordMatch, replay, type Recorder, type Replay } from 'skirmish/replay';
 import { createServer, createLogger, type GameServer, type ServerOptions } from 'skirmish/net';
 import { defaultRules, startGameServer } from 'skirmish/game';
 
@@ -161,7 +202,13 @@ const world: BattleWorld = createBattleWorld({ rules: defaultRules, seed: 7 });
 const eid: number = spawnPlayer(world, { at: { x: 1, y: 2 } });
 const command: InputCommand = { move: { x: 1, y: 0 }, attack: true };
 export const queued: boolean = queueInput(world, eid, command);
+const chunks: Uint8Array[] = [];
+const recorder: Recorder = recordMatch(world, { sink: (chunk) => chunks.push(chunk) });
 step(world);
+recorder.close();
+export function playBack(file: Uint8Array): Replay {
+  return replay(file);
+}
 
 const options: ServerOptions = { rules: defaultRules, port: 0, host: '127.0.0.1', tickRate: 20, logger: createLogger('silent') };
 export async function serve(): Promise<GameServer[]> {
@@ -175,6 +222,8 @@ void createServer({ port: 'any' });
 queueInput(world, eid, { move: 'left' });
 // @ts-expect-error tickRate is a number
 void startGameServer({ tickRate: 'fast' });
+// @ts-expect-error a replay is bytes
+void replay('match.skr');
 `,
   );
   const base = { strict: true, noEmit: true, target: 'ES2022', lib: ['ES2022'], types: ['node'], skipLibCheck: false };
