@@ -1,4 +1,4 @@
-// `npm run docs` is the API reference's build: TypeDoc over the four entry points, failing on any
+// `npm run docs` is the API reference's build: TypeDoc over the package's entry points, failing on any
 // public export without a doc comment. Run here so an undocumented export fails `npm test` too.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
