@@ -1,5 +1,7 @@
 // Checkpoints: the full state of a battle world at the end of a tick, written so that a world
 // restored from one steps on bit for bit like the original.
+// One file over 250 lines because it is one format: writing, reading and restoring a checkpoint
+// must agree on its layout, so they sit side by side.
 import { addComponent, removeEntity, commitRemovals } from 'bitecs';
 import type { AnyComponentDef, FieldType } from '../component';
 import { defineComponent, getStore } from '../component';

@@ -1,6 +1,8 @@
 // Recording a match: the header and a first checkpoint, then per tick what came from outside
 // (joins, leaves, drops), the input commands consumed and a hash of the result, with a checkpoint
 // every few seconds; streamed to a sink in checksummed chunks.
+// One file over 250 lines because it is one closure: the journal hooks, the two tick systems and
+// the chunk buffer share the recorder's state (in a step or not, the last flush, the open chunk).
 import type { BattleWorld } from '../battle';
 import { setJournal, type InputStoreValues, type WorldJournal } from '../journal';
 import type { InputCommand } from '../input';

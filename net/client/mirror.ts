@@ -1,6 +1,8 @@
 // The client's copy of the world. It runs the same dead reckoning as the server's sync system
 // (the engine's reckonMotion), so positions between messages are computed, not sent, and are
 // bit-identical to the server's. A short per-tick history lets the renderer interpolate.
+// One file over 250 lines because it is one world: applying a message writes the motion and the
+// history ring that the samplers below read, so their layout lives in one place.
 import {
   addComponent, addEntity, createWorld, getStore, hasComponent, reckonMotion, removeComponent, removeEntity, resetStore, stepMotion,
   Dead, Health, LastAttack, LocalPlayer, NetId, Offline, Player, Position, Score,

@@ -1,3 +1,5 @@
+// One file over 250 lines because it is one Registry over one key layout: the Lua scripts and the
+// class that runs them must agree on every key and field below.
 // The registry in Redis, shared by every gateway and worker of a cluster. Each operation is one Lua
 // script (run by EVALSHA through ioredis's defineCommand), so placement, capacity accounting and
 // seat claims are atomic across processes. Liveness is Redis key expiry: a worker's keys and its

@@ -2,6 +2,8 @@
 // seed, sessions and rooms; one process-wide timer advances every match's own scheduler. A match
 // empty for `emptyDisposeMs` is disposed; one whose end condition fires tells its players the
 // result (`match_ended`) and is disposed too: its players matchmake again for the next round.
+// One file over 250 lines because it is one lifecycle: a type's hooks and end condition are what
+// the host calls as it creates, ticks and disposes of matches, and they are typed by its HostedMatch.
 import { randomInt } from 'node:crypto';
 import {
   createScheduler, getStore, query, Player, Score, NetId,

@@ -3,6 +3,8 @@
 // and retention: the newest `maxFiles` recordings or `maxBytes`, whichever keeps fewer; a file
 // still being written is never deleted. What goes into a file is the engine's business
 // (engine/replay); this module only keeps the bytes.
+// One file over 250 lines because writing, listing and retention are one store of one folder:
+// all three read the set of files still being written, which retention must never delete.
 import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

@@ -2,6 +2,8 @@
 // hits and kills. Byte layout in docs/protocol.md ("State message"). `encodeState` and
 // `decodeState` are the only way to make and read one; the server's replication uses the same
 // encoder incrementally (StateEncoder, EncodedRecords) to encode each record once per tick.
+// One file over 250 lines because it is one message format: the writer and the reader share its
+// flags and header layout, and a change to either must be made to both in the same place.
 import { ByteReader, ByteWriter, CodecError } from './bytes';
 import { readRecord, writeEntity, writeRecord, type EntityRecord, type EntityState } from './record';
 
