@@ -1,10 +1,11 @@
 // Seeded junk for the fuzz suites (fuzz-codec, fuzz-parser, fuzz-socket): random values of every
 // shape Socket.IO can carry (JSON, binary, nesting, extra arguments), mutations of valid bytes and
 // text, and an oracle that says whether the server must accept a message (written apart from
-// net/server/validate.ts). Each suite counts its own cases. Past 250 lines because it is one
+// net/server/validate.ts, except that input bytes are judged by the wire's own `decodeInput`, so
+// a change to their rules touches net/wire alone). Each suite counts its own cases. Past 250 lines because it is one
 // toolbox whose generators share tables (numbers, strings, keys) and feed one another.
 import type { Rng } from '../../engine';
-import { encodeInput, INPUT_BYTES } from '../../net';
+import { CodecError, decodeInput, encodeInput, INPUT_BYTES } from '../../net';
 
 /** Seed of every fuzz suite (FUZZ_SEED to vary it); failure messages name it, so a case replays. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
@@ -358,6 +359,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 const coordOk = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e6;
 
+/** Whether the wire reads `bytes` as one input; it refuses anything else with a CodecError. */
+function decodes(bytes: Uint8Array): boolean {
+  try {
+    decodeInput(bytes);
+    return true;
+  } catch (error) {
+    if (error instanceof CodecError) return false;
+    throw error;
+  }
+}
+
 /**
  * Whether the server must accept a message as it arrived there (event name and arguments after
  * Socket.IO decoding, ack function last when asked for): the protocol contract, restated.
@@ -366,11 +378,8 @@ export function shouldAccept(name: unknown, args: readonly unknown[]): boolean {
   if (typeof name !== 'string' || !KNOWN.has(name)) return false;
   const [first, second] = args;
   switch (name) {
-    case 'i': {
-      if (!(first instanceof Uint8Array) || first.byteLength !== INPUT_BYTES) return false;
-      const bytes = Uint8Array.from(first);
-      return bytes[4] !== 0x80 && bytes[5] !== 0x80 && bytes[6]! <= 1;
-    }
+    case 'i':
+      return first instanceof Uint8Array && decodes(first);
     case 't':
       return typeof first === 'number' && Number.isFinite(first) && first >= 0 && first <= 1e15 && typeof second === 'function';
     case 'move':
