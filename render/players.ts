@@ -38,7 +38,10 @@ export interface Players {
   update(now: number): void;
   /** Reach (map units) the attack ring shows from now on. */
   setAttackRange(range: number): void;
-  /** Flashes `eid`'s body from `at` (same clock as `update`) for `hitFlashMs`: it was just hit. */
+  /**
+   * Flashes `eid`'s body from `at` (same clock as `update`) for `hitFlashMs`: it was just hit. A
+   * flash the next frame comes too late for (a slow frame rate) starts at that frame instead.
+   */
   flash(eid: number, at: number): void;
   /** Where the LocalPlayer entity was at the last update, or null when there is none. */
   readonly local: { readonly x: number; readonly y: number } | null;
@@ -106,6 +109,8 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
   const swingColor = new Color();
   // Entity → when it was hit; a handful at a time, forgotten once their flash is over.
   const hitAt = new Map<number, number>();
+  // Flashed since the last update: each is drawn at least once, however long the frame took.
+  const unshown = new Set<number>();
   const local = { x: 0, y: 0 };
   let hasLocal = false;
   // The ring geometry is built for the initial range; another range scales it.
@@ -153,7 +158,11 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
         let body = isLocal ? localColor : hasComponent(world, eid, offlineStore) ? offlineColor : playerColor;
         const hit = hitAt.get(eid);
         if (hit !== undefined) {
-          const since = now - hit;
+          let since = now - hit;
+          if (unshown.has(eid) && since >= hitFlashMs) {
+            hitAt.set(eid, now);
+            since = 0;
+          }
           if (since >= 0 && since < hitFlashMs) body = flashColor.copy(body).lerp(hitColor, 1 - since / hitFlashMs);
           else if (since >= hitFlashMs) hitAt.delete(eid);
         }
@@ -169,6 +178,8 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
           fills.push(x - inner / 2, barY, inner * fraction, style.barHeight - 2 * BAR_INSET, fillColor);
         }
       }
+      // What was not drawn (dead, or out of view) is not shown later.
+      unshown.clear();
       for (const layer of layers) layer.end();
       outline.visible = hasLocal;
       if (hasLocal) outline.position.set(local.x, local.y, 0);
@@ -179,6 +190,7 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
     },
     flash(eid, at) {
       hitAt.set(eid, at);
+      unshown.add(eid);
     },
     get local() {
       return hasLocal ? local : null;

@@ -84,7 +84,7 @@ export interface Renderer {
    * @throws if `units` is not a positive finite number.
    */
   setViewSize(units: number): void;
-  /** Flashes entity `eid`'s body (it was hit), from now for `hitFlashMs`. */
+  /** Flashes entity `eid`'s body (it was hit), from now for `hitFlashMs`; the next frame shows it even when it comes later. */
   flash(eid: number): void;
   /** The part of the map the last frame showed. */
   readonly view: Readonly<View>;
