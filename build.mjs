@@ -13,7 +13,7 @@
 // Sizes are in kB of 1000 bytes.
 import { analyzeMetafile, build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
@@ -67,7 +67,9 @@ const COMPRESSED = /\.(html|css|js|json|svg|txt)$/;
 /** ShaderLib programs kept: render/ draws with MeshBasicMaterial and LineBasicMaterial only ('basic'). */
 const KEEP_SHADERS = ['meshbasic'];
 
-const threeSrc = join(root, 'node_modules/three/src');
+// The real path: esbuild resolves symlinks, so a linked node_modules (a git worktree's) would
+// otherwise match no stub and leave the whole of three in the bundle.
+const threeSrc = realpathSync(join(root, 'node_modules/three/src'));
 const shaders = join(threeSrc, 'renderers/shaders');
 const unused = (what) => `throw new Error("Skirmish client build: three.js ${what} is left out of the bundle (see build.mjs)")`;
 

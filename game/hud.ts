@@ -24,6 +24,7 @@ export interface Hud {
 /** Builds the HUD inside `root` (DOM only; reads the client world, never writes it); players are labelled by `names`. */
 export function createHud(root: HTMLElement, client: GameClient, names: Names): Hud {
   root.innerHTML = `
+    <div class="hud-left">
     <div class="hud-top">
       <div class="hud-status" data-status="connecting"><span class="dot"></span><span class="text">connecting…</span></div>
       <div class="hud-name" data-hud="name"></div>
@@ -33,8 +34,9 @@ export function createHud(root: HTMLElement, client: GameClient, names: Names): 
       <div class="hud-stat">Players <strong data-hud="players">0</strong></div>
       <div class="hud-stat">Ping <strong data-hud="ping">–</strong></div>
     </div>
-    <ol class="hud-board" data-hud="board" aria-label="Scoreboard"></ol>
     <ul class="hud-feed" data-hud="feed"></ul>
+    </div>
+    <ol class="hud-board" data-hud="board" aria-label="Scoreboard"></ol>
     <div class="hud-help">Move: arrows / WASD · Attack: Space</div>`;
   const el = (name: string) => root.querySelector(`[data-hud="${name}"]`) as HTMLElement;
   const statusEl = root.querySelector('.hud-status') as HTMLElement;

@@ -1,6 +1,6 @@
-// Players: bodies, the local player's outline, health bars and attack rings, each kind one
+// Players: bodies, the local player's outline, health bars and attack swings, each kind one
 // instanced draw call whatever the number of players. Reads the world; never writes it.
-import { DoubleSide } from 'three/src/constants.js';
+import { AdditiveBlending, DoubleSide } from 'three/src/constants.js';
 import type { BufferGeometry } from 'three/src/core/BufferGeometry.js';
 import { CircleGeometry } from 'three/src/geometries/CircleGeometry.js';
 import { PlaneGeometry } from 'three/src/geometries/PlaneGeometry.js';
@@ -18,9 +18,9 @@ import type { RenderStyle } from './style';
 export interface PlayersOptions {
   /** Colours and sizes to draw with. */
   style: RenderStyle;
-  /** Radius of the attack ring, in map units. */
+  /** Radius the attack swing reaches, in map units. */
   attackRange: number;
-  /** How long (ms) a ring stays after `LastAttack.at`. */
+  /** How long (ms) a swing lasts after `LastAttack.at`: it grows to the range, then fades out. */
   attackFlashMs: number;
   /** How long (ms) a hit player's body flashes after `flash`. */
   hitFlashMs: number;
@@ -38,7 +38,10 @@ export interface Players {
   update(now: number): void;
   /** Reach (map units) the attack ring shows from now on. */
   setAttackRange(range: number): void;
-  /** Flashes `eid`'s body from `at` (same clock as `update`) for `hitFlashMs`: it was just hit. */
+  /**
+   * Flashes `eid`'s body from `at` (same clock as `update`) for `hitFlashMs`: it was just hit. A
+   * flash the next frame comes too late for (a slow frame rate) starts at that frame instead.
+   */
   flash(eid: number, at: number): void;
   /** Where the LocalPlayer entity was at the last update, or null when there is none. */
   readonly local: { readonly x: number; readonly y: number } | null;
@@ -50,7 +53,10 @@ export interface Players {
   dispose(): void;
 }
 
-const RING_WIDTH = 0.5;
+/** The swing is a band this share of the range wide: thick enough to read while it is small. */
+const SWING_BAND = 0.2;
+/** Share of the swing spent growing from the body to the range (ease-out); the rest only fades. */
+const SWING_GROW = 0.6;
 const BAR_GAP = 0.7;
 const BAR_INSET = 0.1;
 
@@ -64,14 +70,17 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
   const flat = (color: number, opacity = 1): MeshBasicMaterial =>
     new MeshBasicMaterial({ color, opacity, transparent: true, depthTest: false, depthWrite: false, side: DoubleSide, forceSinglePass: true });
   const bodyGeometry = new CircleGeometry(r, 32);
-  const ringGeometry = new RingGeometry(Math.max(0, attackRange - RING_WIDTH), attackRange, 64);
+  const ringGeometry = new RingGeometry(attackRange * (1 - SWING_BAND), attackRange, 64);
   const outlineGeometry = new RingGeometry(r + 0.15, r + 0.55, 32);
   const barGeometry = new PlaneGeometry(1, 1);
   // The fill grows rightward from the bar's left edge, so its geometry starts at x = 0.
   const fillGeometry = new PlaneGeometry(1, 1).translate(0.5, 0, 0);
   const geometries: BufferGeometry[] = [bodyGeometry, ringGeometry, outlineGeometry, barGeometry, fillGeometry];
 
+  // Added to what is under it, so an instance fades by its colour going to black: per-player
+  // opacity without a per-player material or draw call.
   const ringMaterial = flat(style.attackRing, 0.9);
+  ringMaterial.blending = AdditiveBlending;
   const deadMaterial = flat(style.dead, style.deadOpacity);
   const bodyMaterial = flat(0xffffff);
   const outlineMaterial = flat(style.localOutline);
@@ -80,7 +89,7 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
   const materials: Material[] = [ringMaterial, deadMaterial, bodyMaterial, outlineMaterial, barMaterial, fillMaterial];
 
   const order = options.renderOrder;
-  const rings = createInstanceLayer(object, ringGeometry, ringMaterial, order, false, capacity);
+  const rings = createInstanceLayer(object, ringGeometry, ringMaterial, order, true, capacity);
   const dead = createInstanceLayer(object, bodyGeometry, deadMaterial, order + 1, false, capacity);
   const bodies = createInstanceLayer(object, bodyGeometry, bodyMaterial, order + 2, true, capacity);
   const outline = new Mesh(outlineGeometry, outlineMaterial);
@@ -97,8 +106,11 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
   const fillColor = new Color();
   const hitColor = new Color(style.hitFlash);
   const flashColor = new Color();
+  const swingColor = new Color();
   // Entity → when it was hit; a handful at a time, forgotten once their flash is over.
   const hitAt = new Map<number, number>();
+  // Flashed since the last update: each is drawn at least once, however long the frame took.
+  const unshown = new Set<number>();
   const local = { x: 0, y: 0 };
   let hasLocal = false;
   // The ring geometry is built for the initial range; another range scales it.
@@ -129,7 +141,14 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
         }
         if (hasComponent(world, eid, lastAttack)) {
           const since = now - lastAttack.at[eid]!;
-          if (since >= 0 && since < attackFlashMs) rings.push(x, y, ringScale, ringScale);
+          if (since >= 0 && since < attackFlashMs) {
+            // From the body's edge out to the reach, then a fade: a swing, not a static circle.
+            const p = since / attackFlashMs;
+            const start = Math.min(1, r / (attackRange * ringScale));
+            const g = 1 - Math.min(1, p / SWING_GROW);
+            const s = ringScale * (start + (1 - start) * (1 - g * g));
+            rings.push(x, y, s, s, swingColor.setScalar(1 - p * p));
+          }
         }
         if (hasComponent(world, eid, deadStore)) {
           dead.push(x, y, 1, 1);
@@ -139,7 +158,11 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
         let body = isLocal ? localColor : hasComponent(world, eid, offlineStore) ? offlineColor : playerColor;
         const hit = hitAt.get(eid);
         if (hit !== undefined) {
-          const since = now - hit;
+          let since = now - hit;
+          if (unshown.has(eid) && since >= hitFlashMs) {
+            hitAt.set(eid, now);
+            since = 0;
+          }
           if (since >= 0 && since < hitFlashMs) body = flashColor.copy(body).lerp(hitColor, 1 - since / hitFlashMs);
           else if (since >= hitFlashMs) hitAt.delete(eid);
         }
@@ -155,6 +178,8 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
           fills.push(x - inner / 2, barY, inner * fraction, style.barHeight - 2 * BAR_INSET, fillColor);
         }
       }
+      // What was not drawn (dead, or out of view) is not shown later.
+      unshown.clear();
       for (const layer of layers) layer.end();
       outline.visible = hasLocal;
       if (hasLocal) outline.position.set(local.x, local.y, 0);
@@ -165,6 +190,7 @@ export function createPlayers(world: EngineWorld, options: PlayersOptions): Play
     },
     flash(eid, at) {
       hitAt.set(eid, at);
+      unshown.add(eid);
     },
     get local() {
       return hasLocal ? local : null;

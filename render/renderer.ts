@@ -22,9 +22,9 @@ export interface RendererOptions {
   map: MapSize;
   /** Client clock in ms, compared with `LastAttack.at`. Default `performance.now()`. */
   now?: () => number;
-  /** Reach shown by the attack ring, in units. Default 10. */
+  /** Reach the attack swing grows to, in units. Default 10. */
   attackRange?: number;
-  /** How long an attack ring stays, in ms. Default 200. */
+  /** How long an attack swing (a ring growing to the reach, then fading) lasts, in ms. Default 200. */
   attackFlashMs?: number;
   /** How long a hit body flashes (see `Renderer.flash`), in ms. Default 150. */
   hitFlashMs?: number;
@@ -75,7 +75,7 @@ export interface Renderer {
   warmUp(): void;
   /** Switches to another map (a server with other rules): rebuilds the floor, grid and border. */
   setMap(map: MapSize): void;
-  /** Sets the reach the attack ring shows (another server's rules). */
+  /** Sets the reach the attack swing grows to (another server's rules). */
   setAttackRange(range: number): void;
   /** Turns following (see `RendererOptions.follow`) on or off. */
   setFollow(follow: boolean): void;
@@ -84,7 +84,7 @@ export interface Renderer {
    * @throws if `units` is not a positive finite number.
    */
   setViewSize(units: number): void;
-  /** Flashes entity `eid`'s body (it was hit), from now for `hitFlashMs`. */
+  /** Flashes entity `eid`'s body (it was hit), from now for `hitFlashMs`; the next frame shows it even when it comes later. */
   flash(eid: number): void;
   /** The part of the map the last frame showed. */
   readonly view: Readonly<View>;

@@ -4,7 +4,8 @@ import type { Page } from 'playwright-core';
 import * as assert from 'uvu/assert';
 import { getStore, Health } from '../../engine';
 import { sleep, waitFor } from '../helpers';
-import { browserSuite } from './chromium';
+import { defaultStyle as S } from '../../render';
+import { browserSuite, colorNear, hexOf } from './chromium';
 import { addBot, eidOf, newPage, openGame, place, self, serverHp, serverPosition, waitForPlayer, waitSeen, type PlayCtx, playHooks } from './play-helpers';
 
 /** Waits for the HUD (refreshed ten times a second) to show the own name. */
@@ -96,6 +97,76 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
     await sleep(1200); // more than two cooldowns: a latched key that stuck would hit again
     assert.is(serverHp(ctx.server, victim.welcome!.sid), 90, 'exactly one hit');
     assert.is(serverHp(ctx.server, me.sid), 100, 'no self-hit');
+  });
+
+  test("a Space hit flashes the victim red on the attacker's screen, then it is blue again", async (ctx) => {
+    // ?capture keeps the drawn frame readable, so the page can read the victim's centre after each frame.
+    const page = await openGame(ctx, '?name=Hitter&capture=1');
+    const me = await self(page);
+    const victim = await addBot(ctx, 'Target');
+    place(ctx.server, me.sid, 50, 50);
+    place(ctx.server, victim.welcome!.sid, 56, 50);
+    await waitSeen(page, victim.welcome!.id, 56, 50);
+    await waitSeen(page, me.id, 50, 50);
+    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
+    // Every frame, the colour drawn at the victim's centre: the flash lasts 150 ms, shorter than a
+    // screenshot round trip on a busy machine.
+    await page.evaluate((id) => {
+      const { renderer, client } = (window as any).skirmish;
+      const three = renderer.three.renderer;
+      const gl: WebGL2RenderingContext = three.getContext();
+      const pos = [...client.world.stores.entries()].find(([def]: [any]) => def.name === 'Position')![1];
+      const samples: number[][] = ((window as any).victimColors = []);
+      // A property, not a named function: tsx would wrap a named one in a helper the page lacks.
+      (window as any).victimProbe = (): void => {
+        const eid = client.world.entities.get(id);
+        if (eid !== undefined) {
+          const at = renderer.toScreen(pos.x[eid], pos.y[eid]);
+          const ratio = three.getPixelRatio();
+          const rgba = new Uint8Array(4);
+          gl.readPixels(Math.round(at.x * ratio), gl.drawingBufferHeight - 1 - Math.round(at.y * ratio), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
+          samples.push([rgba[0]!, rgba[1]!, rgba[2]!]);
+        }
+        requestAnimationFrame((window as any).victimProbe);
+      };
+      requestAnimationFrame((window as any).victimProbe);
+    }, victim.welcome!.id);
+    const colors = (): Promise<number[][]> => page.evaluate(() => (window as any).victimColors);
+    await page.waitForFunction(() => (window as any).victimColors.length >= 3, null, { timeout: 5000 });
+    const isRed = (c: number[]): boolean => c[0]! > 150 && c[0]! > c[2]! + 60;
+    const before = await colors();
+    assert.ok(before.every((c) => colorNear(c, S.player)), `blue before the hit: ${before.slice(-3).map(hexOf).join(' ')}`);
+    const seen = before.length;
+    await page.keyboard.press('Space');
+    await waitFor(() => serverHp(ctx.server, victim.welcome!.sid) === 90, 5000, 'the tap to hit');
+    await page.waitForFunction(([seen]) => (window as any).victimColors.slice(seen).some((c: number[]) => c[0] > 150 && c[0] > c[2] + 60), [seen], { timeout: 5000 })
+      .catch(() => undefined);
+    const after = (await colors()).slice(seen);
+    const flashed = after.findIndex(isRed);
+    assert.ok(flashed >= 0, `the victim flashed red: ${after.slice(-12).map(hexOf).join(' ')}`);
+    // Back to its own colour once the flash is over.
+    await page.waitForFunction(([from]) => {
+      const c = (window as any).victimColors.slice(from).at(-1);
+      return c !== undefined && c[2] > 200 && c[0] < 100;
+    }, [seen + flashed + 1], { timeout: 5000 });
+  });
+
+  test('the kill feed shows KILLER ⚔ VICTIM when the player kills a neighbour', async (ctx) => {
+    const page = await openGame(ctx, '?name=Killer');
+    const me = await self(page);
+    const victim = await addBot(ctx, 'Victim');
+    place(ctx.server, me.sid, 50, 50);
+    place(ctx.server, victim.welcome!.sid, 55, 50);
+    await waitSeen(page, victim.welcome!.id, 55, 50);
+    await waitSeen(page, me.id, 50, 50);
+    await sleep(500); // let the teleports age (see the tap test)
+    getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, victim.welcome!.sid)] = 10;
+    await page.keyboard.press('Space');
+    await waitFor(() => serverHp(ctx.server, victim.welcome!.sid) <= 0, 5000, 'the tap to kill');
+    const feed = page.locator('.hud-feed li', { hasText: 'Victim' });
+    await feed.first().waitFor({ timeout: 5000 });
+    assert.is(await feed.first().textContent(), 'Killer ⚔ Victim', 'killer first, then the victim, by name');
+    assert.is(await page.locator('.hud-feed li').count(), 1, 'one kill, one line');
   });
 
   test('an arrow tap moves the player at least one tick, and no further than a short step', async (ctx) => {

@@ -79,6 +79,30 @@ browserSuite<Ctx>('render extras', (test) => {
     expectColor((await screenshotPixels(page)).at(...px(40, 40)), S.player, 'flash over');
   });
 
+  test('a flash the next frame comes too late for still shows once, from that frame', async ({ page }) => {
+    await setup(page);
+    const eid = await spawn(page, { x: 40, y: 40 });
+    await setNow(page, 1000);
+    await render(page);
+    await page.evaluate((eid) => window.skirmish.flash(eid), eid);
+    // The next frame comes 300 ms later (a phone at 3 fps): past the 150 ms flash, yet it shows it.
+    await setNow(page, 1300);
+    await render(page);
+    expectColor((await screenshotPixels(page)).at(...px(40, 40)), S.hitFlash, 'first frame after the hit');
+    await setNow(page, 1460);
+    await render(page);
+    expectColor((await screenshotPixels(page)).at(...px(40, 40)), S.player, 'over 150 ms after that frame');
+    // A player hit while out of the frame, or dead, does not flash later.
+    await page.evaluate((eid) => window.skirmish.flash(eid), eid);
+    await update(page, eid, { hp: 0, dead: true });
+    await setNow(page, 1700);
+    await render(page);
+    await update(page, eid, { hp: 100, dead: false });
+    await setNow(page, 1710);
+    await render(page);
+    expectColor((await screenshotPixels(page)).at(...px(40, 40)), S.player, 'back to life without a stale flash');
+  });
+
   test('the follow camera glides by elapsed time (frame-rate independent) and cuts on a teleport', async ({ page }) => {
     await setup(page, { follow: true, viewSize: 30, followHalfLifeMs: 100 });
     const me = await spawn(page, { x: 50, y: 50, local: true });

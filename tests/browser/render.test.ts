@@ -164,20 +164,38 @@ browserSuite<Ctx>('render', (Render) => {
     assert.ok(c25[0]! > c25[1]! + 40, `low health is red, got ${hexOf(c25)}`);
   });
 
-  Render('an attack ring of the attack range shows for ~200 ms after LastAttack.at', async ({ page }) => {
+  Render('an attack swings: a ring grows from the body to the attack range, then fades, over ~200 ms', async ({ page }) => {
     await setup(page);
     await setNow(page, 1000);
     await spawn(page, { x: 50, y: 50, attackAt: 1000 });
-    // On the ring (range 10, 0.5 wide) at 45°, away from grid lines.
-    const d = (10 - 0.25) / Math.SQRT2;
-    const onRing = px(50 + d, 50 + d);
-    const ring = blend(S.attackRing, S.floor, 0.9);
-    for (const [now, visible] of [[1000, true], [1150, true], [1250, false]] as const) {
+    const floorRed = (S.floor >> 16) & 255;
+    // Along the 45° ray out of the body (away from grid lines): how far out the ring's outer edge
+    // is (map units, null when nothing is drawn there) and how strongly it is drawn (red above the floor).
+    const swing = async (now: number): Promise<{ edge: number | null; strength: number }> => {
       await setNow(page, now);
       await render(page);
       const pixels = await screenshotPixels(page);
-      expectColor(pixels, onRing, visible ? ring : S.floor, `ring at t+${now - 1000} ms`, visible ? 30 : 8);
-    }
+      let edge: number | null = null;
+      let strength = 0;
+      for (let d = S.radius + 0.4; d <= 12; d += 0.1) {
+        const red = pixels.at(...px(50 + d / Math.SQRT2, 50 + d / Math.SQRT2))[0]! - floorRed;
+        strength = Math.max(strength, red);
+        if (red > 30) edge = d;
+      }
+      return { edge, strength };
+    };
+    const start = await swing(1000);
+    assert.is(start.edge, null, `nothing outside the body as the swing starts: ${JSON.stringify(start)}`);
+    const early = await swing(1030);
+    const later = await swing(1060);
+    assert.ok(early.edge !== null && early.edge > 2 && early.edge < 8, `30 ms in, part way out: ${JSON.stringify(early)}`);
+    assert.ok(later.edge !== null && later.edge > early.edge + 1, `60 ms in, further out: ${JSON.stringify(later)} after ${JSON.stringify(early)}`);
+    const full = await swing(1130);
+    assert.ok(full.edge !== null && Math.abs(full.edge - 10) < 0.5, `130 ms in, at the attack range (10): ${JSON.stringify(full)}`);
+    const fading = await swing(1180);
+    assert.ok(fading.strength < full.strength - 40, `fades out: ${fading.strength} at 180 ms after ${full.strength} at 130 ms`);
+    const over = await swing(1210);
+    assert.ok(over.edge === null && over.strength < 8, `gone after 200 ms: ${JSON.stringify(over)}`);
   });
 
   Render('300 players cost the same handful of draw calls as 3; instance capacity grows', async ({ page }) => {
