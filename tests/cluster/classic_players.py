@@ -20,7 +20,8 @@ import time
 import socketio
 
 URL, TRANSPORT = sys.argv[1], sys.argv[2]
-WAIT_S = 20.0
+# Generous: on a loaded 2-core machine a step can take many times its usual second or two.
+WAIT_S = 60.0
 # Where A and B walk: within attack range (10 units) of each other on the 100 x 100 map.
 SPOT_A = {'x': 40.0, 'y': 50.0}
 SPOT_B = {'x': 45.0, 'y': 50.0}
@@ -41,6 +42,9 @@ class Player:
         self.sio = socketio.Client(reconnection=False)
         self.seen = threading.Condition()
         self.positions = {}
+        # Every (id, x, y) reported: handlers run out of order, so the latest-stored position can be
+        # an older one, but a spot once reported stays reported.
+        self.visited = set()
         self.attacked = []
         self.errors = []
         self.left = []
@@ -54,6 +58,7 @@ class Player:
             with self.seen:
                 if event in ('new_player', 'player_moved'):
                     self.positions[data['id']] = data['position']
+                    self.visited.add((data['id'], data['position']['x'], data['position']['y']))
                 elif event == 'player_attacked':
                     self.attacked.append(data)
                 elif event == 'error':
@@ -76,9 +81,8 @@ class Player:
                 # Not sys.exit: the clients' own threads would keep the process alive.
                 os._exit(1)
 
-    def at(self, sid, spot):
-        p = self.positions.get(sid)
-        return p is not None and abs(p['x'] - spot['x']) < 0.01 and abs(p['y'] - spot['y']) < 0.01
+    def reached(self, sid, spot):
+        return (sid, spot['x'], spot['y']) in self.visited
 
 
 def main():
@@ -92,9 +96,9 @@ def main():
     a.sio.emit('move', SPOT_A)
     b.sio.emit('move', SPOT_B)
     # The server is authoritative: each waits for its own position to reach its spot, then for the other's.
-    a.wait('own walk to its spot', lambda: a.at(a.sid, SPOT_A))
-    b.wait('own walk to its spot', lambda: b.at(b.sid, SPOT_B))
-    a.wait('b at its spot', lambda: a.at(b.sid, SPOT_B))
+    a.wait('own walk to its spot', lambda: a.reached(a.sid, SPOT_A))
+    b.wait('own walk to its spot', lambda: b.reached(b.sid, SPOT_B))
+    a.wait('b at its spot', lambda: a.reached(b.sid, SPOT_B))
     out(client='a', step='arrived')
 
     a.sio.emit('attack')

@@ -24,10 +24,19 @@ interface Position {
 }
 type Line = { client?: string; event?: string; step?: string; data?: any; sid?: string; transport?: string };
 
-/** Asserts on what the script's two clients saw: they played one classic match by its rules. */
+/** Asserts on what the script's two clients saw (its output joins any failure's message). */
 function assertPlayed(run: PythonRun, transport: string): void {
-  const log = `\n--- stdout\n${run.lines.map((l) => JSON.stringify(l)).join('\n')}\n--- stderr\n${run.stderr}`;
-  assert.is(run.code, 0, `the script finished${log}`);
+  try {
+    assert.is(run.code, 0, 'the script finished');
+    assertRules(run, transport);
+  } catch (error) {
+    (error as Error).message += `\n--- stdout\n${run.lines.map((l) => JSON.stringify(l)).join('\n')}\n--- stderr\n${run.stderr}`;
+    throw error;
+  }
+}
+
+/** They played one classic match by its rules. */
+function assertRules(run: PythonRun, transport: string): void {
   const lines = run.lines as Line[];
   const connected = lines.filter((l) => l.step === 'connected');
   assert.equal(connected.map((l) => [l.client, l.transport]), [['a', transport], ['b', transport]], 'each on the transport asked for');

@@ -33,7 +33,7 @@ export interface PythonRun {
 }
 
 /** Runs `script` (a path relative to this folder) with `args`; killed after `ms`, keeping what it printed until then. */
-export function runPython(python: string, script: string, args: string[], ms = 60_000): Promise<PythonRun> {
+export function runPython(python: string, script: string, args: string[], ms = 240_000): Promise<PythonRun> {
   const child = spawn(python, [fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
