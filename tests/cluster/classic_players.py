@@ -18,6 +18,12 @@ import threading
 import time
 
 import socketio
+from engineio.payload import Payload
+
+# python-engineio refuses a long-polling response of more than 16 packets and drops the connection
+# (its issue #142; the maintainer's advice is to raise this limit). A classic match sends a
+# player_moved per moving player per tick, so one late poll on a loaded machine collects more.
+Payload.max_decode_packets = 100_000
 
 URL, TRANSPORT = sys.argv[1], sys.argv[2]
 # Generous: on a loaded 2-core machine a step can take many times its usual second or two.
@@ -49,6 +55,8 @@ class Player:
         self.errors = []
         self.left = []
         self.sid = None
+        self.disconnected = False
+        self.sio.on('disconnect', self._on_disconnect)
         for event in ('new_player', 'player_moved', 'player_attacked', 'player_killed', 'player_left', 'error'):
             self.sio.on(event, self._handler(event))
 
@@ -68,6 +76,12 @@ class Player:
                 self.seen.notify_all()
         return handle
 
+    def _on_disconnect(self):
+        out(client=self.name, step='disconnected')
+        with self.seen:
+            self.disconnected = True
+            self.seen.notify_all()
+
     def connect(self):
         # wait_timeout: python-socketio waits 1 s by default for the namespace's CONNECT, too short on a loaded machine.
         self.sio.connect(URL, transports=[TRANSPORT], wait_timeout=WAIT_S)
@@ -76,8 +90,8 @@ class Player:
 
     def wait(self, what, predicate):
         with self.seen:
-            if not self.seen.wait_for(predicate, timeout=WAIT_S):
-                out(client=self.name, step='timeout', what=what)
+            if not self.seen.wait_for(lambda: predicate() or self.disconnected, timeout=WAIT_S) or not predicate():
+                out(client=self.name, step='timeout', what=what, disconnected=self.disconnected)
                 # Not sys.exit: the clients' own threads would keep the process alive.
                 os._exit(1)
 

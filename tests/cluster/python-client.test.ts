@@ -88,7 +88,7 @@ function assertRules(run: PythonRun, transport: string): void {
 
   // Leaving.
   assert.ok(events('a', 'player_left').some((p: { id: string }) => p.id === b), 'a told b left');
-  assert.equal(lines.at(-1), { step: 'done' });
+  assert.ok(lines.some((l) => l.step === 'done'), 'the script played to the end');
 }
 
 const Embedded = suite<{ server: GameServer }>('python-socketio client on the game server (npm start)');
