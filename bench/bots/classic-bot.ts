@@ -38,6 +38,9 @@ export interface ClassicBot extends Bot {
  */
 export const LOOKAHEAD = 6;
 
+/** How soon a matchmaking bot that lost its connection asks for a new seat (Socket.IO's own first reconnection delay here). */
+const RESEAT_MS = 250;
+
 interface PositionPayload {
   id: string;
   position: { x: number; y: number; hp: number };
@@ -51,19 +54,35 @@ interface PositionPayload {
 export function startClassicBot(ctx: BotContext, hooks: ClassicBotHooks = {}): ClassicBot {
   const { options, tally } = ctx;
   const matchmaking = options.type !== undefined || options.match !== undefined;
-  const socket = io(options.url, matchmaking ? { ...socketOptions(ctx), autoConnect: false } : socketOptions(ctx));
+  // A seat is good for one connection, so a matchmaking bot reconnects by itself, with a new seat.
+  const socket = io(options.url, matchmaking ? { ...socketOptions(ctx), autoConnect: false, reconnection: false } : socketOptions(ctx));
+  let stopping = false;
+  let retry: NodeJS.Timeout | undefined;
+  const placeIn = (ms: number): void => {
+    if (stopping || retry !== undefined) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      place();
+    }, ms);
+  };
+  // Like the browser: a seat first, then the worker's path with the seat in the query (what the gateway does for plain clients).
+  const place = (): void => {
+    matchmake(options.url, { type: options.type ?? 'classic', matchId: options.match }).then((answer) => {
+      if (stopping) return;
+      const manager = socket.io as unknown as { uri: string; opts: { path?: string; query?: Record<string, string> } };
+      manager.uri = answer.url;
+      manager.opts.path = answer.path;
+      manager.opts.query = { seat: answer.seat, match: answer.matchId };
+      socket.connect();
+    }, () => placeIn(1000));
+  };
   if (matchmaking) {
-    // Like the browser: a seat first, then the worker's path with the seat in the query (what the gateway does for plain clients).
-    const place = (): void => {
-      matchmake(options.url, { type: options.type ?? 'classic', matchId: options.match }).then((answer) => {
-        const manager = socket.io as unknown as { uri: string; opts: { path?: string; query?: Record<string, string> } };
-        manager.uri = answer.url;
-        manager.opts.path = answer.path;
-        manager.opts.query = { seat: answer.seat, match: answer.matchId };
-        socket.connect();
-      }, () => setTimeout(place, 1000));
-    };
     place();
+    socket.on('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') placeIn(RESEAT_MS);
+    });
+    // A refused seat (expired, or its match gone) or an unreachable worker: ask again.
+    socket.on('connect_error', () => placeIn(1000));
   }
   const players = new Map<string, ClassicPlayer>();
   const brain = createBrain(options.behavior, ctx.rng);
@@ -90,7 +109,6 @@ export function startClassicBot(ctx: BotContext, hooks: ClassicBotHooks = {}): C
   const reach = hooks.reach ?? LOOKAHEAD;
   let everConnected = false;
   let online = false;
-  let stopping = false;
   tally.bots++;
 
   const put = (p: PositionPayload): [ClassicPlayer | undefined, ClassicPlayer] | undefined => {
@@ -145,6 +163,7 @@ export function startClassicBot(ctx: BotContext, hooks: ClassicBotHooks = {}): C
     players,
     stop() {
       stopping = true;
+      clearTimeout(retry);
       cancel();
       socket.disconnect();
     },

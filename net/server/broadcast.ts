@@ -39,6 +39,8 @@ export interface Broadcaster {
   send(): void;
   /** The classic view of a player. */
   classicPosition(eid: number): ClassicPosition;
+  /** The classic view of a newcomer, announced in new_player: later player_moved events report changes from it. */
+  announcePosition(eid: number): ClassicPosition;
 }
 
 /** Creates the broadcaster of a match. `publicIdOf` maps an entity to its classic id; `classicRoom` is the match's classic room. */
@@ -58,7 +60,6 @@ export function createBroadcaster(
   let firstWritten = 0;
   return {
     build(sessions, spectators = []) {
-      classic.noteSpawned(world.sync.spawned);
       live.length = 0;
       let classicCount = 0;
       for (const s of sessions) {
@@ -83,5 +84,6 @@ export function createBroadcaster(
       outbox.send();
     },
     classicPosition: classic.classicPosition,
+    announcePosition: classic.announce,
   };
 }

@@ -15,8 +15,11 @@ export interface ClassicStats {
 
 /** Turns a tick's results into classic events. */
 export interface ClassicAdapter {
-  /** Notes the tick's new players: classic clients got them as new_player at join, not as a move. */
-  noteSpawned(spawned: readonly number[]): void;
+  /**
+   * The classic view of a newcomer, as its new_player tells it at join: its player_moved events
+   * report changes from there, a walk in its very first tick included.
+   */
+  announce(eid: number): ClassicPosition;
   /** Emits the tick's classic events to the classic room. */
   send(events: readonly BattleEvent[]): void;
   /** The classic view of a player. */
@@ -45,8 +48,9 @@ export function createClassicAdapter(
   };
   return {
     classicPosition,
-    noteSpawned(spawned) {
-      for (const eid of spawned) remember(eid);
+    announce(eid) {
+      remember(eid);
+      return classicPosition(eid);
     },
     send(events) {
       const classic = nsp.to(room);

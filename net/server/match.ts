@@ -163,6 +163,7 @@ export function createMatch(options: MatchOptions): Match {
       },
     },
     classicPosition: (eid) => broadcaster.classicPosition(eid),
+    announcePosition: (eid) => broadcaster.announcePosition(eid),
     stats,
     rooms,
     onJoined: (session) => {

@@ -35,6 +35,8 @@ interface SessionsOptions {
   inbound: InboundContext;
   /** Where a player stands, as the classic protocol says it. */
   classicPosition(eid: number): ClassicPosition;
+  /** Where a newcomer stands, as its new_player says it (the classic protocol's moves count from there). */
+  announcePosition(eid: number): ClassicPosition;
   /** Counted in: players resumed after a drop. */
   stats: { resumed: number };
   /**
@@ -144,7 +146,7 @@ export function createSessions(options: SessionsOptions): Sessions {
     if (kind === 'classic') sendRoster(socket, byToken.values(), options.classicPosition);
     connect(session, socket);
     if (kind === 'delta') welcome(session, false);
-    announceJoin(socket, session, options.classicPosition(eid), rooms.classic);
+    announceJoin(socket, session, options.announcePosition(eid), rooms.classic);
     announceName([session.netId, session.name]);
     log.info({ sid: socket.id, kind, netId: session.netId, players: bySocketId.size }, 'player joined');
     options.onJoined?.(session);

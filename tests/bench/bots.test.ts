@@ -46,7 +46,7 @@ Bots('the command loads a server and prints a one-line JSON summary last', async
   assert.is(summary.failed, 0);
   assert.is(summary.dropped, 0);
   assert.is(summary.connectedAtEnd, 5);
-  assert.is(summary.protocol, 'engine');
+  assert.is(summary.protocol, 'delta');
   // At most one state message per tick (30 a second); quiet ticks may send none.
   assert.ok(summary.updatesPerSec > 5 && summary.updatesPerSec < 31, `updates/s ${summary.updatesPerSec}`);
   assert.ok(summary.downBytesPerClientPerSec > 100, `down ${summary.downBytesPerClientPerSec}`);

@@ -4,8 +4,6 @@
 // down and back, gateway restarted, a worker SIGKILLed, a worker drained with SIGTERM.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import { pino } from 'pino';
 import { createClient, type GameClient } from '../../net/client';
@@ -13,46 +11,17 @@ import { createGateway, type Gateway } from '../../net/cluster/gateway';
 import { createRedisRegistry, type RedisRegistry } from '../../net/cluster/redis-registry';
 import { reckoned, sleep, waitFor, within } from '../helpers';
 import { freePort, haveRedis, RedisServer, reportRedisSkipped } from './redis-server';
+import { startWorker, type WorkerProcess } from './worker-process';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const TYPES = { classic: { capacity: 16 }, arena: { capacity: 500 } };
 const PREFIX = `failtest${process.pid}:`;
-
-interface Worker {
-  id: string;
-  url: string;
-  child: ChildProcess;
-  exit: Promise<number | null>;
-}
-
-async function startWorker(redisUrl: string, id: string, host: string): Promise<Worker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'game/worker.ts'], {
-    cwd: root,
-    env: {
-      ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: PREFIX, HOST: host, PORT: '0', WORKER_ID: id, PUBLIC_URL: '',
-      LOG_LEVEL: 'warn', WORKER_TTL_MS: '5000', GRACE_MS: '15000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await within(30_000, new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`worker ${id} exited (${code}) before listening`)));
-  }), `worker ${id} to start`);
-  return { id, url, child, exit };
-}
 
 interface Ctx {
   redis: RedisServer;
   registry: RedisRegistry;
   gateway: Gateway;
   port: number;
-  workers: Worker[];
+  workers: WorkerProcess[];
   clients: GameClient[];
   sockets: Socket[];
 }
@@ -69,7 +38,7 @@ Failures.before(async (ctx) => {
   ctx.registry = createRedisRegistry({ url: ctx.redis.url, prefix: PREFIX, workerTtlMs: 5000, logger: pino({ level: 'silent' }) });
   ctx.port = await freePort();
   ctx.gateway = await createGateway({ registry: ctx.registry, host: '127.0.0.1', port: ctx.port, types: TYPES, logger: pino({ level: 'silent' }) });
-  ctx.workers = await Promise.all([startWorker(ctx.redis.url, 'wa', '127.0.0.2'), startWorker(ctx.redis.url, 'wb', '127.0.0.3')]);
+  ctx.workers = await Promise.all([startWorker(ctx.redis.url, PREFIX, 'wa', '127.0.0.2'), startWorker(ctx.redis.url, PREFIX, 'wb', '127.0.0.3')]);
   const deadline = Date.now() + 10_000;
   while ((await ctx.registry.workers().catch(() => [])).length < 2 && Date.now() < deadline) await sleep(100);
 });

@@ -91,4 +91,22 @@ Classic('player_left when someone disconnects', async ({ h }) => {
   await waitFor(() => h.server.match.sessions.bySocketId.size === 1);
 });
 
+Classic('a player who walks in its first tick is reported walking from where it was announced', async ({ h }) => {
+  // The tick is driven by hand: the newcomer's join and first move both land before one tick, as
+  // they do on a loaded server whose loop fell behind.
+  await h.close();
+  await h.start({ autoStart: false, record: false });
+  const watcher = await h.classic();
+  const announced = next<Moved>(watcher, 'new_player', (p) => p.id !== watcher.id);
+  const walker = await h.classic();
+  const start = (await announced).position;
+  walker.emit('move', { x: start.x < 50 ? 90 : 10, y: start.y });
+  const eid = h.eidOf(walker.id!);
+  await waitFor(() => (h.server.match.world.inputs.get(eid)?.length ?? 0) > 0, 3000, 'the move queued on the server');
+  const first = next<Moved>(watcher, 'player_moved', (p) => p.id === walker.id);
+  h.server.match.tick();
+  const step = Math.abs((await first).position.x - start.x);
+  assert.ok(Math.abs(step - 25 / 30) < 1e-4, `first step ${step}, one tick's walk is ${25 / 30}`);
+});
+
 Classic.run();
