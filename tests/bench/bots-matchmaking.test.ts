@@ -129,15 +129,15 @@ Embedded('--type arena puts every bot in an arena match, none in classic', async
   await assertFinished(run, 3);
 });
 
-Embedded('--match ID puts every bot in that match, engine and classic protocol alike', async (ctx) => {
+Embedded('--match ID puts every bot in that match, delta and classic protocol alike', async (ctx) => {
   const { url } = ctx.server;
   const { decoy, target } = await twoClassicMatches(url, ctx.clients);
-  const engine = bots(['--url', url, '--match', target, '--count', '2']);
+  const delta = bots(['--url', url, '--match', target, '--count', '2']);
   const classic = bots(['--url', url, '--match', target, '--count', '2', '--protocol', 'classic', '--transport', 'polling']);
-  ctx.runs.push(engine, classic);
+  ctx.runs.push(delta, classic);
   const matches = await matchesWhen(url, (ms) => ms.find((m) => m.id === target)?.players === 4, 90_000, '4 bots in the given match');
   assert.ok((matches.find((m) => m.id === decoy)?.players ?? 0) <= 1, 'no bot in the decoy');
-  await assertFinished(engine, 2);
+  await assertFinished(delta, 2);
   await assertFinished(classic, 2);
 });
 
@@ -186,14 +186,14 @@ Gateway('--match ID puts every bot in that match on its worker, over WebSocket a
   if (skip) return reportRedisSkipped();
   const { url } = ctx.cluster.gateway;
   const { decoy, target } = await twoClassicMatches(url, ctx.clients);
-  const engine = bots(['--url', url, '--match', target, '--count', '2']);
+  const delta = bots(['--url', url, '--match', target, '--count', '2']);
   const classic = bots(['--url', url, '--match', target, '--count', '2', '--protocol', 'classic', '--transport', 'polling']);
-  ctx.runs.push(engine, classic);
+  ctx.runs.push(delta, classic);
   // The registry learns of claims at once and of leaves by heartbeat: wait for the count to settle.
   const matches = await matchesWhen(url, (ms) => ms.find((m) => m.id === target)?.players === 4, 90_000, '4 bots in the given match');
   assert.is(matches.find((m) => m.id === target)!.worker, 'w1');
   assert.ok((matches.find((m) => m.id === decoy)?.players ?? 0) <= 1, 'no bot in the decoy');
-  await assertFinished(engine, 2);
+  await assertFinished(delta, 2);
   await assertFinished(classic, 2);
 });
 
