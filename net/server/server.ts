@@ -40,7 +40,7 @@ export interface ServerOptions {
   defaultType?: string;
   /** Type classic JSON clients with no seat are placed in. Default 'classic' if there is one, else `defaultType`. */
   classicType?: string;
-  /** A match empty this long is disposed. Default 30 000 ms. */
+  /** A match empty this long is disposed (not the default match of an embedded server). Default 30 000 ms. */
   emptyDisposeMs?: number;
   /**
    * Cluster worker mode: the shared registry, this worker's id and the URL gateways reach it at.
@@ -115,8 +115,10 @@ export interface GameServer {
   /** The Socket.IO server. */
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
   /**
-   * The default match: the first match of the default type, created at start and kept while the
-   * server runs (never disposed for being empty), where old seatless clients land first.
+   * The default match: the first match of the default type, created at start. An embedded server
+   * keeps it while it runs (never disposed for being empty), so seatless classic and old clients
+   * land in a warm match; a cluster worker disposes of it like any other once it has been empty
+   * for `emptyDisposeMs`.
    */
   readonly match: Match;
   /** Every match of this process, by id. */
@@ -308,7 +310,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     return n;
   };
   const defaultId = newMatchId();
-  const first = host.create(types.get(defaultType)!, defaultId, { keep: true });
+  // A worker keeps no match: every one is placed by the registry, and one left empty would be
+  // listed (and hold memory and a recording) for as long as the worker lives.
+  const first = host.create(types.get(defaultType)!, defaultId, { keep: !requireSeat });
 
   const report = (): { worker: { id: string; pid: number; host: string; url: string; matches: number; players: number }; matches: MatchInfo[] } => {
     const matches: MatchInfo[] = [];
