@@ -20,7 +20,8 @@ import { readSpectate } from './spectators';
 import { admitSeat, readSeat, startHeartbeat, type Heartbeat, type PresentedSeat } from '../cluster/worker';
 import { createMemoryRegistry } from '../cluster/memory-registry';
 import { RegistryError, newMatchId, type MatchInfo, type Registry } from '../cluster/registry';
-import { createAdminCheck, createMatchmakingApi, denied, sendHtml, sendJson } from '../cluster/http-api';
+import { createAdminCheck, createMatchmakingApi, denied, sendJson } from '../cluster/http-api';
+import { createAdminPages, warnIfAdminOpen } from '../cluster/admin-pages';
 import { hostname } from 'node:os';
 import { createRecordingStore, recordingFromEnv, type RecordingOptions, type RecordingStore } from './recordings';
 import { createReplaysApi } from './replays-http';
@@ -198,7 +199,8 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   const registry = options.cluster?.registry ?? createMemoryRegistry();
   const workerId = options.cluster?.workerId ?? 'local';
   const requireSeat = options.cluster !== undefined;
-  const admin = createAdminCheck(options.adminToken ?? process.env.ADMIN_TOKEN ?? '');
+  const adminToken = options.adminToken ?? process.env.ADMIN_TOKEN ?? '';
+  const admin = createAdminCheck(adminToken);
   let closing = false;
   let draining = false;
   let publicUrl = options.cluster?.publicUrl ?? '';
@@ -220,6 +222,16 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       return host && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? `http://${host}` : publicUrl;
     },
     path: () => '/socket.io/',
+  });
+  // The same dashboard and login as the gateway's, charting this one process.
+  const adminPages = createAdminPages({
+    admin,
+    title: requireSeat ? `Skirmish worker ${workerId}` : 'Skirmish server',
+    secureCookie: publicUrl.startsWith('https:'),
+    stats: async () => ({
+      t: Date.now(),
+      workers: [{ id: workerId, matches: host.matches.size, players: host.players(), tickP99Ms: metrics.recentTickP99() }],
+    }),
   });
 
   const http = createHttpServer((req, res) => {
@@ -244,11 +256,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
         worker: workerId, matches: host.matches.size, players: host.players(), spectators: spectators(), tickP99Ms: metrics.recentTickP99(),
       });
     }
-    if (path === '/dashboard') {
-      if (!admin.isAdmin(req)) return denied(res);
-      return sendHtml(res, 200, '<!doctype html><title>Skirmish</title><p>The dashboard is served by the gateway (npm run cluster); this server lists <a href="/matches">/matches</a> and <a href="/workers">/workers</a>.</p>');
-    }
-    const answer = async (): Promise<boolean> => (await replays(req, res, path)) || api(req, res, path);
+    const answer = async (): Promise<boolean> => (await replays(req, res, path)) || (await api(req, res, path)) || adminPages(req, res, path);
     answer().then((handled) => {
       if (handled) return;
       if (serveStatic) serveStatic(req, res);
@@ -480,6 +488,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   const host0 = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `http://${host0.includes(':') ? `[${host0}]` : host0}:${port}`;
   publicUrl ||= url;
+  warnIfAdminOpen(logger, adminToken, options.host ?? '0.0.0.0', port);
 
   // The registry learns of this worker and its default match before the first client asks.
   let heartbeat: Heartbeat | undefined = startHeartbeat({ registry, report, logger: logger.child({ worker: workerId }) });
