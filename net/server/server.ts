@@ -153,6 +153,12 @@ function refusal(code: ErrorCode, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
 }
 
+/** The match a delta handshake names (`auth.matchId`), with or without a seat. */
+function namedMatch(auth: unknown): string | undefined {
+  const matchId = typeof auth === 'object' && auth !== null ? (auth as { matchId?: unknown }).matchId : undefined;
+  return typeof matchId === 'string' && matchId.length > 0 && matchId.length <= 64 ? matchId : undefined;
+}
+
 /** Waits for the recordings' files to be closed, at most `ms` (a stalled disk must not hold up a shutdown). */
 async function settleWithin(recordings: RecordingStore, ms: number, logger: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -389,14 +395,18 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   };
   const seatFor = async (handshake: { auth?: unknown; query?: unknown }): Promise<{ matchId: string; claimed: boolean } | Error> => {
     const { kind, token } = handshakeProtocol(handshake.auth);
+    const named = namedMatch(handshake.auth);
     if (token !== undefined) {
-      const m = host.byToken(token);
-      if (m && m.match.sessions.byToken.get(token)?.socket === null) return { matchId: m.id, claimed: false };
+      const resumed = await resumableIn(token, named);
+      if (resumed !== undefined) return { matchId: resumed, claimed: false };
     }
     if (draining) return refusal(ErrorCodes.draining, 'this server is draining: matchmake again');
     let seat: PresentedSeat | undefined = readSeat(handshake);
     if (seat === undefined) {
       if (requireSeat) return refusal(ErrorCodes.seatMissing, 'no seat: matchmake first (POST /matchmake)');
+      // A matchmaking client back for a player that is gone: it matchmakes again (into that match
+      // first), rather than being placed here in whatever type seatless clients get.
+      if (named !== undefined) return refusal(ErrorCodes.seatMissing, 'that player is gone: matchmake again');
       const type = types.get(kind === 'classic' ? classicType : defaultType)!;
       try {
         const placed = await registry.placeSeat({ type: type.name, capacity: type.capacity });
@@ -431,6 +441,37 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     }
     // The claim stays in flight until the connection joins (or closes first).
     return { matchId: seat.matchId, claimed: true };
+  };
+
+  // A silent client is dropped within this (Engine.IO's heartbeat), so its player becomes resumable.
+  const heartbeatMs = (options.pingIntervalMs ?? 5000) + (options.pingTimeoutMs ?? 4000);
+  /**
+   * The match in which `token`'s player can be resumed, if any. A player whose old connection
+   * still looks live is waited for (until the heartbeat drops that connection) when the client
+   * names that player's match: a matchmaking client back after its link died before this server
+   * noticed. Without the wait it would be refused its spent seat and placed as a new player.
+   */
+  const resumableIn = async (token: string, named: string | undefined): Promise<string | undefined> => {
+    const hosted = host.byToken(token);
+    const session = hosted?.match.sessions.byToken.get(token);
+    if (hosted === undefined || session === undefined) return undefined;
+    const old = session.socket;
+    if (old !== null) {
+      // A token never takes over a live connection: an unnamed match (or another one) is a new player.
+      if (named !== hosted.id) return undefined;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          old.off('disconnect', done);
+          resolve();
+        };
+        // Listeners run in order: by then the match has dropped the old connection.
+        old.on('disconnect', done);
+        const timer = setTimeout(done, heartbeatMs + 500);
+      });
+    }
+    const still = host.matches.get(hosted.id) === hosted && hosted.match.sessions.byToken.get(token) === session;
+    return still && session.socket === null ? hosted.id : undefined;
   };
 
   io.on('connection', (socket) => {
