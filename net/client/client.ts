@@ -25,7 +25,8 @@ export interface ClientOptions {
   /**
    * Server (or gateway) URL; in a browser served by the game server, `location.origin`. With
    * `type` or `matchId` the client matchmakes there first (POST /matchmake) and connects where
-   * it is told; without either it connects to `url` directly (the server places it).
+   * it is told; without either it connects to `url` directly (the server places it; through a
+   * cluster's gateway, anew at every reconnection, so such a client resumes only by luck there).
    */
   url: string;
   /** Match type to matchmake into (e.g. 'classic', 'arena'); turns matchmaking on. */

@@ -277,7 +277,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return { worker, url: raw, sniffSid: !upgrade };
     }
     if (!options.types[classicType]) return { status: 404, body: { error: 'bad_type', message: `no ${classicType} matches here` } };
-    // A new session: place the player, hand the worker its seat, and remember where it went.
+    // A new session: place the player, hand the worker its seat, and remember where it went. A
+    // resume token cannot steer this: it comes in the Socket.IO CONNECT after the session is open
+    // on a worker (see README.md); clients that resume reconnect on their worker's path instead.
     let placed;
     try {
       placed = await place({ type: classicType });
