@@ -1,6 +1,6 @@
 // Browser entry (bundled by build.mjs into dist/): start screen, connection, input, drawing, HUD.
 import { Dead, getStore, hasComponent, Position, Score, type BattleRules } from '../engine';
-import { createClient, entityOf, type GameClient } from '../net/client';
+import { createClient, entityOf, type GameClient, type PlayerPlacement } from '../net/client';
 import { defaultRules } from './rules';
 import type { Minimap, Renderer } from '../render';
 import { createInputSender, type InputSource } from './controls';
@@ -17,6 +17,8 @@ import type { SpectatorView } from './spectate';
 import type { TouchControls } from './touch';
 
 const TOKEN_KEY = 'skirmish.token';
+/** Where this tab's player was placed (worker path, match): a reload goes back there with the token. */
+const PLACEMENT_KEY = 'skirmish.placement';
 /** How far above a player's centre its name sits, in map units (a little over the body's radius). */
 const BODY_RADIUS_UNITS = 1.5;
 /** The name this tab plays under (a reload within the grace window resumes without asking again). */
@@ -70,19 +72,38 @@ async function chooseName(params: URLSearchParams, ui: HTMLElement): Promise<str
   return showStartScreen(ui, asked ?? store.get(localStorage, SAVED_NAME_KEY) ?? '');
 }
 
+/** The placement this tab stored, if it is for the type and match the page asks for now. */
+function storedPlacement(type: string, matchId: string | undefined): PlayerPlacement | undefined {
+  try {
+    const p = JSON.parse(store.get(sessionStorage, PLACEMENT_KEY) ?? 'null') as Partial<PlayerPlacement> | null;
+    if (typeof p?.matchId !== 'string' || typeof p.type !== 'string' || typeof p.url !== 'string' || typeof p.path !== 'string') return undefined;
+    if (p.type !== type || (matchId !== undefined && p.matchId !== matchId)) return undefined;
+    return { matchId: p.matchId, type: p.type, url: p.url, path: p.path };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The one place the game connects: the name goes to the server, which tells everyone. A
  * spectator (`spectate`, a match id) connects with no name, token or seat.
  */
 function connect(name: string, token: string | undefined, spectate?: string): GameClient {
   if (spectate !== undefined) return createClient({ url: location.origin, spectate, conditions: parseConditions(location.search) });
-  // `?type=arena` or `?match=<id>` (a friend's match) matchmake first (POST /matchmake). The
-  // default, `classic`, connects at once: the server (or the cluster's gateway) places a client
-  // without a seat by joinOrCreate('classic') itself, which saves the first load a round trip.
+  // Always through matchmaking (POST /matchmake): `classic` by default, `?type=arena`, or
+  // `?match=<id>` (a friend's match). The answer names the worker that holds the match, so a
+  // dropped link (or a reload, from sessionStorage) goes back there and resumes the player; a
+  // seatless connection to a cluster's gateway would be placed afresh, maybe on another worker.
   const params = new URLSearchParams(location.search);
-  const type = params.get('type') ?? undefined;
+  const type = params.get('type') ?? 'classic';
   const matchId = params.get('match') ?? undefined;
-  return createClient({ url: location.origin, type, matchId, token, name, conditions: parseConditions(location.search) });
+  const rejoin = token === undefined ? undefined : storedPlacement(type, matchId);
+  const client = createClient({ url: location.origin, type, matchId, token, rejoin, name, conditions: parseConditions(location.search) });
+  client.on('placed', (answer) => {
+    const kept: PlayerPlacement = { matchId: answer.matchId, type: answer.type, url: answer.url, path: answer.path };
+    store.set(sessionStorage, PLACEMENT_KEY, JSON.stringify(kept));
+  });
+  return client;
 }
 
 function isTouchScreen(): boolean {

@@ -7,7 +7,7 @@ import {
   ClassicEvents, cleanName, decodeState, DeltaEvents,
   type ErrorPayload, type MatchEnded, type ServerTickTimes, type StateMessage, type Welcome, type WireEvent,
 } from '../wire';
-import { matchmake, type MatchmakeAnswer } from './matchmake';
+import { matchmake, type MatchmakeAnswer, type PlayerPlacement } from './matchmake';
 import { createClockSync, type ClockSync } from './clock';
 import { createConditioner, type Conditioner, type LinkConditions } from './conditioner';
 import { openConnection, type ClientSocket, type ConnectionStatus } from './connection';
@@ -25,7 +25,8 @@ export interface ClientOptions {
   /**
    * Server (or gateway) URL; in a browser served by the game server, `location.origin`. With
    * `type` or `matchId` the client matchmakes there first (POST /matchmake) and connects where
-   * it is told; without either it connects to `url` directly (the server places it).
+   * it is told; without either it connects to `url` directly (the server places it; through a
+   * cluster's gateway, anew at every reconnection, so such a client resumes only by luck there).
    */
   url: string;
   /** Match type to matchmake into (e.g. 'classic', 'arena'); turns matchmaking on. */
@@ -49,6 +50,12 @@ export interface ClientOptions {
   protocol?: number;
   /** Session token of an earlier connection (e.g. from sessionStorage) to resume that player. */
   token?: string;
+  /**
+   * Where the player of `token` was placed (a `placed` answer kept with the token, e.g. across a
+   * page reload). With matchmaking, the client goes back there first, presenting the token, and
+   * matchmakes (into that match, then by type) only when that player is gone.
+   */
+  rejoin?: PlayerPlacement;
   /** Simulated network conditions (latency, jitter, loss, bandwidth) applied to this client's traffic both ways. */
   conditions?: LinkConditions;
   /** Predict the own player locally (default true). */
@@ -103,7 +110,7 @@ export interface GameClient {
   readonly clock: ClockSync;
   /** Session token of the current player (undefined before the first welcome). */
   readonly token: string | undefined;
-  /** Match of the last seat matchmaking gave (undefined without matchmaking). */
+  /** Match this client was placed in: by the last seat matchmaking gave, or `rejoin` (undefined without matchmaking). */
   readonly matchId: string | undefined;
   /** Current interpolation delay for remote entities (ms). */
   readonly interpolationDelay: number;
@@ -165,15 +172,18 @@ export function createClient(options: ClientOptions): GameClient {
   const up: Conditioner | undefined = conditions && createConditioner({ ...conditions, seed: 1 });
   const link = (bytes: number, send: () => void): void => (up ? up.schedule(bytes, send) : send());
   const { spectate } = options;
-  const matchmaking = spectate === undefined && (options.type !== undefined || options.matchId !== undefined);
-  let seat: MatchmakeAnswer | undefined;
+  const matchmaking = spectate === undefined && (options.type !== undefined || options.matchId !== undefined || options.rejoin !== undefined);
+  // Where this player is (worker path and match) and the seat it was given there; a reconnection
+  // goes back there with the token, so it resumes on the worker that holds the player.
+  let placement: PlayerPlacement | undefined = matchmaking && token !== undefined ? options.rejoin : undefined;
+  let seat: string | undefined;
   let closed = false;
   const connection = openConnection({
     url: options.url, transports: options.transports, protocol: options.protocol, conditions,
     // With matchmaking, nothing connects before the seat and the path are known.
     socket: matchmaking ? { ...options.socket, autoConnect: false } : options.socket,
     token: () => token,
-    seat: () => (seat === undefined ? undefined : { seat: seat.seat, matchId: seat.matchId }),
+    seat: () => (placement === undefined ? undefined : { seat, matchId: placement.matchId }),
     name: () => name,
     spectate,
     onStatus: (status, reason) => emit('status', status, reason),
@@ -245,9 +255,18 @@ export function createClient(options: ClientOptions): GameClient {
   let moveOn = false;
   let placing = false;
   let failures = 0;
-  let wanted = { type: options.type ?? 'classic', matchId: options.matchId };
+  let wanted = placement === undefined
+    ? { type: options.type ?? options.rejoin?.type ?? 'classic', matchId: options.matchId }
+    // If that player is gone, its match first (a seat there), then any of its type.
+    : { type: placement.type, matchId: placement.matchId };
   let retry: ReturnType<typeof setTimeout> | undefined;
   const seatCodes = new Set(['seat_missing', 'seat_expired', 'seat_unknown', 'seat_used', 'seat_wrong_worker', 'registry_unavailable', 'draining', 'server_full']);
+  /** Points the connection (and Socket.IO's own reconnections) at a placement's worker. */
+  const aim = (where: PlayerPlacement): void => {
+    const manager = socket.io as unknown as { uri: string; opts: { path?: string } };
+    manager.opts.path = where.path;
+    manager.uri = where.url;
+  };
   const place = (): void => {
     if (!matchmaking || placing || closed) return;
     placing = true;
@@ -255,13 +274,12 @@ export function createClient(options: ClientOptions): GameClient {
     matchmake(options.url, wanted).then((answer) => {
       placing = false;
       if (closed) return;
-      seat = answer;
+      placement = answer;
+      seat = answer.seat;
       // A later placement is by type: the match asked for may be gone by then.
       wanted = { type: answer.type, matchId: undefined };
       failures = 0;
-      const manager = socket.io as unknown as { uri: string; opts: { path?: string } };
-      manager.opts.path = answer.path;
-      manager.uri = answer.url;
+      aim(answer);
       emit('placed', answer);
       if (!socket.connected && !socket.active) socket.connect();
     }, (error: Error) => {
@@ -288,7 +306,12 @@ export function createClient(options: ClientOptions): GameClient {
       // A refused seat, or a worker that stopped answering: ask for a new place.
       if ((typeof code === 'string' && seatCodes.has(code)) || ++failures >= 2) place();
     });
-    place();
+    if (placement === undefined) {
+      place();
+    } else {
+      aim(placement);
+      socket.connect();
+    }
   }
 
   socket.on(DeltaEvents.names, (entries) => {
@@ -329,7 +352,7 @@ export function createClient(options: ClientOptions): GameClient {
       return token;
     },
     get matchId() {
-      return seat?.matchId;
+      return placement?.matchId;
     },
     get lastSentSeq() {
       return inputs.seq;

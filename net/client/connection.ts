@@ -21,8 +21,11 @@ export interface ConnectionOptions {
   token(): string | undefined;
   /** The name to present; read at every (re)connection (a resumed player keeps its own). */
   name(): string | undefined;
-  /** The seat to present (from POST /matchmake); read at every (re)connection. */
-  seat?(): { seat: string; matchId: string } | undefined;
+  /**
+   * The match this client was placed in and its seat (from POST /matchmake), read at every
+   * (re)connection. No seat when only the match is known (going back to it with a token).
+   */
+  seat?(): { seat?: string; matchId: string } | undefined;
   /**
    * Watch this match as a spectator instead of playing: sent in the auth payload and in the
    * query (a cluster's gateway routes a spectator to the worker owning the match by it).
@@ -70,7 +73,7 @@ export function openConnection(options: ConnectionOptions): Connection {
       if (name !== undefined) auth.name = name;
       const seat = options.seat?.();
       if (seat !== undefined) {
-        auth.seat = seat.seat;
+        if (seat.seat !== undefined) auth.seat = seat.seat;
         auth.matchId = seat.matchId;
       }
       cb(auth);

@@ -5,7 +5,7 @@ export { createClient } from './client';
 export type { GameClient, ClientOptions, ClientEvents } from './client';
 export type { ConnectionStatus, ClientSocket } from './connection';
 export { matchmake, MatchmakeError } from './matchmake';
-export type { MatchmakeRequest, MatchmakeAnswer } from './matchmake';
+export type { MatchmakeRequest, MatchmakeAnswer, PlayerPlacement } from './matchmake';
 
 export {
   createMirrorWorld, applyState, mirrorPositionAt, latestPosition, entityOf, clearMirror, removeMirrored, HISTORY_TICKS,

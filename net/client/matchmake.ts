@@ -28,6 +28,9 @@ export interface MatchmakeAnswer {
   expiresAt: number;
 }
 
+/** Where a player was placed: its match and the worker to connect to (a `MatchmakeAnswer` without its seat). */
+export type PlayerPlacement = Pick<MatchmakeAnswer, 'matchId' | 'type' | 'url' | 'path'>;
+
 /** A refusal of `POST /matchmake`: the HTTP status and the server's code (`full`, `bad_type`, `unavailable`…). */
 export class MatchmakeError extends Error {
   override readonly name = 'MatchmakeError';

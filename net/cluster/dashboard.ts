@@ -1,4 +1,5 @@
-// The gateway's admin pages: a login form and a dashboard that polls /workers and /matches.
+// The admin pages of the gateway and the embedded server: a login form and a dashboard that polls
+// /workers, /matches and its chart data (/dashboard/stats).
 // Plain HTML with a few lines of script, no build step; values are inserted as text, never HTML.
 
 const STYLE = `
@@ -10,11 +11,11 @@ th { background: #f4f4f4; }
 `;
 
 /** The login form; `failed` shows that the last token was wrong. */
-export function renderLogin(failed: boolean): string {
+export function renderLogin(failed: boolean, title = 'Skirmish cluster'): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Skirmish cluster: sign in</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}: sign in</title><style>${STYLE}</style></head>
 <body>
-<h1>Skirmish cluster</h1>
+<h1>${escapeHtml(title)}</h1>
 <form method="post" action="/login">
   <label>Admin token <input type="password" name="token" autocomplete="current-password" autofocus></label>
   <button type="submit">Sign in</button>
@@ -26,14 +27,14 @@ ${failed ? '<p class="error">Wrong token.</p>' : ''}
 
 /**
  * The dashboard: live tables of workers and matches, refreshed every two seconds, and uPlot
- * charts (served by the gateway from node_modules) of players and tick p99 per worker over time.
+ * charts (uPlot, served from node_modules) of players and tick p99 per worker over time.
  */
-export function renderDashboard(): string {
+export function renderDashboard(title = 'Skirmish cluster'): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Skirmish cluster</title><style>${STYLE}</style>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style>
 <link rel="stylesheet" href="/dashboard/uplot.css"><script src="/dashboard/uplot.js"></script></head>
 <body>
-<h1>Skirmish cluster</h1>
+<h1>${escapeHtml(title)}</h1>
 <p id="status"></p>
 <h2>Players</h2><div id="players-chart"></div>
 <h2>Tick p99 (ms, worst match type)</h2><div id="tick-chart"></div>
@@ -79,7 +80,7 @@ function column(map, id) {
 async function sample() {
   let stats;
   try {
-    const r = await fetch('/stats', { credentials: 'same-origin' });
+    const r = await fetch('/dashboard/stats', { credentials: 'same-origin' });
     if (!r.ok) return;
     stats = await r.json();
   } catch { return; }
@@ -123,4 +124,8 @@ setInterval(sample, 2000);
 </script>
 </body></html>
 `;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

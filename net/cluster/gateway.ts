@@ -13,19 +13,10 @@ import { Counter, Gauge, Histogram, Registry as MetricsRegistry } from 'prom-cli
 import { createStaticHandler } from '../server/static';
 import { replayPathId } from '../server/replays-http';
 import { createGatewayReplays } from './gateway-replays';
-import { createAdminCheck, createMatchmakingApi, denied, readBody, sendHtml, sendJson, STATUS } from './http-api';
+import { createAdminCheck, createMatchmakingApi, denied, sendJson, STATUS } from './http-api';
 import { ID_PATTERN, RegistryError, type MatchInfo, type Registry, type RegistryStats, type WorkerView } from './registry';
 import { openPacketSid, SidPins } from './pins';
-import { renderDashboard, renderLogin } from './dashboard';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-// uPlot for the dashboard's charts, served from node_modules (no CDN), read once on first use.
-const requireAsset = createRequire(import.meta.url);
-let uplotJsText: Buffer | undefined;
-let uplotCssText: Buffer | undefined;
-const uplotJs = (): Buffer => (uplotJsText ??= readFileSync(requireAsset.resolve('uplot/dist/uPlot.iife.min.js')));
-const uplotCss = (): Buffer => (uplotCssText ??= readFileSync(requireAsset.resolve('uplot/dist/uPlot.min.css')));
+import { createAdminPages, warnIfAdminOpen, type DashboardStats } from './admin-pages';
 
 /** A kind of match players can ask for. */
 export interface MatchType {
@@ -286,7 +277,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return { worker, url: raw, sniffSid: !upgrade };
     }
     if (!options.types[classicType]) return { status: 404, body: { error: 'bad_type', message: `no ${classicType} matches here` } };
-    // A new session: place the player, hand the worker its seat, and remember where it went.
+    // A new session: place the player, hand the worker its seat, and remember where it went. A
+    // resume token cannot steer this: it comes in the Socket.IO CONNECT after the session is open
+    // on a worker (see README.md); clients that resume reconnect on their worker's path instead.
     let placed;
     try {
       placed = await place({ type: classicType });
@@ -334,6 +327,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     origin: (req) => publicOrigin(req),
     path: (placed) => `/${placed.match.worker}/socket.io/`,
   });
+  const adminPages = createAdminPages({
+    admin, stats: () => clusterStats(), secureCookie: (options.publicUrl ?? '').startsWith('https:'),
+  });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = req.url ?? '/';
@@ -342,7 +338,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const replayId = replayPathId(path);
     if (replayId !== undefined) return serveReplays(req, res, replayId);
     if (await api(req, res, path)) return;
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !(path === '/login' && req.method === 'POST')) {
+    if (await adminPages(req, res, path)) return;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendJson(res, 405, { error: 'method', message: 'method not allowed' });
     }
     if (path === '/metrics') {
@@ -354,29 +351,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (path === '/stats') {
       if (!isAdmin(req)) return denied(res);
       return sendJson(res, 200, await clusterStats());
-    }
-    if (path === '/dashboard/uplot.js' || path === '/dashboard/uplot.css') {
-      if (!isAdmin(req)) return denied(res);
-      const asset = path.endsWith('.js') ? uplotJs : uplotCss;
-      res.writeHead(200, {
-        'content-type': path.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', 'cache-control': 'max-age=3600',
-      }).end(asset());
-      return;
-    }
-    if (path === '/dashboard') {
-      if (!isAdmin(req)) return sendHtml(res, 401, renderLogin(false));
-      return sendHtml(res, 200, renderDashboard());
-    }
-    if (path === '/login' && req.method === 'POST') {
-      const form = await readBody(req).catch(() => '');
-      const token = new URLSearchParams(form).get('token') ?? '';
-      if (!admin.matches(token)) return sendHtml(res, 401, renderLogin(true));
-      const secure = (options.publicUrl ?? '').startsWith('https:') ? '; Secure' : '';
-      res.writeHead(303, {
-        location: '/dashboard',
-        'set-cookie': `${admin.cookieName}=${admin.cookie}; HttpOnly; SameSite=Strict; Path=/; Max-Age=86400${secure}`,
-      }).end();
-      return;
     }
     if (serveStatic) return serveStatic(req, res);
     sendJson(res, 404, { error: 'not_found', message: 'not found' });
@@ -390,7 +364,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   /** Each live worker's /stats (matches, players, recent tick p99 by type), fetched with the admin token, 1 s at most. */
-  const clusterStats = async (): Promise<object> => {
+  const clusterStats = async (): Promise<DashboardStats> => {
     const list = await registry.workers().catch(() => [...workers.values()]);
     const rows = await Promise.all(list.map(async (w) => {
       try {
@@ -442,9 +416,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const port = (http.address() as AddressInfo).port;
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const gatewayUrl = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
-  if (!adminToken && !isLoopbackHost(host)) {
-    log.warn({ host, port }, 'ADMIN_TOKEN not set: /dashboard, /metrics and /workers are open to anyone who can reach this port');
-  }
+  warnIfAdminOpen(log, adminToken, host, port);
   void refresh();
   log.info({ port, host, types: Object.keys(options.types) }, 'skirmish gateway listening');
 
@@ -467,9 +439,5 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await refreshing;
     },
   };
-}
-
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 

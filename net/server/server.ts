@@ -20,7 +20,8 @@ import { readSpectate } from './spectators';
 import { admitSeat, readSeat, startHeartbeat, type Heartbeat, type PresentedSeat } from '../cluster/worker';
 import { createMemoryRegistry } from '../cluster/memory-registry';
 import { RegistryError, newMatchId, type MatchInfo, type Registry } from '../cluster/registry';
-import { createAdminCheck, createMatchmakingApi, denied, sendHtml, sendJson } from '../cluster/http-api';
+import { createAdminCheck, createMatchmakingApi, denied, sendJson } from '../cluster/http-api';
+import { createAdminPages, warnIfAdminOpen } from '../cluster/admin-pages';
 import { hostname } from 'node:os';
 import { createRecordingStore, recordingFromEnv, type RecordingOptions, type RecordingStore } from './recordings';
 import { createReplaysApi } from './replays-http';
@@ -40,7 +41,7 @@ export interface ServerOptions {
   defaultType?: string;
   /** Type classic JSON clients with no seat are placed in. Default 'classic' if there is one, else `defaultType`. */
   classicType?: string;
-  /** A match empty this long is disposed. Default 30 000 ms. */
+  /** A match empty this long is disposed (not the default match of an embedded server). Default 30 000 ms. */
   emptyDisposeMs?: number;
   /**
    * Cluster worker mode: the shared registry, this worker's id and the URL gateways reach it at.
@@ -115,8 +116,10 @@ export interface GameServer {
   /** The Socket.IO server. */
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
   /**
-   * The default match: the first match of the default type, created at start and kept while the
-   * server runs (never disposed for being empty), where old seatless clients land first.
+   * The default match: the first match of the default type, created at start. An embedded server
+   * keeps it while it runs (never disposed for being empty), so seatless classic and old clients
+   * land in a warm match; a cluster worker disposes of it like any other once it has been empty
+   * for `emptyDisposeMs`.
    */
   readonly match: Match;
   /** Every match of this process, by id. */
@@ -148,6 +151,12 @@ export interface GameServer {
 /** An error a Socket.IO middleware passes to `next`: the client sees `message` and `data.code`. */
 function refusal(code: ErrorCode, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
+}
+
+/** The match a delta handshake names (`auth.matchId`), with or without a seat. */
+function namedMatch(auth: unknown): string | undefined {
+  const matchId = typeof auth === 'object' && auth !== null ? (auth as { matchId?: unknown }).matchId : undefined;
+  return typeof matchId === 'string' && matchId.length > 0 && matchId.length <= 64 ? matchId : undefined;
 }
 
 /** Waits for the recordings' files to be closed, at most `ms` (a stalled disk must not hold up a shutdown). */
@@ -196,7 +205,8 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   const registry = options.cluster?.registry ?? createMemoryRegistry();
   const workerId = options.cluster?.workerId ?? 'local';
   const requireSeat = options.cluster !== undefined;
-  const admin = createAdminCheck(options.adminToken ?? process.env.ADMIN_TOKEN ?? '');
+  const adminToken = options.adminToken ?? process.env.ADMIN_TOKEN ?? '';
+  const admin = createAdminCheck(adminToken);
   let closing = false;
   let draining = false;
   let publicUrl = options.cluster?.publicUrl ?? '';
@@ -218,6 +228,16 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       return host && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? `http://${host}` : publicUrl;
     },
     path: () => '/socket.io/',
+  });
+  // The same dashboard and login as the gateway's, charting this one process.
+  const adminPages = createAdminPages({
+    admin,
+    title: requireSeat ? `Skirmish worker ${workerId}` : 'Skirmish server',
+    secureCookie: publicUrl.startsWith('https:'),
+    stats: async () => ({
+      t: Date.now(),
+      workers: [{ id: workerId, matches: host.matches.size, players: host.players(), tickP99Ms: metrics.recentTickP99() }],
+    }),
   });
 
   const http = createHttpServer((req, res) => {
@@ -242,11 +262,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
         worker: workerId, matches: host.matches.size, players: host.players(), spectators: spectators(), tickP99Ms: metrics.recentTickP99(),
       });
     }
-    if (path === '/dashboard') {
-      if (!admin.isAdmin(req)) return denied(res);
-      return sendHtml(res, 200, '<!doctype html><title>Skirmish</title><p>The dashboard is served by the gateway (npm run cluster); this server lists <a href="/matches">/matches</a> and <a href="/workers">/workers</a>.</p>');
-    }
-    const answer = async (): Promise<boolean> => (await replays(req, res, path)) || api(req, res, path);
+    const answer = async (): Promise<boolean> => (await replays(req, res, path)) || (await api(req, res, path)) || adminPages(req, res, path);
     answer().then((handled) => {
       if (handled) return;
       if (serveStatic) serveStatic(req, res);
@@ -308,7 +324,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     return n;
   };
   const defaultId = newMatchId();
-  const first = host.create(types.get(defaultType)!, defaultId, { keep: true });
+  // A worker keeps no match: every one is placed by the registry, and one left empty would be
+  // listed (and hold memory and a recording) for as long as the worker lives.
+  const first = host.create(types.get(defaultType)!, defaultId, { keep: !requireSeat });
 
   const report = (): { worker: { id: string; pid: number; host: string; url: string; matches: number; players: number }; matches: MatchInfo[] } => {
     const matches: MatchInfo[] = [];
@@ -377,14 +395,18 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   };
   const seatFor = async (handshake: { auth?: unknown; query?: unknown }): Promise<{ matchId: string; claimed: boolean } | Error> => {
     const { kind, token } = handshakeProtocol(handshake.auth);
+    const named = namedMatch(handshake.auth);
     if (token !== undefined) {
-      const m = host.byToken(token);
-      if (m && m.match.sessions.byToken.get(token)?.socket === null) return { matchId: m.id, claimed: false };
+      const resumed = await resumableIn(token, named);
+      if (resumed !== undefined) return { matchId: resumed, claimed: false };
     }
     if (draining) return refusal(ErrorCodes.draining, 'this server is draining: matchmake again');
     let seat: PresentedSeat | undefined = readSeat(handshake);
     if (seat === undefined) {
       if (requireSeat) return refusal(ErrorCodes.seatMissing, 'no seat: matchmake first (POST /matchmake)');
+      // A matchmaking client back for a player that is gone: it matchmakes again (into that match
+      // first), rather than being placed here in whatever type seatless clients get.
+      if (named !== undefined) return refusal(ErrorCodes.seatMissing, 'that player is gone: matchmake again');
       const type = types.get(kind === 'classic' ? classicType : defaultType)!;
       try {
         const placed = await registry.placeSeat({ type: type.name, capacity: type.capacity });
@@ -419,6 +441,37 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     }
     // The claim stays in flight until the connection joins (or closes first).
     return { matchId: seat.matchId, claimed: true };
+  };
+
+  // A silent client is dropped within this (Engine.IO's heartbeat), so its player becomes resumable.
+  const heartbeatMs = (options.pingIntervalMs ?? 5000) + (options.pingTimeoutMs ?? 4000);
+  /**
+   * The match in which `token`'s player can be resumed, if any. A player whose old connection
+   * still looks live is waited for (until the heartbeat drops that connection) when the client
+   * names that player's match: a matchmaking client back after its link died before this server
+   * noticed. Without the wait it would be refused its spent seat and placed as a new player.
+   */
+  const resumableIn = async (token: string, named: string | undefined): Promise<string | undefined> => {
+    const hosted = host.byToken(token);
+    const session = hosted?.match.sessions.byToken.get(token);
+    if (hosted === undefined || session === undefined) return undefined;
+    const old = session.socket;
+    if (old !== null) {
+      // A token never takes over a live connection: an unnamed match (or another one) is a new player.
+      if (named !== hosted.id) return undefined;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          old.off('disconnect', done);
+          resolve();
+        };
+        // Listeners run in order: by then the match has dropped the old connection.
+        old.on('disconnect', done);
+        const timer = setTimeout(done, heartbeatMs + 500);
+      });
+    }
+    const still = host.matches.get(hosted.id) === hosted && hosted.match.sessions.byToken.get(token) === session;
+    return still && session.socket === null ? hosted.id : undefined;
   };
 
   io.on('connection', (socket) => {
@@ -476,6 +529,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   const host0 = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `http://${host0.includes(':') ? `[${host0}]` : host0}:${port}`;
   publicUrl ||= url;
+  warnIfAdminOpen(logger, adminToken, options.host ?? '0.0.0.0', port);
 
   // The registry learns of this worker and its default match before the first client asks.
   let heartbeat: Heartbeat | undefined = startHeartbeat({ registry, report, logger: logger.child({ worker: workerId }) });

@@ -152,7 +152,7 @@ export interface DeltaAuth {
   name?: string;
   /** Seat token from POST /matchmake. */
   seat?: string;
-  /** The match the seat is for. */
+  /** The match the seat is for; without a seat, the match the player of `token` is in (see docs/protocol.md). */
   matchId?: string;
   /** Watch this match as a spectator (no player, no seat, sees the whole map) instead of playing. */
   spectate?: string;
