@@ -31,7 +31,12 @@ export interface RedisRegistryOptions extends RegistryOptions {
   url?: string;
   /** Prefix of every key, so that clusters (and tests) sharing one Redis never collide. Default 'skirmish:'. */
   prefix?: string;
-  /** A command without a reply after this long fails as 'unavailable'. Default 1000 ms. */
+  /**
+   * A command without a reply after this long fails as 'unavailable' (a Redis that is down fails
+   * at once: its connection is closed). Default 3000 ms: Node runs due timers before it reads
+   * sockets, so an event loop held up longer than this (GC, a long tick, a starved CPU) fails a
+   * command Redis had already answered — a placement then answers 503 for a seat it made.
+   */
   commandTimeoutMs?: number;
   /** Most time between reconnection attempts. Default 1000 ms, so recovery is prompt. */
   maxReconnectDelayMs?: number;
@@ -352,7 +357,7 @@ export class RedisRegistry implements Registry {
       // Matchmaking must answer "unavailable" now, not queue until Redis is back.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs ?? 1000,
+      commandTimeout: options.commandTimeoutMs ?? 3000,
       connectTimeout: 2000,
       // Never give up: the heartbeats re-register everything once Redis is back.
       retryStrategy: (times) => Math.min(50 * times, maxDelay),

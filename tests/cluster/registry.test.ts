@@ -368,6 +368,19 @@ if (!haveRedis()) {
       }
     });
 
+    S('an event loop held up for 1.5 s does not turn an answered command into unavailable', async ({ make }) => {
+      const r = await make();
+      await r.heartbeat(worker('w1'), []);
+      const placing = r.placeSeat({ type: 'classic', capacity: 16 });
+      // The script is on the wire; Redis answers in a millisecond, but nothing is read until the
+      // loop turns, and due timers (the command timeout) run before sockets are read.
+      const until = Date.now() + 1500;
+      while (Date.now() < until) { /* a long tick, a GC pause */ }
+      const placed = await placing;
+      assert.is((await r.match(placed.match.id))?.reserved, 1);
+      assert.equal(await r.stats(), { made: 1, used: 0, expired: 0 });
+    });
+
     S('prefixes keep clusters apart', async ({ make }) => {
       const a = await make();
       const b = await make();
