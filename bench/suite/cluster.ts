@@ -134,8 +134,9 @@ const ADMIT_S = 150;
  * within 30 s). The figures are of the steady state, not of that storm.
  */
 const STEADY_S = 10;
-/** Windows tried per side when bots drop during one. */
+/** Windows tried per side when bots drop during one, each after at most this long for all to be back. */
 const WINDOW_TRIES = 3;
+const RETRY_ADMIT_S = 60;
 /** Time the probe pair gets to connect before its window. */
 const PROBE_CONNECT_S = 10;
 
@@ -307,9 +308,8 @@ async function botsSide(url: string, n: number, windowS: number, log: (line: str
     '--duration', String(Math.ceil(rampS + ADMIT_S + PROBE_CONNECT_S + windowS + 60)),
   ]);
   const started = performance.now();
-  const deadline = started + (rampS + ADMIT_S) * 1000;
   /** Waits until every load bot has been connected for STEADY_S; false at the deadline. */
-  const steady = async (): Promise<boolean> => {
+  const steady = async (deadline: number): Promise<boolean> => {
     let allSince: number | undefined;
     while (!load.exited && performance.now() < deadline) {
       if (load.connected() < loadBots) allSince = undefined;
@@ -318,7 +318,7 @@ async function botsSide(url: string, n: number, windowS: number, log: (line: str
     }
     return false;
   };
-  const admitted = await steady();
+  const admitted = await steady(started + (rampS + ADMIT_S) * 1000);
   const admitS = round1((performance.now() - started) / 1000);
   log(`bench:   ${load.connected()}/${loadBots} load bots in${admitted ? ` for ${STEADY_S} s` : ''} after ${admitS} s; probe pair for ${windowS} s`);
   if (!admitted) log(`bench:   the load bots said last: ${load.output().trim().split('\n').at(-1) ?? ''}`);
@@ -352,7 +352,7 @@ async function botsSide(url: string, n: number, windowS: number, log: (line: str
     probeSummary = await probe.stop();
     if (connectedMin >= loadBots || windows >= WINDOW_TRIES) break;
     log(`bench:   load bots dropped to ${connectedMin} during window ${windows}: again once all are back`);
-    if (!(await steady())) break;
+    if (!(await steady(performance.now() + RETRY_ADMIT_S * 1000))) break;
   }
   const loadSummary = await load.stop();
   const after = await registry?.stats().catch(() => undefined);
