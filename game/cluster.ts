@@ -1,7 +1,7 @@
 // Cluster entry: `REDIS_URL=redis://… npm run cluster -- --workers N`. Starts a gateway on PORT
-// (default 5000) and N worker processes on this host (ports PORT+1…PORT+N on 127.0.0.1), all
-// sharing the Redis registry. A worker that dies is started again; SIGINT/SIGTERM drains the
-// workers, then closes the gateway.
+// (default 5000) and N worker processes on this host (ports PORT+1…PORT+N on 127.0.0.1; with
+// PORT=0, any free ports), all sharing the Redis registry. A worker that dies is started again
+// under the same id; SIGINT/SIGTERM drains the workers, then closes the gateway and exits 0.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,11 +29,14 @@ if (!redisUrl) {
 const fromSource = import.meta.url.endsWith('.ts');
 const workerEntry = fileURLToPath(new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url));
 const children = new Map<number, ChildProcess>();
+const restarts = new Set<NodeJS.Timeout>();
 let stopping = false;
 
 function startWorker(i: number): void {
+  // Workers report the URL they listen on, so with PORT=0 they need no fixed port either.
+  const workerPort = port === 0 ? 0 : port + 1 + i;
   const child = spawn(process.execPath, [...process.execArgv, workerEntry], {
-    env: { ...process.env, PORT: String(port + 1 + i), HOST: process.env.WORKER_HOST || '127.0.0.1', WORKER_ID: `w${i + 1}`, PUBLIC_URL: '' },
+    env: { ...process.env, PORT: String(workerPort), HOST: process.env.WORKER_HOST || '127.0.0.1', WORKER_ID: `w${i + 1}`, PUBLIC_URL: '' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.set(i, child);
@@ -41,7 +44,12 @@ function startWorker(i: number): void {
     children.delete(i);
     if (stopping) return;
     logger.warn({ worker: `w${i + 1}`, code, signal }, 'worker exited; starting it again in 1 s');
-    setTimeout(() => startWorker(i), 1000).unref();
+    const timer = setTimeout(() => {
+      restarts.delete(timer);
+      // A stop that came during the second would otherwise leave this one running on its own.
+      if (!stopping) startWorker(i);
+    }, 1000);
+    restarts.add(timer);
   });
 }
 for (let i = 0; i < count; i++) startWorker(i);
@@ -58,6 +66,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
+    for (const timer of restarts) clearTimeout(timer);
+    restarts.clear();
     logger.info({ signal }, 'stopping the cluster: draining workers');
     const exits = [...children.values()].map((c) => new Promise<void>((r) => {
       c.once('exit', () => r());

@@ -105,26 +105,13 @@ if (values['only-interest']) {
 }
 
 if (values['only-cluster']) {
-  const { benchCluster } = await import('./cluster');
+  const { benchCluster, clusterTable } = await import('./cluster');
   const cluster = await benchCluster(log, { players: values['cluster-players'] ? Number(values['cluster-players']) : undefined });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const out = join(RESULTS_DIR, `cluster-${stamp}.json`);
   writeFileSync(out, `${JSON.stringify({ command: 'npm run bench -- --only-cluster', machine, cluster }, null, 2)}\n`);
-  if (cluster) {
-    const m = cluster.matchmake;
-    const obs = (b: typeof cluster.bots.cluster) => (b?.observedMs ? `${b.observedMs.p99} ms (p50 ${b.observedMs.p50}, n ${b.observedMs.n}, connected ${b.connected})` : 'n/a');
-    console.log(`| cluster figure | value |\n| --- | --- |
-| matchmake requests / ok / connected | ${m.requests} / ${m.ok} / ${m.connected} |
-| overfilled matches | ${m.overfilled} |
-| duplicate matches | ${m.duplicateMatches} |
-| seats lost | ${m.seatsLost} |
-| matchmaking p50 / p99 | ${m.matchmakeP50Ms} / ${m.matchmakeP99Ms} ms |
-| seats placed per second | ${m.placedPerSec} |
-| players seated per second | ${m.seatedPerSec} |
-| input→observed p99, ${cluster.bots.players} bots over 3 workers | ${obs(cluster.bots.cluster)} |
-| input→observed p99, ${cluster.bots.players} bots on one process | ${obs(cluster.bots.single)} |`);
-  }
+  if (cluster) console.log(clusterTable(cluster));
   console.log(`\nJSON: ${out}`);
   process.exit(0);
 }

@@ -64,7 +64,9 @@ export function createMatchmakingApi(options: MatchmakingApiOptions): Matchmakin
         });
       } catch (error) {
         const e = error instanceof RegistryError ? error : new RegistryError('unavailable', 'registry failed');
-        sendJson(res, STATUS[e.code] ?? 503, { error: e.code, message: e.message });
+        const status = STATUS[e.code] ?? 503;
+        // Full or unreachable is a moment, not a verdict: say when asking again makes sense.
+        sendJson(res, status, { error: e.code, message: e.message }, status === 503 ? { 'retry-after': '5' } : {});
       }
       return true;
     }

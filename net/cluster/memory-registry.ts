@@ -2,7 +2,7 @@
 // no external service). Every method runs to completion synchronously before its promise settles,
 // which is what makes it atomic; semantics match the Redis registry exactly (one test suite).
 import {
-  checkHeartbeat, checkPlaceRequest, newMatchId, newSeatToken, registryTimings, RegistryError,
+  checkHeartbeat, checkPlaceRequest, clusterFullMessage, ID_PATTERN, newMatchId, newSeatToken, registryTimings, RegistryError,
   type ClaimResult, type MatchInfo, type Placement, type PlaceRequest, type Registry, type RegistryOptions,
   type RegistryStats, type WorkerInfo, type WorkerView,
 } from './registry';
@@ -11,6 +11,12 @@ import {
 export interface MemoryRegistryOptions extends RegistryOptions {
   /** Clock in epoch ms; tests may drive it. Default Date.now. */
   now?: () => number;
+}
+
+interface WorkerLoad {
+  players: number;
+  matches: number;
+  full: boolean;
 }
 
 interface WorkerRecord {
@@ -23,9 +29,14 @@ interface MatchRecord {
   info: MatchInfo;
   /** Pending reservations: token → expiresAt. */
   reservations: Map<string, number>;
-  /** Used and expired tokens: token → time to forget them. */
-  used: Map<string, number>;
-  expired: Map<string, number>;
+}
+
+/** Every token issued, kept apart from its match so that its fate outlives the match. */
+interface SeatRecord {
+  matchId: string;
+  expiresAt: number;
+  used: boolean;
+  forgetAt: number;
 }
 
 /** The in-memory registry. */
@@ -34,6 +45,8 @@ export class MemoryRegistry implements Registry {
   private readonly now: () => number;
   private readonly workerRecords = new Map<string, WorkerRecord>();
   private readonly matchRecords = new Map<string, MatchRecord>();
+  /** Issued tokens in issue order (so forgetting is from the front), until rememberSeatsMs after they ended. */
+  private readonly seats = new Map<string, SeatRecord>();
   private readonly counters: RegistryStats = { made: 0, used: 0, expired: 0 };
   private closed = false;
 
@@ -58,7 +71,7 @@ export class MemoryRegistry implements Registry {
       } else {
         this.matchRecords.set(m.id, {
           info: { id: m.id, type: m.type, players: m.players, capacity: m.capacity, worker: worker.id, createdAt: m.createdAt, spectators: m.spectators ?? 0 },
-          reservations: new Map(), used: new Map(), expired: new Map(),
+          reservations: new Map(),
         });
       }
     }
@@ -104,10 +117,12 @@ export class MemoryRegistry implements Registry {
     checkPlaceRequest(request);
     const now = this.now();
     this.sweep(now);
+    const loads = this.workerLoads(now);
     if (request.matchId !== undefined) {
       const record = this.matchRecords.get(request.matchId);
       if (!record || record.info.type !== request.type) throw new RegistryError('not_found', `no match ${request.matchId} of type ${request.type}`);
       if (record.info.players + this.prune(record, now) >= record.info.capacity) throw new RegistryError('full', `match ${request.matchId} is full`);
+      if (loads.get(record.info.worker)!.full) throw new RegistryError('full', `the server of match ${request.matchId} is full`);
       return this.reserve(record, now, false);
     }
     if (!request.create) {
@@ -115,7 +130,7 @@ export class MemoryRegistry implements Registry {
       let bestLoad = -1;
       // Oldest first, so ties go to the oldest match; the fullest with room wins.
       for (const record of [...this.matchRecords.values()].sort((a, b) => a.info.createdAt - b.info.createdAt)) {
-        if (record.info.type !== request.type) continue;
+        if (record.info.type !== request.type || loads.get(record.info.worker)!.full) continue;
         const load = record.info.players + this.prune(record, now);
         if (load < record.info.capacity && load > bestLoad) {
           best = record;
@@ -124,11 +139,11 @@ export class MemoryRegistry implements Registry {
       }
       if (best) return this.reserve(best, now, false);
     }
-    const worker = this.leastLoaded(now);
+    const worker = this.leastLoaded(loads);
     const id = newMatchId();
     const record: MatchRecord = {
       info: { id, type: request.type, players: 0, capacity: request.capacity, worker, createdAt: now, spectators: 0 },
-      reservations: new Map(), used: new Map(), expired: new Map(),
+      reservations: new Map(),
     };
     this.matchRecords.set(id, record);
     return this.reserve(record, now, true);
@@ -138,19 +153,28 @@ export class MemoryRegistry implements Registry {
     this.open();
     const now = this.now();
     this.sweep(now);
+    if (typeof matchId !== 'string' || typeof token !== 'string' || !ID_PATTERN.test(token)) return 'unknown';
     const record = this.matchRecords.get(matchId);
-    if (!record || typeof token !== 'string') return 'unknown';
-    this.prune(record, now);
-    if (record.reservations.has(token)) {
-      record.reservations.delete(token);
-      record.used.set(token, now + this.timings.rememberSeatsMs);
-      record.info.players++;
-      this.counters.used++;
-      return 'ok';
+    if (record) {
+      this.prune(record, now);
+      if (record.reservations.has(token)) {
+        record.reservations.delete(token);
+        const seat = this.seats.get(token);
+        if (seat) {
+          seat.used = true;
+          seat.forgetAt = now + this.timings.rememberSeatsMs;
+        }
+        record.info.players++;
+        this.counters.used++;
+        return 'ok';
+      }
     }
-    if (record.used.has(token)) return 'used';
-    if (record.expired.has(token)) return 'expired';
-    return 'unknown';
+    // Not claimable: what became of it, even if its match is gone (a pending match dropped once
+    // its seats expired, a disposed match, a dead worker's).
+    const seat = this.seats.get(token);
+    if (!seat || seat.matchId !== matchId || seat.forgetAt <= now) return 'unknown';
+    if (seat.used) return 'used';
+    return seat.expiresAt <= now ? 'expired' : 'unknown';
   }
 
   async releasePlayer(matchId: string): Promise<void> {
@@ -176,6 +200,7 @@ export class MemoryRegistry implements Registry {
     this.closed = true;
     this.workerRecords.clear();
     this.matchRecords.clear();
+    this.seats.clear();
   }
 
   private open(): void {
@@ -186,44 +211,56 @@ export class MemoryRegistry implements Registry {
   private sweep(now: number): void {
     for (const [id, w] of this.workerRecords) if (now - w.seen >= this.timings.workerTtlMs) this.workerRecords.delete(id);
     for (const [id, record] of this.matchRecords) if (!this.workerRecords.has(record.info.worker)) this.matchRecords.delete(id);
+    // Issue order is nearly forget order (a claim only brings forgetting closer): stop at the first
+    // token still remembered; claimSeat checks forgetAt itself.
+    for (const [token, seat] of this.seats) {
+      if (seat.forgetAt > now) break;
+      this.seats.delete(token);
+    }
   }
 
-  /** Moves reservations whose time is up to the expired list; returns how many are still live. */
+  /** Drops reservations whose time is up (counting them); returns how many are still live. */
   private prune(record: MatchRecord, now: number): number {
     for (const [token, expiresAt] of record.reservations) {
       if (expiresAt <= now) {
         record.reservations.delete(token);
-        record.expired.set(token, now + this.timings.rememberSeatsMs);
         this.counters.expired++;
       }
-    }
-    for (const remembered of [record.used, record.expired]) {
-      for (const [token, forgetAt] of remembered) if (forgetAt <= now) remembered.delete(token);
     }
     return record.reservations.size;
   }
 
-  /** The live worker with the fewest players plus reservations, ties by fewer matches, then oldest. */
-  private leastLoaded(now: number): string {
-    let best: string | undefined;
-    let bestPlayers = Infinity;
-    let bestMatches = Infinity;
+  /** Every live worker's players plus reservations and match count, oldest registration first, and whether it is at capacity. */
+  private workerLoads(now: number): Map<string, WorkerLoad> {
+    const loads = new Map<string, WorkerLoad>();
     const ordered = [...this.workerRecords.values()].sort((a, b) => a.registered - b.registered);
+    for (const w of ordered) loads.set(w.info.id, { players: 0, matches: 0, full: false });
+    for (const record of this.matchRecords.values()) {
+      const load = loads.get(record.info.worker);
+      if (!load) continue;
+      load.players += record.info.players + this.prune(record, now);
+      load.matches++;
+    }
     for (const w of ordered) {
-      let players = 0;
-      let matches = 0;
-      for (const record of this.matchRecords.values()) {
-        if (record.info.worker !== w.info.id) continue;
-        players += record.info.players + this.prune(record, now);
-        matches++;
-      }
-      if (players < bestPlayers || (players === bestPlayers && matches < bestMatches)) {
-        best = w.info.id;
-        bestPlayers = players;
-        bestMatches = matches;
+      const load = loads.get(w.info.id)!;
+      load.full = w.info.capacity !== undefined && load.players >= w.info.capacity;
+    }
+    return loads;
+  }
+
+  /** The live worker with room with the fewest players plus reservations, ties by fewer matches, then oldest. */
+  private leastLoaded(loads: Map<string, WorkerLoad>): string {
+    if (loads.size === 0) throw new RegistryError('no_workers', 'no live worker to host a new match');
+    let best: string | undefined;
+    let bestLoad: WorkerLoad | undefined;
+    for (const [id, load] of loads) {
+      if (load.full) continue;
+      if (!bestLoad || load.players < bestLoad.players || (load.players === bestLoad.players && load.matches < bestLoad.matches)) {
+        best = id;
+        bestLoad = load;
       }
     }
-    if (best === undefined) throw new RegistryError('no_workers', 'no live worker to host a new match');
+    if (best === undefined) throw new RegistryError('full', clusterFullMessage(loads.size));
     return best;
   }
 
@@ -231,6 +268,7 @@ export class MemoryRegistry implements Registry {
     const token = newSeatToken();
     const expiresAt = now + this.timings.seatTtlMs;
     record.reservations.set(token, expiresAt);
+    this.seats.set(token, { matchId: record.info.id, expiresAt, used: false, forgetAt: expiresAt + this.timings.rememberSeatsMs });
     this.counters.made++;
     return {
       seat: { matchId: record.info.id, token, expiresAt },

@@ -6,13 +6,14 @@
 // matches' keys carry the worker's TTL, refreshed by its heartbeats, so a dead worker and its
 // matches vanish on their own; reads also skip matches whose worker key is gone. Keys, all under
 // `prefix` (default 'skirmish:'):
-//   w:<worker>      hash   the worker's last report + `seen` (ms)            TTL workerTtlMs
+//   w:<worker>      hash   the worker's last report (capacity -1: none) + `seen` (ms)   TTL workerTtlMs
 //   wm:<worker>     set    ids of the worker's matches                        TTL workerTtlMs
 //   workers         zset   worker id → first registration (index; dead members pruned on read)
 //   m:<match>       hash   type, players, capacity, worker, createdAt         TTL workerTtlMs
 //   r:<match>       zset   pending reservation token → expiresAt              expires with m:
-//   u:<match>       zset   used token → when to forget it                     expires with m:
-//   x:<match>       zset   expired token → when to forget it                  expires with m:
+//   s:<token>       string `<match> <expiresAt>`, then `<match> used`: what became of an issued
+//                          seat, kept apart from its match so 'expired'/'used' outlive it
+//                                                                              TTL rememberSeatsMs after its end
 //   t:<type>        zset   match id → createdAt (index; dead members pruned on read)
 //   stats           hash   made, used, expired
 // Time is Redis's own clock (TIME), so gateways and workers with skewed clocks agree.
@@ -21,7 +22,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import {
-  checkHeartbeat, checkPlaceRequest, newMatchId, newSeatToken, registryTimings, RegistryError,
+  checkHeartbeat, checkPlaceRequest, clusterFullMessage, ID_PATTERN, newMatchId, newSeatToken, registryTimings, RegistryError,
   type ClaimResult, type MatchInfo, type Placement, type PlaceRequest, type Registry, type RegistryOptions,
   type RegistryStats, type WorkerInfo, type WorkerView,
 } from './registry';
@@ -32,7 +33,12 @@ export interface RedisRegistryOptions extends RegistryOptions {
   url?: string;
   /** Prefix of every key, so that clusters (and tests) sharing one Redis never collide. Default 'skirmish:'. */
   prefix?: string;
-  /** A command without a reply after this long fails as 'unavailable'. Default 1000 ms. */
+  /**
+   * A command without a reply after this long fails as 'unavailable' (a Redis that is down fails
+   * at once: its connection is closed). Default 3000 ms: Node runs due timers before it reads
+   * sockets, so an event loop held up longer than this (GC, a long tick, a starved CPU) fails a
+   * command Redis had already answered — a placement then answers 503 for a seat it made.
+   */
   commandTimeoutMs?: number;
   /** Most time between reconnection attempts. Default 1000 ms, so recovery is prompt. */
   maxReconnectDelayMs?: number;
@@ -63,25 +69,17 @@ local function alive(id)
     spectators = tonumber(m[6]) or 0 }
 end
 
--- Moves reservations whose time is up to the expired set (and counts them); forgets old tokens;
--- returns how many reservations are still live.
-local function prune(id, remember)
+-- Drops reservations whose time is up (and counts them); returns how many are still live. Their
+-- tokens' s: keys say 'expired' by their own expiresAt.
+local function prune(id)
   local r = P .. 'r:' .. id
-  local gone = redis.call('ZRANGEBYSCORE', r, '-inf', now)
-  if #gone > 0 then
-    redis.call('ZREMRANGEBYSCORE', r, '-inf', now)
-    local x = P .. 'x:' .. id
-    for _, token in ipairs(gone) do redis.call('ZADD', x, now + remember, token) end
-    follow(x, id, remember)
-    redis.call('HINCRBY', stats, 'expired', #gone)
-  end
-  redis.call('ZREMRANGEBYSCORE', P .. 'x:' .. id, '-inf', now)
-  redis.call('ZREMRANGEBYSCORE', P .. 'u:' .. id, '-inf', now)
+  local gone = redis.call('ZREMRANGEBYSCORE', r, '-inf', now)
+  if gone > 0 then redis.call('HINCRBY', stats, 'expired', gone) end
   return redis.call('ZCARD', r)
 end
 
 local function drop(id, worker, mtype)
-  redis.call('DEL', P .. 'm:' .. id, P .. 'r:' .. id, P .. 'u:' .. id, P .. 'x:' .. id)
+  redis.call('DEL', P .. 'm:' .. id, P .. 'r:' .. id)
   if worker then redis.call('SREM', P .. 'wm:' .. worker, id) end
   if mtype then redis.call('ZREM', P .. 't:' .. mtype, id) end
 end
@@ -97,13 +95,13 @@ local function liveWorkers()
 end
 
 -- Live matches of a worker, each with its live reservation count.
-local function workerMatches(wid, remember)
+local function workerMatches(wid)
   local out = {}
   local wm = P .. 'wm:' .. wid
   for _, id in ipairs(redis.call('SMEMBERS', wm)) do
     local m = alive(id)
     if m then
-      m.reserved = prune(id, remember)
+      m.reserved = prune(id)
       out[#out + 1] = m
     else
       redis.call('SREM', wm, id)
@@ -124,20 +122,41 @@ local function reserve(m, created)
   local r = P .. 'r:' .. m.id
   redis.call('ZADD', r, now + seatTtl, token)
   follow(r, m.id, seatTtl)
+  redis.call('SET', P .. 's:' .. token, m.id .. ' ' .. (now + seatTtl), 'PX', seatTtl + math.max(1, remember))
   redis.call('HINCRBY', stats, 'made', 1)
   m.reserved = redis.call('ZCARD', r)
   return { 'ok', cjson.encode(m), tostring(now + seatTtl), created }
 end
 
+-- A worker's players plus live reservations over its matches, and its match count, once per call.
+local loads = {}
+local function load(wid)
+  if not loads[wid] then
+    local players, count = 0, 0
+    for _, m in ipairs(workerMatches(wid)) do
+      players = players + m.players + m.reserved
+      count = count + 1
+    end
+    loads[wid] = { players = players, count = count }
+  end
+  return loads[wid]
+end
+-- True when the worker takes no more players (its reported capacity is reached).
+local function full(wid)
+  local capacity = tonumber(redis.call('HGET', P .. 'w:' .. wid, 'capacity')) or -1
+  return capacity > 0 and load(wid).players >= capacity
+end
+
 if mode == 'join' then
   local m = alive(matchId)
   if not m or m.type ~= mtype then return { 'err', 'not_found' } end
-  if m.players + prune(matchId, remember) >= m.capacity then return { 'err', 'full' } end
+  if m.players + prune(matchId) >= m.capacity then return { 'err', 'full' } end
+  if full(m.worker) then return { 'err', 'worker_full' } end
   return reserve(m, '0')
 end
 
 if mode == 'auto' then
-  -- The fullest match of the type with room; ties go to the oldest (index order).
+  -- The fullest match of the type with room, on a worker with room; ties go to the oldest (index order).
   local index = P .. 't:' .. mtype
   local best, bestLoad = nil, -1
   for _, id in ipairs(redis.call('ZRANGE', index, 0, -1)) do
@@ -145,26 +164,24 @@ if mode == 'auto' then
     if not m then
       redis.call('ZREM', index, id)
     else
-      local load = m.players + prune(id, remember)
-      if load < m.capacity and load > bestLoad then best, bestLoad = m, load end
+      local matchLoad = m.players + prune(id)
+      if matchLoad < m.capacity and matchLoad > bestLoad and not full(m.worker) then best, bestLoad = m, matchLoad end
     end
   end
   if best then return reserve(best, '0') end
 end
 
--- A new match on the live worker with the fewest players plus reservations, then fewest matches.
+-- A new match on the live worker with room with the fewest players plus reservations, then fewest matches.
 local bestW, bestPlayers, bestCount = nil, math.huge, math.huge
-for _, wid in ipairs(liveWorkers()) do
-  local players, count = 0, 0
-  for _, m in ipairs(workerMatches(wid, remember)) do
-    players = players + m.players + m.reserved
-    count = count + 1
-  end
-  if players < bestPlayers or (players == bestPlayers and count < bestCount) then
-    bestW, bestPlayers, bestCount = wid, players, count
+local live = liveWorkers()
+for _, wid in ipairs(live) do
+  local l = load(wid)
+  if not full(wid) and (l.players < bestPlayers or (l.players == bestPlayers and l.count < bestCount)) then
+    bestW, bestPlayers, bestCount = wid, l.players, l.count
   end
 end
-if not bestW then return { 'err', 'no_workers' } end
+if #live == 0 then return { 'err', 'no_workers' } end
+if not bestW then return { 'err', 'cluster_full', #live } end
 local mk = P .. 'm:' .. newId
 if redis.call('EXISTS', mk) == 1 then return { 'err', 'collision' } end
 local ttl = redis.call('PTTL', P .. 'w:' .. bestW)
@@ -180,18 +197,25 @@ return reserve({ id = newId, type = mtype, players = 0, capacity = capacity, wor
 // ARGV: prefix, matchId, token, remember. Returns ok | used | expired | unknown.
 const CLAIM = PRELUDE + `
 local id, token, remember = ARGV[2], ARGV[3], tonumber(ARGV[4])
-if not alive(id) then return 'unknown' end
-prune(id, remember)
-if redis.call('ZREM', P .. 'r:' .. id, token) == 1 then
-  redis.call('HINCRBY', P .. 'm:' .. id, 'players', 1)
-  local u = P .. 'u:' .. id
-  redis.call('ZADD', u, now + remember, token)
-  follow(u, id, remember)
-  redis.call('HINCRBY', stats, 'used', 1)
-  return 'ok'
+local seat = P .. 's:' .. token
+if alive(id) then
+  prune(id)
+  if redis.call('ZREM', P .. 'r:' .. id, token) == 1 then
+    redis.call('HINCRBY', P .. 'm:' .. id, 'players', 1)
+    redis.call('SET', seat, id .. ' used', 'PX', math.max(1, remember))
+    redis.call('HINCRBY', stats, 'used', 1)
+    return 'ok'
+  end
 end
-if redis.call('ZSCORE', P .. 'u:' .. id, token) then return 'used' end
-if redis.call('ZSCORE', P .. 'x:' .. id, token) then return 'expired' end
+-- Not claimable: what became of it, even if its match is gone (a pending match dropped once its
+-- seats expired, a disposed match, a dead worker's).
+local fate = redis.call('GET', seat)
+if not fate then return 'unknown' end
+local sep = string.find(fate, ' ', 1, true)
+if not sep or string.sub(fate, 1, sep - 1) ~= id then return 'unknown' end
+local state = string.sub(fate, sep + 1)
+if state == 'used' then return 'used' end
+if (tonumber(state) or now + 1) <= now then return 'expired' end
 return 'unknown'
 `;
 
@@ -202,18 +226,19 @@ if (tonumber(redis.call('HGET', mk, 'players')) or 0) > 0 then redis.call('HINCR
 return 1
 `;
 
-// ARGV: prefix, workerTtl, pendingMs, remember, workerJson, matchesJson.
+// ARGV: prefix, workerTtl, pendingMs, workerJson, matchesJson.
 const HEARTBEAT = PRELUDE + `
-local ttl, pending, remember = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local w = cjson.decode(ARGV[5])
-local list = cjson.decode(ARGV[6])
+local ttl, pending = tonumber(ARGV[2]), tonumber(ARGV[3])
+local w = cjson.decode(ARGV[4])
+local list = cjson.decode(ARGV[5])
 local wk = P .. 'w:' .. w.id
-redis.call('HSET', wk, 'id', w.id, 'pid', w.pid, 'host', w.host, 'url', w.url, 'matches', w.matches, 'players', w.players, 'cpu', w.cpu or -1, 'seen', now)
+redis.call('HSET', wk, 'id', w.id, 'pid', w.pid, 'host', w.host, 'url', w.url, 'matches', w.matches, 'players', w.players, 'cpu', w.cpu or -1,
+  'capacity', w.capacity or -1, 'seen', now)
 redis.call('PEXPIRE', wk, ttl)
 redis.call('ZADD', P .. 'workers', 'NX', now, w.id)
 local wm = P .. 'wm:' .. w.id
 local function refresh(id)
-  for _, k in ipairs({ 'm:', 'r:', 'u:', 'x:' }) do redis.call('PEXPIRE', P .. k .. id, ttl) end
+  for _, k in ipairs({ 'm:', 'r:' }) do redis.call('PEXPIRE', P .. k .. id, ttl) end
 end
 local reported = {}
 for _, m in ipairs(list) do
@@ -233,7 +258,7 @@ for _, id in ipairs(redis.call('SMEMBERS', wm)) do
     local m = alive(id)
     if not m then
       redis.call('SREM', wm, id)
-    elseif prune(id, remember) > 0 or now - m.createdAt < pending then
+    elseif prune(id) > 0 or now - m.createdAt < pending then
       refresh(id)
     else
       drop(id, m.worker, m.type)
@@ -272,34 +297,33 @@ for _, wid in ipairs(liveWorkers()) do
   for i = 1, #h, 2 do w[h[i]] = h[i + 1] end
   out[#out + 1] = cjson.encode({
     id = w.id, pid = tonumber(w.pid), host = w.host, url = w.url, matches = tonumber(w.matches),
-    players = tonumber(w.players), cpu = tonumber(w.cpu), heartbeatAgeMs = now - (tonumber(w.seen) or now),
+    players = tonumber(w.players), cpu = tonumber(w.cpu), capacity = tonumber(w.capacity), heartbeatAgeMs = now - (tonumber(w.seen) or now),
   })
 end
 return out
 `;
 
-// ARGV: prefix, remember, matchId ('' for all). Returns one JSON string per live match.
+// ARGV: prefix, matchId ('' for all). Returns one JSON string per live match.
 const MATCHES = PRELUDE + `
-local remember, only = tonumber(ARGV[2]), ARGV[3]
+local only = ARGV[2]
 local out = {}
 if only ~= '' then
   local m = alive(only)
   if m then
-    m.reserved = prune(only, remember)
+    m.reserved = prune(only)
     out[1] = cjson.encode(m)
   end
   return out
 end
 for _, wid in ipairs(liveWorkers()) do
-  for _, m in ipairs(workerMatches(wid, remember)) do out[#out + 1] = cjson.encode(m) end
+  for _, m in ipairs(workerMatches(wid)) do out[#out + 1] = cjson.encode(m) end
 end
 return out
 `;
 
-// ARGV: prefix, remember. Notices expired reservations everywhere first, so 'expired' is current.
+// ARGV: prefix. Notices expired reservations everywhere first, so 'expired' is current.
 const STATS = PRELUDE + `
-local remember = tonumber(ARGV[2])
-for _, wid in ipairs(liveWorkers()) do workerMatches(wid, remember) end
+for _, wid in ipairs(liveWorkers()) do workerMatches(wid) end
 return redis.call('HMGET', stats, 'made', 'used', 'expired')
 `;
 
@@ -335,7 +359,7 @@ export class RedisRegistry implements Registry {
       // Matchmaking must answer "unavailable" now, not queue until Redis is back.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs ?? 1000,
+      commandTimeout: options.commandTimeoutMs ?? 3000,
       connectTimeout: 2000,
       // Never give up: the heartbeats re-register everything once Redis is back.
       retryStrategy: (times) => Math.min(50 * times, maxDelay),
@@ -384,10 +408,13 @@ export class RedisRegistry implements Registry {
   heartbeat(worker: WorkerInfo, matches: MatchInfo[]): Promise<void> {
     return this.run(async () => {
       checkHeartbeat(worker, matches);
-      const w = { id: worker.id, pid: worker.pid, host: worker.host, url: worker.url, matches: worker.matches, players: worker.players, cpu: worker.cpu };
+      const w = {
+        id: worker.id, pid: worker.pid, host: worker.host, url: worker.url, matches: worker.matches, players: worker.players, cpu: worker.cpu,
+        capacity: worker.capacity,
+      };
       const list = matches.map((m) => ({ id: m.id, type: m.type, players: m.players, capacity: m.capacity, createdAt: m.createdAt, spectators: m.spectators ?? 0 }));
       await this.scripts.skirmishHeartbeat(
-        this.prefix, this.timings.workerTtlMs, this.timings.pendingMatchMs, this.timings.rememberSeatsMs,
+        this.prefix, this.timings.workerTtlMs, this.timings.pendingMatchMs,
         JSON.stringify(w), list.length === 0 ? '[]' : JSON.stringify(list),
       );
     });
@@ -403,24 +430,25 @@ export class RedisRegistry implements Registry {
     return this.run(async () => {
       const rows = await this.scripts.skirmishWorkers(this.prefix);
       return rows.map((row) => {
-        const w = JSON.parse(row) as WorkerView & { cpu: number | null };
+        const w = JSON.parse(row) as WorkerView & { cpu: number | null; capacity: number | null };
         const view: WorkerView = {
           id: w.id, pid: w.pid, host: w.host, url: w.url, matches: w.matches, players: w.players, heartbeatAgeMs: w.heartbeatAgeMs,
         };
         if (typeof w.cpu === 'number' && w.cpu >= 0) view.cpu = w.cpu;
+        if (typeof w.capacity === 'number' && w.capacity >= 1) view.capacity = w.capacity;
         return view;
       });
     });
   }
 
   matches(): Promise<MatchInfo[]> {
-    return this.run(async () => (await this.scripts.skirmishMatches(this.prefix, this.timings.rememberSeatsMs, '')).map(parseMatch));
+    return this.run(async () => (await this.scripts.skirmishMatches(this.prefix, '')).map(parseMatch));
   }
 
   match(id: string): Promise<MatchInfo | undefined> {
     return this.run(async () => {
       if (typeof id !== 'string' || id === '') return undefined;
-      const rows = await this.scripts.skirmishMatches(this.prefix, this.timings.rememberSeatsMs, id);
+      const rows = await this.scripts.skirmishMatches(this.prefix, id);
       return rows.length > 0 ? parseMatch(rows[0]!) : undefined;
     });
   }
@@ -443,6 +471,8 @@ export class RedisRegistry implements Registry {
         const code = reply[1];
         if (code === 'collision') continue;
         if (code === 'full') throw new RegistryError('full', `match ${request.matchId} is full`);
+        if (code === 'worker_full') throw new RegistryError('full', `the server of match ${request.matchId} is full`);
+        if (code === 'cluster_full') throw new RegistryError('full', clusterFullMessage(Number(reply[2])));
         if (code === 'not_found') throw new RegistryError('not_found', `no match ${request.matchId} of type ${request.type}`);
         if (code === 'no_workers') throw new RegistryError('no_workers', 'no live worker to host a new match');
         throw new RegistryError('unavailable', `unexpected registry reply ${code}`);
@@ -453,7 +483,8 @@ export class RedisRegistry implements Registry {
 
   claimSeat(matchId: string, token: string): Promise<ClaimResult> {
     return this.run(async () => {
-      if (typeof matchId !== 'string' || typeof token !== 'string' || matchId === '' || token === '' || token.length > 64) return 'unknown';
+      // Tokens are base64url: anything else was never issued (and stays out of key names).
+      if (typeof matchId !== 'string' || typeof token !== 'string' || !ID_PATTERN.test(matchId) || !ID_PATTERN.test(token)) return 'unknown';
       const reply = await this.scripts.skirmishClaim(this.prefix, matchId, token, this.timings.rememberSeatsMs);
       if (reply === 'ok' || reply === 'used' || reply === 'expired') return reply;
       return 'unknown';
@@ -474,7 +505,7 @@ export class RedisRegistry implements Registry {
 
   stats(): Promise<RegistryStats> {
     return this.run(async () => {
-      const [made, used, expired] = await this.scripts.skirmishStats(this.prefix, this.timings.rememberSeatsMs);
+      const [made, used, expired] = await this.scripts.skirmishStats(this.prefix);
       return { made: Number(made ?? 0), used: Number(used ?? 0), expired: Number(expired ?? 0) };
     });
   }

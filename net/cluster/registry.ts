@@ -17,6 +17,12 @@ export interface WorkerInfo {
   players: number;
   /** CPU use in [0, 1] if the worker measures it; informational only. */
   cpu?: number;
+  /**
+   * Most players the worker takes (its `maxPlayers`). Placement leaves a worker whose players plus
+   * live reservations reach it, so a seat is never handed out for a worker that would refuse it
+   * with `server_full`. Unset: no limit.
+   */
+  capacity?: number;
 }
 
 /** A live worker as the registry sees it: its last report and how old that report is. */
@@ -97,7 +103,11 @@ export class RegistryError extends Error {
 export interface RegistryOptions {
   /** How long a reservation holds its place before it expires. Default 15 000 ms. */
   seatTtlMs?: number;
-  /** A worker (and its matches) vanish this long after its last heartbeat. Default 10 000 ms. */
+  /**
+   * A worker (and its matches) vanish this long after its last heartbeat. Default 6000 ms: with a
+   * beat every 1500 ms (`startHeartbeat`) a killed worker is gone within 6 s, well inside the 10 s
+   * the cluster promises, and a worker whose beats run late under load has 4 s before it is lost.
+   */
   workerTtlMs?: number;
   /**
    * A match its worker does not (yet) report is kept this long after creation, or while it has
@@ -105,16 +115,25 @@ export interface RegistryOptions {
    * Default seatTtlMs + 5000.
    */
   pendingMatchMs?: number;
-  /** How long a used or expired token is remembered, to answer 'used'/'expired' rather than 'unknown'. Default 5 min. */
+  /**
+   * How long a used or expired token is remembered, to answer 'used'/'expired' rather than
+   * 'unknown', even after its match is gone (a pending match dropped, a match disposed). Default 5 min.
+   */
   rememberSeatsMs?: number;
 }
+
+/** Default `workerTtlMs`: a dead worker's matches leave the registry this long after its last beat. */
+export const DEFAULT_WORKER_TTL_MS = 6000;
+
+/** Default time between a worker's heartbeats: a quarter of the default worker TTL. */
+export const DEFAULT_HEARTBEAT_MS = 1500;
 
 /** The options with their defaults applied. */
 export function registryTimings(options: RegistryOptions = {}): Required<RegistryOptions> {
   const seatTtlMs = options.seatTtlMs ?? 15_000;
   return {
     seatTtlMs,
-    workerTtlMs: options.workerTtlMs ?? 10_000,
+    workerTtlMs: options.workerTtlMs ?? DEFAULT_WORKER_TTL_MS,
     pendingMatchMs: options.pendingMatchMs ?? seatTtlMs + 5_000,
     rememberSeatsMs: options.rememberSeatsMs ?? 300_000,
   };
@@ -145,11 +164,17 @@ export interface Registry {
   /**
    * Reserves a place: in `matchId` (fails 'not_found' or 'full'), in a new match (`create`), or in
    * the fullest match of `type` with room, creating one on the least-loaded live worker (by
-   * players plus reservations, ties by match count) when none has room.
-   * @throws RegistryError 'no_workers' when a match must be created and no worker is alive.
+   * players plus reservations, ties by match count) when none has room. A worker at its
+   * `capacity` (players plus reservations over its matches) takes no seat, in any match.
+   * @throws RegistryError 'no_workers' when a match must be created and no worker is alive, 'full'
+   * when every live worker is at capacity.
    */
   placeSeat(request: PlaceRequest): Promise<Placement>;
-  /** Turns a reservation into a seated player, once. Called by the owning worker when the client connects. */
+  /**
+   * Turns a reservation into a seated player, once. Called by the owning worker when the client
+   * connects. A token issued by this registry answers 'used' or 'expired' for `rememberSeatsMs`
+   * even when its match is gone; a token it never issued, or one for another match, 'unknown'.
+   */
   claimSeat(matchId: string, token: string): Promise<ClaimResult>;
   /** A seated player left: its place is free at once (the next heartbeat would free it anyway). */
   releasePlayer(matchId: string): Promise<void>;
@@ -174,6 +199,13 @@ export function newMatchId(): string {
   return 'm' + randomBytes(9).toString('base64url');
 }
 
+/** The message of the 'full' error when no live worker has room. */
+export function clusterFullMessage(workers: number): string {
+  return workers === 1
+    ? 'server full: every place is taken or reserved; try again shortly'
+    : `cluster full: all ${workers} workers are at capacity; try again shortly`;
+}
+
 /** Throws 'bad_request'/'bad_type' for inputs no implementation should ever store. */
 export function checkPlaceRequest(request: PlaceRequest): void {
   if (typeof request.type !== 'string' || !ID_PATTERN.test(request.type)) {
@@ -193,6 +225,9 @@ export function checkHeartbeat(worker: WorkerInfo, matches: MatchInfo[]): void {
   if (!ID_PATTERN.test(worker.id)) throw new RegistryError('bad_request', 'worker id must be 1-64 letters, digits, _ or -');
   if (!count(worker.pid) || !count(worker.matches) || !count(worker.players) || (worker.cpu !== undefined && !count(worker.cpu))) {
     throw new RegistryError('bad_request', 'worker pid, matches, players and cpu must be non-negative numbers');
+  }
+  if (worker.capacity !== undefined && (!Number.isInteger(worker.capacity) || worker.capacity < 1)) {
+    throw new RegistryError('bad_request', 'worker capacity must be a positive integer');
   }
   for (const m of matches) {
     if (!ID_PATTERN.test(m.id) || !ID_PATTERN.test(m.type)) throw new RegistryError('bad_request', `bad match id or type: ${m.id}`);

@@ -2,7 +2,7 @@
 // registry, and seat admission for connecting clients. Neither is ever on the tick path: a
 // heartbeat is fire-and-forget on a timer, admission runs in Socket.IO middleware.
 import { pino, type Logger } from 'pino';
-import { RegistryError, type MatchInfo, type Registry, type WorkerInfo } from './registry';
+import { DEFAULT_HEARTBEAT_MS, RegistryError, type ClaimResult, type MatchInfo, type Registry, type WorkerInfo } from './registry';
 
 /** Codes a worker refuses a connection with (in the Socket.IO connect error's `data.code`). */
 export const SeatCodes = {
@@ -10,7 +10,7 @@ export const SeatCodes = {
   missing: 'seat_missing',
   /** The seat was not claimed in time; matchmake again. */
   expired: 'seat_expired',
-  /** No such seat (forged, or its match is gone). */
+  /** No such seat (forged, for another match, or its match is gone while the seat was live). */
   unknown: 'seat_unknown',
   /** The seat was already claimed by another connection. */
   used: 'seat_used',
@@ -55,18 +55,31 @@ export async function admitSeat(registry: Registry, workerId: string, seat: Pres
   if (seat === undefined) return { ok: false, code: SeatCodes.missing, message: 'no seat: matchmake first (POST /matchmake)' };
   try {
     const match = await registry.match(seat.matchId);
-    if (match === undefined) return { ok: false, code: SeatCodes.unknown, message: 'unknown seat: its match does not exist' };
+    if (match === undefined) {
+      // A match dropped once its seats expired (or disposed) is gone, but the registry still knows
+      // what became of the seats it issued: a claim on a match that is not there never seats anyone.
+      const fate = await registry.claimSeat(seat.matchId, seat.token);
+      if (fate === 'ok') {
+        // Only if the match came back between the two calls (Redis restarted): it is not ours to check, give it back.
+        registry.releasePlayer(seat.matchId).catch(() => undefined);
+        return { ok: false, code: SeatCodes.unknown, message: 'unknown seat: its match was not found' };
+      }
+      return refused(fate, 'unknown seat: its match does not exist');
+    }
     if (match.worker !== workerId) return { ok: false, code: SeatCodes.wrongWorker, message: `seat is for worker ${match.worker}` };
     const result = await registry.claimSeat(seat.matchId, seat.token);
-    switch (result) {
-      case 'ok': return { ok: true, match };
-      case 'expired': return { ok: false, code: SeatCodes.expired, message: 'seat expired: matchmake again' };
-      case 'used': return { ok: false, code: SeatCodes.used, message: 'seat already used' };
-      default: return { ok: false, code: SeatCodes.unknown, message: 'unknown seat' };
-    }
+    return result === 'ok' ? { ok: true, match } : refused(result, 'unknown seat');
   } catch (error) {
     const message = error instanceof RegistryError ? error.message : 'registry failed';
     return { ok: false, code: SeatCodes.unavailable, message };
+  }
+}
+
+function refused(result: Exclude<ClaimResult, 'ok'>, unknown: string): Admission {
+  switch (result) {
+    case 'expired': return { ok: false, code: SeatCodes.expired, message: 'seat expired: matchmake again' };
+    case 'used': return { ok: false, code: SeatCodes.used, message: 'seat already used' };
+    default: return { ok: false, code: SeatCodes.unknown, message: unknown };
   }
 }
 
@@ -78,7 +91,7 @@ export interface HeartbeatOptions {
    * match must include seats whose claim is still in flight (see `Registry.heartbeat`).
    */
   report: () => { worker: WorkerInfo; matches: MatchInfo[] };
-  /** Time between beats. Default 2000 ms: a fifth of the default worker TTL. */
+  /** Time between beats. Default 1500 ms (`DEFAULT_HEARTBEAT_MS`): a quarter of the default worker TTL. */
   intervalMs?: number;
   logger?: Logger;
 }
@@ -99,7 +112,7 @@ export interface Heartbeat {
  * matches back, with no restart of anything.
  */
 export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
-  const interval = options.intervalMs ?? 2000;
+  const interval = options.intervalMs ?? DEFAULT_HEARTBEAT_MS;
   const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', base: { app: 'skirmish-worker' } });
   let healthy = true;
   let inFlight: Promise<boolean> | undefined;

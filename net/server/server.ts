@@ -19,7 +19,7 @@ import { createMatchHost, type HostedMatch, type MatchHost, type MatchType } fro
 import { readSpectate } from './spectators';
 import { admitSeat, readSeat, startHeartbeat, type Heartbeat, type PresentedSeat } from '../cluster/worker';
 import { createMemoryRegistry } from '../cluster/memory-registry';
-import { RegistryError, newMatchId, type MatchInfo, type Registry } from '../cluster/registry';
+import { RegistryError, newMatchId, type MatchInfo, type Registry, type WorkerInfo } from '../cluster/registry';
 import { createAdminCheck, createMatchmakingApi, denied, sendJson } from '../cluster/http-api';
 import { createAdminPages, warnIfAdminOpen } from '../cluster/admin-pages';
 import { hostname } from 'node:os';
@@ -328,7 +328,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   // listed (and hold memory and a recording) for as long as the worker lives.
   const first = host.create(types.get(defaultType)!, defaultId, { keep: !requireSeat });
 
-  const report = (): { worker: { id: string; pid: number; host: string; url: string; matches: number; players: number }; matches: MatchInfo[] } => {
+  const report = (): { worker: WorkerInfo; matches: MatchInfo[] } => {
     const matches: MatchInfo[] = [];
     let players = 0;
     for (const m of host.matches.values()) {
@@ -338,7 +338,9 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     }
     // A match whose first claim is still in flight is not reported: the registry keeps a match
     // with live reservations (or younger than pendingMatchMs) that its worker does not report yet.
-    return { worker: { id: workerId, pid: process.pid, host: hostname(), url: publicUrl, matches: host.matches.size, players }, matches };
+    // capacity: placement stops handing out seats here before admission would refuse them `server_full`.
+    const worker = { id: workerId, pid: process.pid, host: hostname(), url: publicUrl, matches: host.matches.size, players, capacity: options.maxPlayers ?? 1000 };
+    return { worker, matches };
   };
 
   io.use(createAdmission({

@@ -35,7 +35,8 @@ Failures.before(async (ctx) => {
   ctx.sockets = [];
   ctx.redis = new RedisServer(await freePort());
   await ctx.redis.start();
-  ctx.registry = createRedisRegistry({ url: ctx.redis.url, prefix: PREFIX, workerTtlMs: 5000, logger: pino({ level: 'silent' }) });
+  // Default timings throughout (worker TTL, heartbeat): what the issue's 10 s promise is about.
+  ctx.registry = createRedisRegistry({ url: ctx.redis.url, prefix: PREFIX, logger: pino({ level: 'silent' }) });
   ctx.port = await freePort();
   ctx.gateway = await createGateway({ registry: ctx.registry, host: '127.0.0.1', port: ctx.port, types: TYPES, logger: pino({ level: 'silent' }) });
   ctx.workers = await Promise.all([startWorker(ctx.redis.url, PREFIX, 'wa', '127.0.0.2'), startWorker(ctx.redis.url, PREFIX, 'wb', '127.0.0.3')]);
@@ -166,7 +167,7 @@ Failures('gateway restarted: matches keep ticking and clients reconnect through 
   await seesMove(a, b);
 });
 
-Failures('SIGKILL of a worker: its matches leave /matches within 10 s and its clients are placed elsewhere', async (ctx) => {
+Failures('SIGKILL of a worker at the default TTL: its matches leave /matches within 10 s and its clients are placed elsewhere', async (ctx) => {
   if (skip) return;
   const [a] = ctx.clients as [GameClient];
   const worker = await workerOf(ctx, a.matchId);
@@ -175,6 +176,15 @@ Failures('SIGKILL of a worker: its matches leave /matches within 10 s and its cl
   const other = ctx.workers.find((w) => w.id !== worker)!;
   const dead = (await ctx.registry.matches()).filter((m) => m.worker === victim.id).map((m) => m.id);
   const disconnected = new Promise<void>((r) => a.on('status', (s) => s !== 'connected' && r()));
+  // The worst case: killed just after a heartbeat renewed its TTL.
+  const age = async (): Promise<number> => (await ctx.registry.workers()).find((w) => w.id === victim.id)?.heartbeatAgeMs ?? Infinity;
+  const beatBy = Date.now() + 5000;
+  let last = await age();
+  for (let fresh = await age(); !(fresh < last); fresh = await age()) {
+    assert.ok(Date.now() < beatBy, 'the victim beats within 5 s');
+    last = fresh;
+    await sleep(20);
+  }
   const killedAt = Date.now();
   victim.child.kill('SIGKILL');
   await victim.exit;
@@ -185,7 +195,9 @@ Failures('SIGKILL of a worker: its matches leave /matches within 10 s and its cl
     gone = !listed.some((m) => dead.includes(m.id));
     if (!gone) await sleep(200);
   }
-  assert.ok(gone, 'the dead worker\'s matches left /matches within 10 s');
+  const goneMs = Date.now() - killedAt;
+  // The issue's 10 s, with 2 s to spare for a loaded machine (a 10 s TTL would take all of it).
+  assert.ok(gone && goneMs < 8000, `the dead worker's matches left /matches within 8 s of the kill (${goneMs} ms)`);
   await waitFor(() => a.status === 'connected' && a.localEntity !== undefined && a.matchId !== undefined && !dead.includes(a.matchId), 20_000, 'a placed elsewhere');
   assert.is(await workerOf(ctx, a.matchId), other.id);
 });

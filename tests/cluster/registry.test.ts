@@ -129,6 +129,69 @@ function behaviour(label: string, backend: Backend, extra?: (S: ReturnType<typeo
     assert.equal(await r.stats(), { made: 3, used: 2, expired: 1 });
   });
 
+  S('an issued seat stays expired (or used) after its match is gone; forgotten after rememberSeatsMs', async ({ make }) => {
+    const r = await make({ seatTtlMs: 150, pendingMatchMs: 250 });
+    await r.heartbeat(worker('w1'), [match('m1', 'w1', 1)]);
+    const inExisting = await r.placeSeat({ type: 'classic', capacity: 16, matchId: 'm1' });
+    // A new match the worker never hears of: dropped once its seats are spent and its window passed.
+    const inPending = await r.placeSeat({ type: 'classic', capacity: 16, create: true });
+    const claimed = await r.placeSeat({ type: 'classic', capacity: 16, matchId: inPending.match.id });
+    assert.is(await r.claimSeat(claimed.seat.matchId, claimed.seat.token), 'ok');
+    await sleep(350);
+    await r.heartbeat(worker('w1'), [match('m1', 'w1', 1)]);
+    assert.is(await r.match(inPending.match.id), undefined, 'the pending match was dropped');
+    assert.is(await r.claimSeat('m1', inExisting.seat.token), 'expired');
+    assert.is(await r.claimSeat(inPending.seat.matchId, inPending.seat.token), 'expired', 'expired, not unknown, with its match gone');
+    assert.is(await r.claimSeat(claimed.seat.matchId, claimed.seat.token), 'used');
+    assert.is(await r.claimSeat(inPending.seat.matchId, 'forged-token-aaaaaaaaa'), 'unknown');
+    assert.is(await r.claimSeat('m1', inPending.seat.token), 'unknown', 'a token only counts for its own match');
+    assert.is(await r.claimSeat('m1', 'bad token:*'), 'unknown');
+    await r.removeMatch('m1');
+    assert.is(await r.claimSeat('m1', inExisting.seat.token), 'expired', 'and after its match was disposed');
+    assert.equal(await r.stats(), { made: 3, used: 1, expired: 2 });
+
+    const brief = await make({ seatTtlMs: 100, rememberSeatsMs: 200 });
+    await brief.heartbeat(worker('w1'), []);
+    const p = await brief.placeSeat({ type: 'classic', capacity: 16 });
+    await sleep(150);
+    assert.is(await brief.claimSeat(p.seat.matchId, p.seat.token), 'expired');
+    await sleep(250);
+    assert.is(await brief.claimSeat(p.seat.matchId, p.seat.token), 'unknown', 'forgotten');
+  });
+
+  S('a worker at its capacity takes no seat; with every worker full, placement fails full', async ({ make }) => {
+    const r = await make({ seatTtlMs: 300 });
+    await r.heartbeat(worker('w1', { capacity: 2 }), []);
+    await r.heartbeat(worker('w2', { capacity: 1 }), []);
+    assert.equal((await r.workers()).map((w) => [w.id, w.capacity]), [['w1', 2], ['w2', 1]]);
+    const a = await r.placeSeat({ type: 'classic', capacity: 16 });
+    assert.is(a.match.worker, 'w1');
+    assert.is((await r.placeSeat({ type: 'classic', capacity: 16 })).match.id, a.match.id, 'the fullest match with room');
+    // a's match has room, its worker has none: a new match on w2.
+    const c = await r.placeSeat({ type: 'classic', capacity: 16 });
+    assert.ok(c.created);
+    assert.is(c.match.worker, 'w2');
+    const full = await rejects(r.placeSeat({ type: 'classic', capacity: 16 }), 'full');
+    assert.match(full.message, /all 2 workers are at capacity/);
+    await rejects(r.placeSeat({ type: 'classic', capacity: 16, matchId: a.match.id }), 'full');
+    await rejects(r.placeSeat({ type: 'duel', capacity: 2, create: true }), 'full');
+    // Players count like reservations; expired reservations free their places.
+    assert.is(await r.claimSeat(a.seat.matchId, a.seat.token), 'ok');
+    await rejects(r.placeSeat({ type: 'classic', capacity: 16 }), 'full');
+    await sleep(400);
+    assert.is((await r.placeSeat({ type: 'classic', capacity: 16 })).match.id, a.match.id);
+    assert.is((await r.placeSeat({ type: 'classic', capacity: 16 })).match.worker, 'w2');
+    await rejects(r.placeSeat({ type: 'classic', capacity: 16 }), 'full');
+    // A worker reporting no capacity has no limit; one worker alone says 'server full'.
+    await r.heartbeat(worker('w3'), []);
+    for (let i = 0; i < 20; i++) assert.is((await r.placeSeat({ type: 'classic', capacity: 16 })).match.worker, 'w3');
+    const one = await make();
+    await one.heartbeat(worker('solo', { capacity: 1 }), []);
+    await one.placeSeat({ type: 'classic', capacity: 16 });
+    assert.match((await rejects(one.placeSeat({ type: 'classic', capacity: 16 }), 'full')).message, /server full/);
+    await rejects(one.heartbeat(worker('solo', { capacity: 0 }), []), 'bad_request');
+  });
+
   S('an unclaimed seat expires by itself and is counted', async ({ make }) => {
     const r = await make({ seatTtlMs: 100 });
     await r.heartbeat(worker('w1'), []);
@@ -303,6 +366,19 @@ if (!haveRedis()) {
       } finally {
         beat.stop();
       }
+    });
+
+    S('an event loop held up for 1.5 s does not turn an answered command into unavailable', async ({ make }) => {
+      const r = await make();
+      await r.heartbeat(worker('w1'), []);
+      const placing = r.placeSeat({ type: 'classic', capacity: 16 });
+      // The script is on the wire; Redis answers in a millisecond, but nothing is read until the
+      // loop turns, and due timers (the command timeout) run before sockets are read.
+      const until = Date.now() + 1500;
+      while (Date.now() < until) { /* a long tick, a GC pause */ }
+      const placed = await placing;
+      assert.is((await r.match(placed.match.id))?.reserved, 1);
+      assert.equal(await r.stats(), { made: 1, used: 0, expired: 0 });
     });
 
     S('prefixes keep clusters apart', async ({ make }) => {

@@ -28,7 +28,7 @@ export async function startWorker(redisUrl: string, prefix: string, id: string, 
     cwd: root,
     env: {
       ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, HOST: host, PORT: '0', WORKER_ID: id, PUBLIC_URL: '',
-      LOG_LEVEL: 'warn', WORKER_TTL_MS: '5000', GRACE_MS: '15000',
+      LOG_LEVEL: 'warn', GRACE_MS: '15000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
