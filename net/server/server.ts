@@ -1,163 +1,30 @@
 // The server an embedder starts: HTTP (the built client, /metrics, the matchmaking API), Socket.IO
-// for both protocols, admission by seat, and the matches of this process with their tick loop,
-// wired together; and its graceful shutdown and drain.
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+// for both protocols, admission (placement.ts seats each connection), and the matches of this
+// process with their tick loop, wired together; and its graceful shutdown and drain. Its options
+// are in server-options.ts. Over 250 lines because it is one thing: the composition root, whose
+// parts share the server's lifecycle (closing, draining, the heartbeat) and nothing else.
+import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomInt } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Server } from 'socket.io';
-import type { BattleRules, BattleWorld, System } from '../../engine';
-import type { Match } from './match';
-import { DeltaEvents, ErrorCodes, type ClientToServerEvents, type ErrorCode, type ServerToClientEvents } from '../wire';
+import { DeltaEvents, parser, type ClientToServerEvents, type ServerToClientEvents } from '../wire';
 import { createStaticHandler } from './static';
 import { createLogger, type Logger } from './logger';
-import { createMetrics, type ServerMetrics } from './metrics';
-import type { RateLimits } from './limits';
-import type { InterestOptions } from './broadcast';
-import { parser } from '../wire';
-import { createAdmission, handshakeProtocol, originAllowed } from './admission';
-import { createMatchHost, type HostedMatch, type MatchHost, type MatchType } from './matches';
-import { readSpectate } from './spectators';
-import { admitSeat, readSeat, startHeartbeat, type Heartbeat, type PresentedSeat } from '../cluster/worker';
+import { createMetrics } from './metrics';
+import { createAdmission, originAllowed } from './admission';
+import { createMatchHost, type MatchHost } from './matches';
+import { startHeartbeat, type Heartbeat } from '../cluster/worker';
 import { createMemoryRegistry } from '../cluster/memory-registry';
-import { RegistryError, newMatchId, type MatchInfo, type Registry, type WorkerInfo } from '../cluster/registry';
+import { RegistryError, newMatchId, type MatchInfo, type WorkerInfo } from '../cluster/registry';
 import { createAdminCheck, createMatchmakingApi, denied, sendJson } from '../cluster/http-api';
 import { createAdminPages, warnIfAdminOpen } from '../cluster/admin-pages';
-import { hostname } from 'node:os';
-import { createRecordingStore, recordingFromEnv, type RecordingOptions, type RecordingStore } from './recordings';
+import { createRecordingStore, recordingFromEnv, type RecordingStore } from './recordings';
 import { createReplaysApi } from './replays-http';
 import { startMatchRecording } from './match-recording';
+import { createPlacement } from './placement';
+import { resolveTypes, type GameServer, type ServerOptions } from './server-options';
 
-/** Options of `createServer`. Every one has a default fit for play on one machine. */
-export interface ServerOptions {
-  /**
-   * Rules of the default match type (map, speed, damage…), sent to every delta client in its
-   * welcome. With `types` too, they define one more type named `defaultType` unless `types`
-   * already has one of that name (a type in `types` wins). One of `rules` and `types` is required.
-   */
-  rules?: BattleRules;
-  /** Match types by name (see `MatchType`); players ask for one in `POST /matchmake`. */
-  types?: MatchType[];
-  /** Type of delta clients that connect with no seat (old clients). Default 'classic', or the only/first type. */
-  defaultType?: string;
-  /** Type classic JSON clients with no seat are placed in. Default 'classic' if there is one, else `defaultType`. */
-  classicType?: string;
-  /** A match empty this long is disposed (not the default match of an embedded server). Default 30 000 ms. */
-  emptyDisposeMs?: number;
-  /**
-   * Cluster worker mode: the shared registry, this worker's id and the URL gateways reach it at.
-   * Clients must then present a seat (or resume with a token). Default: embedded, an in-memory
-   * registry and this process as its only worker.
-   */
-  cluster?: { registry: Registry; workerId: string; publicUrl?: string };
-  /** Required (Bearer or dashboard cookie) for /metrics, /stats, /workers and /dashboard. Default ADMIN_TOKEN from the environment. */
-  adminToken?: string;
-  /** TCP port; 0 picks a free one. Default 5000. */
-  port?: number;
-  /** Interface to listen on. Default '0.0.0.0'. */
-  host?: string;
-  /** Simulation ticks per second. Default 30. */
-  tickRate?: number;
-  /** RNG seed of the match; default random. */
-  seed?: number;
-  /** Folder with the built browser client, served at `/`. */
-  staticDir?: string;
-  /** Systems of a tick of the default type (from `rules`); default the engine's battle systems. */
-  systems?: System<BattleWorld>[];
-  /**
-   * Most players in this process, all matches together, connected or waiting to resume; also the
-   * capacity of the default type made from `rules`. Default 1000.
-   */
-  maxPlayers?: number;
-  /** Most simultaneous connections from one address. Default 32. */
-  maxConnectionsPerAddress?: number;
-  /** Exempt loopback addresses from the per-address limit (local bots, a proxy on this host). Default true. */
-  exemptLoopback?: boolean;
-  /** Entity capacity of the world. Default 4096. */
-  capacity?: number;
-  /** Origins other than the page's own allowed to connect from a browser. Default none: same origin only. */
-  corsOrigins?: string[];
-  /** Heartbeat: how often the server pings each client (ms). Default 5000. */
-  pingIntervalMs?: number;
-  /** How long a ping may go unanswered (ms): a silent client is dropped within the sum of both. Default 4000. */
-  pingTimeoutMs?: number;
-  /** Largest message (or long-polling request) a client may send, in bytes; a bigger one closes its connection. Default 16 KiB. */
-  maxMessageBytes?: number;
-  /** How long a dropped player is kept for its client to come back (ms). Default 15 000. */
-  graceMs?: number;
-  /** Per-connection rate limits; each one left out keeps its default (see `RateLimits`). */
-  limits?: Partial<RateLimits>;
-  /** Interest management: view square around each player, hysteresis, heartbeat (see `defaultInterest`). */
-  interest?: Partial<InterestOptions>;
-  /** Socket.IO parser; default ours: one WebSocket frame per binary message, default format for JSON. */
-  parser?: typeof parser;
-  /** Structured logger; default pino at LOG_LEVEL or 'info'. */
-  logger?: Logger;
-  /** Serve Prometheus metrics at `/metrics`. Default true. */
-  metrics?: boolean;
-  /** Start the tick loop at once. Default true; tests may drive `match.tick()` themselves. */
-  autoStart?: boolean;
-  /**
-   * Recording of every match to a replay file (served at `/replays`): where, and how many are
-   * kept; `false` records nothing. Default on, in `RECORD_DIR` or `recordings/`, off when `RECORD=0`.
-   */
-  record?: RecordingOptions | false;
-  /** Most spectators watching one match (a type's own `spectatorCap` wins). Default 50. */
-  spectatorCap?: number;
-}
-
-/** A running game server. */
-export interface GameServer {
-  /** `http://host:port` as reachable from this machine. */
-  readonly url: string;
-  /** The TCP port listened on (the one picked when `port` was 0). */
-  readonly port: number;
-  /** The HTTP server Socket.IO, the static client and /metrics share. */
-  readonly http: HttpServer;
-  /** The Socket.IO server. */
-  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
-  /**
-   * The default match: the first match of the default type, created at start. An embedded server
-   * keeps it while it runs (never disposed for being empty), so seatless classic and old clients
-   * land in a warm match; a cluster worker disposes of it like any other once it has been empty
-   * for `emptyDisposeMs`.
-   */
-  readonly match: Match;
-  /** Every match of this process, by id. */
-  readonly matches: ReadonlyMap<string, HostedMatch>;
-  /** Id of `match` in the registry. */
-  readonly matchId: string;
-  /** The registry this server matchmakes through (in memory unless `cluster`). */
-  readonly registry: Registry;
-  /** Id of this process as a worker in the registry. */
-  readonly workerId: string;
-  /** The recordings folder (undefined when recording is off). */
-  readonly recordings: RecordingStore | undefined;
-  /**
-   * Drains: leaves the registry (no new matches or seats come here), tells every player
-   * `reconnect_elsewhere`, then closes like `close`.
-   */
-  drain(reason?: string): Promise<void>;
-  /** Prometheus metrics (also served at `/metrics` unless disabled). */
-  readonly metrics: ServerMetrics;
-  /** Starts the fixed-rate tick loop (if not running, and not closing). */
-  start(): void;
-  /**
-   * Shuts down gracefully: refuses new connections, tells every client (`shutdown`), disconnects
-   * them, stops ticking and closes the port. Resolves within a few seconds whatever clients do.
-   */
-  close(reason?: string): Promise<void>;
-}
-
-/** An error a Socket.IO middleware passes to `next`: the client sees `message` and `data.code`. */
-function refusal(code: ErrorCode, message: string): Error {
-  return Object.assign(new Error(message), { data: { code } });
-}
-
-/** The match a delta handshake names (`auth.matchId`), with or without a seat. */
-function namedMatch(auth: unknown): string | undefined {
-  const matchId = typeof auth === 'object' && auth !== null ? (auth as { matchId?: unknown }).matchId : undefined;
-  return typeof matchId === 'string' && matchId.length > 0 && matchId.length <= 64 ? matchId : undefined;
-}
+export type { GameServer, ServerOptions } from './server-options';
 
 /** Waits for the recordings' files to be closed, at most `ms` (a stalled disk must not hold up a shutdown). */
 async function settleWithin(recordings: RecordingStore, ms: number, logger: Logger): Promise<void> {
@@ -172,23 +39,6 @@ async function settleWithin(recordings: RecordingStore, ms: number, logger: Logg
   if (late) logger.warn({ dir: recordings.dir }, 'recordings still being written at shutdown');
 }
 
-/** The match types of `options`, by name, with the default and classic type names (see `ServerOptions`). */
-function resolveTypes(options: ServerOptions): { types: Map<string, MatchType>; defaultType: string; classicType: string } {
-  const types = new Map<string, MatchType>();
-  for (const type of options.types ?? []) {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(type.name)) throw new Error(`match type name ${JSON.stringify(type.name)}: 1-64 letters, digits, _ or -`);
-    if (!Number.isInteger(type.capacity) || type.capacity < 1) throw new Error(`match type ${type.name}: capacity must be a positive integer`);
-    types.set(type.name, type);
-  }
-  const defaultType = options.defaultType ?? (types.size === 0 || types.has('classic') ? 'classic' : types.keys().next().value!);
-  if (options.rules !== undefined && !types.has(defaultType)) {
-    types.set(defaultType, { name: defaultType, rules: options.rules, systems: options.systems, capacity: options.maxPlayers ?? 1000 });
-  }
-  if (!types.has(defaultType)) throw new Error(`no match type ${defaultType}: give rules or a type of that name`);
-  const classicType = options.classicType ?? (types.has('classic') ? 'classic' : defaultType);
-  if (!types.has(classicType)) throw new Error(`no match type ${classicType} for classic clients`);
-  return { types, defaultType, classicType };
-}
 
 /**
  * Creates and starts a game server: HTTP (serving the client, /metrics and the matchmaking API),
@@ -292,9 +142,6 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     },
   });
   const nsp = io.of('/');
-  // Seat claims sent to the registry and not yet joined, per match: counted in heartbeats so a
-  // heartbeat racing a claim cannot undo it.
-  const inFlight = new Map<string, number>();
   const host: MatchHost = createMatchHost({
     tickRate,
     logger,
@@ -327,12 +174,17 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   // A worker keeps no match: every one is placed by the registry, and one left empty would be
   // listed (and hold memory and a recording) for as long as the worker lives.
   const first = host.create(types.get(defaultType)!, defaultId, { keep: !requireSeat });
+  const placement = createPlacement({
+    registry, host, types, defaultType, classicType, requireSeat, workerId, logger,
+    heartbeatMs: (options.pingIntervalMs ?? 5000) + (options.pingTimeoutMs ?? 4000),
+    isDraining: () => draining,
+  });
 
   const report = (): { worker: WorkerInfo; matches: MatchInfo[] } => {
     const matches: MatchInfo[] = [];
     let players = 0;
     for (const m of host.matches.values()) {
-      const n = m.players + (inFlight.get(m.id) ?? 0);
+      const n = m.players + (placement.inFlight.get(m.id) ?? 0);
       players += m.players;
       matches.push({ id: m.id, type: m.type.name, players: n, capacity: m.type.capacity, worker: workerId, createdAt: m.createdAt, spectators: m.spectators });
     }
@@ -350,175 +202,8 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
     players: () => host.players(),
     resumable: (token) => host.byToken(token)?.match.sessions.byToken.get(token)?.socket === null,
   }));
-  // Which match a connection is for: a resuming player's own, else the one its seat is for (a
-  // seatless client on an embedded server gets a seat here: joinOrCreate of its protocol's type).
-  io.use((socket, next) => {
-    const watch = readSpectate(socket.handshake);
-    if (watch !== undefined) {
-      const problem = spectateProblem(watch, socket.handshake.auth);
-      if (problem) return next(problem);
-      (socket.data as { spectate?: string }).spectate = watch;
-      return next();
-    }
-    seatFor(socket.handshake).then((result) => {
-      if (result instanceof Error) return next(result);
-      const data = socket.data as { matchId?: string; claimed?: boolean };
-      data.matchId = result.matchId;
-      if (result.claimed) {
-        // Counted in the registry from the claim on: a connection that closes before it joins gives its place back.
-        data.claimed = true;
-        socket.conn.once('close', () => {
-          if (!data.claimed) return;
-          data.claimed = false;
-          settleClaim(result.matchId);
-          registry.releasePlayer(result.matchId).catch(() => undefined);
-        });
-      }
-      next();
-    }, (error: unknown) => {
-      logger.error({ err: error }, 'admission failed');
-      next(refusal(ErrorCodes.registryUnavailable, 'admission failed; try again'));
-    });
-  });
-  /** Why watching `matchId` is refused now, or undefined: spectators need no seat, only the match and room. */
-  const spectateProblem = (matchId: string, auth: unknown): Error | undefined => {
-    if (handshakeProtocol(auth).kind !== 'delta') return refusal(ErrorCodes.badInput, 'spectating needs the delta protocol (auth: {skirmish})');
-    if (draining) return refusal(ErrorCodes.draining, 'this server is draining');
-    const watched = host.matches.get(matchId);
-    if (watched === undefined) return refusal(ErrorCodes.matchUnknown, `no match ${JSON.stringify(matchId).slice(0, 70)} here: it may have ended`);
-    const { count, cap } = watched.match.spectators;
-    if (count >= cap) return refusal(ErrorCodes.spectatorsFull, `match ${matchId} has its ${cap} spectators`);
-    return undefined;
-  };
-  const settleClaim = (matchId: string): void => {
-    const n = (inFlight.get(matchId) ?? 1) - 1;
-    if (n <= 0) inFlight.delete(matchId);
-    else inFlight.set(matchId, n);
-  };
-  const seatFor = async (handshake: { auth?: unknown; query?: unknown }): Promise<{ matchId: string; claimed: boolean } | Error> => {
-    const { kind, token } = handshakeProtocol(handshake.auth);
-    const named = namedMatch(handshake.auth);
-    if (token !== undefined) {
-      const resumed = await resumableIn(token, named);
-      if (resumed !== undefined) return { matchId: resumed, claimed: false };
-    }
-    if (draining) return refusal(ErrorCodes.draining, 'this server is draining: matchmake again');
-    let seat: PresentedSeat | undefined = readSeat(handshake);
-    if (seat === undefined) {
-      if (requireSeat) return refusal(ErrorCodes.seatMissing, 'no seat: matchmake first (POST /matchmake)');
-      // A matchmaking client back for a player that is gone: it matchmakes again (into that match
-      // first), rather than being placed here in whatever type seatless clients get.
-      if (named !== undefined) return refusal(ErrorCodes.seatMissing, 'that player is gone: matchmake again');
-      const type = types.get(kind === 'classic' ? classicType : defaultType)!;
-      try {
-        const placed = await registry.placeSeat({ type: type.name, capacity: type.capacity });
-        seat = { matchId: placed.seat.matchId, token: placed.seat.token };
-      } catch (error) {
-        const e = error instanceof RegistryError ? error : undefined;
-        if (e?.code === 'full') return refusal(ErrorCodes.serverFull, e.message);
-        return refusal(ErrorCodes.registryUnavailable, `matchmaking failed: ${e?.message ?? 'registry failed'}`);
-      }
-    }
-    inFlight.set(seat.matchId, (inFlight.get(seat.matchId) ?? 0) + 1);
-    const admitted = await admitSeat(registry, workerId, seat);
-    const done = (): void => settleClaim(seat.matchId);
-    if (!admitted.ok) {
-      done();
-      return refusal(admitted.code as ErrorCode, admitted.message);
-    }
-    const type = types.get(admitted.match.type);
-    if (!type) {
-      done();
-      registry.releasePlayer(seat.matchId).catch(() => undefined);
-      return refusal(ErrorCodes.seatUnknown, `this server has no match type ${admitted.match.type}`);
-    }
-    if (!host.matches.has(seat.matchId)) {
-      try {
-        host.create(type, seat.matchId);
-      } catch (error) {
-        done();
-        logger.error({ err: error, type: type.name }, 'match creation failed');
-        return refusal(ErrorCodes.seatUnknown, 'the match could not be created');
-      }
-    }
-    // The claim stays in flight until the connection joins (or closes first).
-    return { matchId: seat.matchId, claimed: true };
-  };
-
-  // A silent client is dropped within this (Engine.IO's heartbeat), so its player becomes resumable.
-  const heartbeatMs = (options.pingIntervalMs ?? 5000) + (options.pingTimeoutMs ?? 4000);
-  /**
-   * The match in which `token`'s player can be resumed, if any. A player whose old connection
-   * still looks live is waited for (until the heartbeat drops that connection) when the client
-   * names that player's match: a matchmaking client back after its link died before this server
-   * noticed. Without the wait it would be refused its spent seat and placed as a new player.
-   */
-  const resumableIn = async (token: string, named: string | undefined): Promise<string | undefined> => {
-    const hosted = host.byToken(token);
-    const session = hosted?.match.sessions.byToken.get(token);
-    if (hosted === undefined || session === undefined) return undefined;
-    const old = session.socket;
-    if (old !== null) {
-      // A token never takes over a live connection: an unnamed match (or another one) is a new player.
-      if (named !== hosted.id) return undefined;
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          old.off('disconnect', done);
-          resolve();
-        };
-        // Listeners run in order: by then the match has dropped the old connection.
-        old.on('disconnect', done);
-        const timer = setTimeout(done, heartbeatMs + 500);
-      });
-    }
-    const still = host.matches.get(hosted.id) === hosted && hosted.match.sessions.byToken.get(token) === session;
-    return still && session.socket === null ? hosted.id : undefined;
-  };
-
-  io.on('connection', (socket) => {
-    const watch = (socket.data as { spectate?: string }).spectate;
-    if (watch !== undefined) {
-      const watched = host.matches.get(watch);
-      if (watched === undefined) {
-        // Disposed between admission and now.
-        socket.emit(DeltaEvents.spectateEnded, { matchId: watch, reason: 'the match is gone' });
-        socket.disconnect(true);
-        return;
-      }
-      // Over the cap (a race past admission) it is told so and disconnected.
-      if (watched.match.spectators.join(socket)) socket.on('disconnect', () => watched.match.spectators.drop(socket));
-      return;
-    }
-    const { kind, token, name } = handshakeProtocol(socket.handshake.auth);
-    const data = socket.data as { matchId?: string; claimed?: boolean };
-    const matchId = data.matchId;
-    const hosted = matchId === undefined ? undefined : host.matches.get(matchId);
-    const resuming = !data.claimed;
-    if (data.claimed && matchId !== undefined) {
-      data.claimed = false;
-      settleClaim(matchId);
-    }
-    if (hosted === undefined) {
-      // Its match was disposed between admission and now (ended, drained): send it on its way.
-      if (matchId !== undefined && !resuming) registry.releasePlayer(matchId).catch(() => undefined);
-      socket.emit(DeltaEvents.reconnectElsewhere, { reason: 'the match is gone: matchmake again' });
-      socket.disconnect(true);
-      return;
-    }
-    try {
-      hosted.match.sessions.join(socket, kind, token, name);
-    } catch (error) {
-      logger.error({ err: error, sid: socket.id }, 'join failed');
-      if (!resuming) registry.releasePlayer(hosted.id).catch(() => undefined);
-      socket.disconnect(true);
-      return;
-    }
-    socket.on('disconnect', (reason) => {
-      logger.debug({ sid: socket.id, reason }, 'disconnect');
-      hosted.match.sessions.drop(socket, reason);
-    });
-  });
+  io.use(placement.admit);
+  io.on('connection', placement.join);
 
   await new Promise<void>((resolveListen, rejectListen) => {
     http.once('error', rejectListen);
