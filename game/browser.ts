@@ -1,4 +1,6 @@
 // Browser entry (bundled by build.mjs into dist/): start screen, connection, input, drawing, HUD.
+// Over 250 lines because it is one page: its frame loop and the state that loop threads through
+// (placement, camera, death screen); HUD, controls, panels and the net graph are their own modules.
 import { Dead, getStore, hasComponent, Position, Score, type BattleRules } from '../engine';
 import { createClient, entityOf, type GameClient, type PlayerPlacement } from '../net/client';
 import { defaultRules } from './rules';

@@ -1,6 +1,8 @@
 // A game client: one connection to a server and the mirror world it keeps, put together from the
 // connection (net/client/connection.ts), clock probing (probe.ts), the mirror (mirror.ts), events
 // (translate.ts), inputs (inputs.ts), prediction (prediction.ts) and interpolation (interpolation.ts).
+// Over 250 lines because it is one thing, the GameClient: its parts share one connection's life
+// (matchmake, connect, rejoin, close), and their logic lives in the files named above.
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { BattleRules, InputIntent } from '../../engine';
 import {

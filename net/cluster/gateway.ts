@@ -4,6 +4,8 @@
 // that browsers only ever talk to one origin. Any number of gateways can run side by side: all
 // they share is the registry (and each keeps its own sid pins, so a load balancer in front of
 // several gateways must keep a polling client on one gateway, as for any Engine.IO server).
+// Over 250 lines because it is one HTTP server whose routes and proxy share the registry and the
+// sid pins; the API (http-api.ts), admin pages (admin-pages.ts) and pins (pins.ts) are their own.
 import { Agent, createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';

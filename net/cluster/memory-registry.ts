@@ -1,6 +1,8 @@
 // The registry in one process's memory: the embedded default (gateway and workers in one process,
 // no external service). Every method runs to completion synchronously before its promise settles,
 // which is what makes it atomic; semantics match the Redis registry exactly (one test suite).
+// Over 250 lines because it is one Registry, operation for operation the same as
+// redis-registry.ts, so the two read side by side.
 import {
   checkHeartbeat, checkPlaceRequest, clusterFullMessage, ID_PATTERN, newMatchId, newSeatToken, registryTimings, RegistryError,
   type ClaimResult, type MatchInfo, type Placement, type PlaceRequest, type Registry, type RegistryOptions,
