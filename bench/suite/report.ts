@@ -194,7 +194,7 @@ export function renderReport(r: BenchResults): string {
     '',
     codecTable(r),
     '',
-    `### 2–3. Whole server on loopback vs the classic baseline (wander bots; engine bots send as the browser does, classic bots every decision, 20 a second; server and bots in separate processes, ~${fmt(window, 0)} s measured)`,
+    `### 2–3. Whole server on loopback vs the classic baseline (wander bots; delta bots send as the browser does, classic bots every decision, 20 a second; server and bots in separate processes, ~${fmt(window, 0)} s measured)`,
     '',
     serverTable(r),
     '',
