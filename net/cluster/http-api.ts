@@ -24,8 +24,8 @@ export interface MatchmakingApiOptions {
   registry: Registry;
   /** Reserves a seat (checks the type, times it); throws a RegistryError. */
   place(request: MatchmakeRequest): Promise<Placement>;
-  /** Origin the client connects to (`url` of the answer). */
-  origin(req: IncomingMessage): string;
+  /** Origin the client connects to for `placement` (`url` of the answer). */
+  origin(req: IncomingMessage, placement: Placement): string | Promise<string>;
   /** Socket.IO path of the placement's worker (`path` of the answer). */
   path(placement: Placement): string;
   /** True when the request carries the admin token (or none is configured). */
@@ -58,8 +58,9 @@ export function createMatchmakingApi(options: MatchmakingApiOptions): Matchmakin
       const b = body as { type: string; matchId?: string; create?: boolean };
       try {
         const placed = await options.place({ type: b.type, matchId: b.matchId, create: b.create === true ? true : undefined });
+        const url = await options.origin(req, placed);
         sendJson(res, 200, {
-          matchId: placed.seat.matchId, type: placed.match.type, url: options.origin(req), path: options.path(placed),
+          matchId: placed.seat.matchId, type: placed.match.type, url, path: options.path(placed),
           seat: placed.seat.token, expiresAt: placed.seat.expiresAt, created: placed.created,
         });
       } catch (error) {

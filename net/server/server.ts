@@ -73,7 +73,12 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
       if (draining || closing) throw new RegistryError('unavailable', 'this server is draining: try again shortly');
       return registry.placeSeat({ ...request, capacity: type.capacity });
     },
-    origin: (req) => {
+    origin: async (req, placed) => {
+      // A worker asked directly may place the seat on another worker: the client goes there.
+      if (placed.match.worker !== workerId) {
+        const owner = (await registry.workers()).find((w) => w.id === placed.match.worker);
+        if (owner?.url) return owner.url;
+      }
       const host = req.headers.host;
       return host && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? `http://${host}` : publicUrl;
     },

@@ -60,4 +60,21 @@ Worker('an embedded server keeps its default match warm however long it is empty
   assert.ok((await server.registry.matches()).some((m) => m.id === server.matchId), 'still listed');
 });
 
+Worker('a worker asked directly for a seat on another worker answers with that worker\'s url, and the seat is admitted there', async (ctx) => {
+  const registry = createMemoryRegistry();
+  const a = await createServer({ ...quiet, rules, cluster: { registry, workerId: 'wa' } });
+  const b = await createServer({ ...quiet, host: '127.0.0.2', rules, cluster: { registry, workerId: 'wb' } });
+  ctx.servers.push(a, b);
+  const first = await matchmake(a.url, { type: 'classic', create: true });
+  const owner = (await registry.matches()).find((m) => m.id === first.matchId)!.worker;
+  const [asked, other] = owner === 'wa' ? [b, a] : [a, b];
+  const answer = await matchmake(asked.url, { type: 'classic', matchId: first.matchId });
+  assert.is(answer.url, other.url, 'the owner\'s url, not the url asked');
+  // The client's own matchmaking asks the same worker, and must land on the owner.
+  const client = createClient({ url: asked.url, type: 'classic', matchId: first.matchId });
+  ctx.clients.push(client);
+  await waitFor(() => client.localEntity !== undefined, 5000, 'admitted on the owner');
+  assert.ok(other.matches.get(first.matchId)?.players === 1, 'the player is in the owner\'s match');
+});
+
 Worker.run();
