@@ -155,7 +155,7 @@ browserSuite<Ctx>('game in the browser', (test) => {
     for (let i = 0; i < 15 && !ringSeen(pixels); i++) pixels = await screenshotPixels(page);
     await page.keyboard.up('Space');
     // Holding Space keeps attacking every 0.5 s (cooldown), so count hits rather than expect one.
-    await waitFor(() => getStore(victim.world, Health).hp[victim.localEntity!]! <= 90, 3000, 'victim sees its health drop');
+    await waitFor(() => getStore(victim.world, Health).hp[victim.localEntity!]! <= 90, 8000, 'victim sees its health drop');
     await sleep(300);
     const serverHp = getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, victim.welcome!.sid)]!;
     assert.ok(serverHp <= 90 && serverHp % 10 === 0, `server hp ${serverHp}`);
