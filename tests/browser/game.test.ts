@@ -8,6 +8,7 @@ import { createClient, createLogger, latestPosition, type GameClient, type GameS
 import { getStore, Health, Position } from '../../engine';
 import { defaultStyle as S } from '../../render';
 import { sleep, waitFor, within } from '../helpers';
+import { waitSeen } from './play-helpers';
 import { browserSuite, closeThenCheckErrors, colorNear, recordErrors, hexOf, launchChromium, screenshotPixels, type Pixels } from './chromium';
 
 interface Ctx {
@@ -144,8 +145,11 @@ browserSuite<Ctx>('game in the browser', (test) => {
     await waitFor(() => victim.localEntity !== undefined, 5000, 'victim joined');
     place(ctx.server, me.sid, 50, 50);
     place(ctx.server, victim.welcome!.sid, 56, 50);
-    await page.waitForFunction((id) => (window as any).skirmish.client.world.entities.has(id), victim.welcome!.id);
-    await sleep(300);
+    // Attacks are judged where targets were on the attacker's screen, up to 250 ms back: wait until
+    // the page shows both teleports, then let them age (a loaded machine shows them late).
+    await waitSeen(page, victim.welcome!.id, 56, 50);
+    await waitSeen(page, me.id, 50, 50);
+    await sleep(500);
     await page.keyboard.down('Space');
     const ring = await page.evaluate(() => (window as any).skirmish.renderer.toScreen(60, 50)); // range 10 east of the attacker
     // The ring shows for a moment after each swing, and a held Space swings every cooldown; a
