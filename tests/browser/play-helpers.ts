@@ -114,8 +114,8 @@ export async function waitSeen(page: Page, id: number, x: number, y: number): Pr
 
 /** Closes what a test opened: pages, Node clients, the server. */
 export async function closeAll(ctx: PlayCtx): Promise<void> {
-  for (const c of ctx.contexts) await c.close();
-  for (const c of ctx.clients) c.close();
+  for (const c of ctx.contexts.splice(0)) await c.close();
+  for (const c of ctx.clients.splice(0)) c.close();
   await ctx.server?.close();
 }
 
