@@ -8,7 +8,7 @@ import { createClient, createLogger, latestPosition, type GameClient, type GameS
 import { getStore, Health, Position } from '../../engine';
 import { defaultStyle as S } from '../../render';
 import { sleep, waitFor, within } from '../helpers';
-import { waitSeen } from './play-helpers';
+import { eidOf, place, teleportAndSettle } from './play-helpers';
 import { browserSuite, closeThenCheckErrors, colorNear, recordErrors, hexOf, launchChromium, screenshotPixels, type Pixels } from './chromium';
 
 interface Ctx {
@@ -48,17 +48,6 @@ async function self(page: Page): Promise<{ sid: string; id: number; screen: { x:
 function expectColor(pixels: Pixels, at: { x: number; y: number }, hex: number, what: string): void {
   const rgb = pixels.at(at.x, at.y);
   assert.ok(colorNear(rgb, hex, 40), `${what}: expected ~#${hex.toString(16)} at ${Math.round(at.x)},${Math.round(at.y)}, got ${hexOf(rgb)}`);
-}
-
-function eidOf(server: GameServer, sid: string): number {
-  return [...server.match.sessions.byToken.values()].find((s) => s.publicId === sid)!.eid;
-}
-
-function place(server: GameServer, sid: string, x: number, y: number): void {
-  const eid = eidOf(server, sid);
-  const pos = getStore(server.match.world, Position);
-  pos.x[eid] = x;
-  pos.y[eid] = y;
 }
 
 browserSuite<Ctx>('game in the browser', (test) => {
@@ -143,13 +132,7 @@ browserSuite<Ctx>('game in the browser', (test) => {
     const victim = createClient({ url: ctx.server.url });
     ctx.clients.push(victim);
     await waitFor(() => victim.localEntity !== undefined, 5000, 'victim joined');
-    place(ctx.server, me.sid, 50, 50);
-    place(ctx.server, victim.welcome!.sid, 56, 50);
-    // Attacks are judged where targets were on the attacker's screen, up to 250 ms back: wait until
-    // the page shows both teleports, then let them age (a loaded machine shows them late).
-    await waitSeen(page, victim.welcome!.id, 56, 50);
-    await waitSeen(page, me.id, 50, 50);
-    await sleep(500);
+    await teleportAndSettle(ctx.server, page, { ...me, x: 50, y: 50 }, { ...victim.welcome!, x: 56, y: 50 });
     await page.keyboard.down('Space');
     const ring = await page.evaluate(() => (window as any).skirmish.renderer.toScreen(60, 50)); // range 10 east of the attacker
     // The ring shows for a moment after each swing, and a held Space swings every cooldown; a

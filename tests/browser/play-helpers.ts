@@ -8,7 +8,7 @@ import { createClient, createLogger, type GameClient, type GameServer, type Serv
 import { getStore, Health, Position } from '../../engine';
 import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { waitFor } from '../helpers';
+import { sleep, waitFor } from '../helpers';
 import { closeThenCheckErrors, launchChromium, recordErrors } from './chromium';
 
 /** Per-test state of a game browser suite. */
@@ -110,6 +110,26 @@ export async function waitSeen(page: Page, id: number, x: number, y: number): Pr
     const eid = world.entities.get(id);
     return eid !== undefined && Math.abs(world.sim.x[eid] - x) < 0.1 && Math.abs(world.sim.y[eid] - y) < 0.1;
   }, [id, x, y] as const, { timeout: 10000 });
+}
+
+/** Where to put a player: its Socket.IO id (the server's key), its public id (the page's) and a spot. */
+export interface Teleport {
+  sid: string;
+  id: number;
+  x: number;
+  y: number;
+}
+
+/**
+ * Teleports players on the server, waits until `page` shows each at its new spot, then lets the
+ * teleports age 500 ms: attacks are judged where targets were on the attacker's screen up to
+ * 250 ms back, and drawn positions glide to corrections, so acting sooner would use the old spots
+ * (a loaded machine shows the teleports late, hence waiting on the page, not on a clock).
+ */
+export async function teleportAndSettle(server: GameServer, page: Page, ...moves: Teleport[]): Promise<void> {
+  for (const m of moves) place(server, m.sid, m.x, m.y);
+  for (const m of moves) await waitSeen(page, m.id, m.x, m.y);
+  await sleep(500);
 }
 
 /** Closes what a test opened: pages, Node clients, the server. */

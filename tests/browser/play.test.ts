@@ -6,7 +6,7 @@ import { getStore, Health } from '../../engine';
 import { sleep, waitFor } from '../helpers';
 import { defaultStyle as S } from '../../render';
 import { browserSuite, colorNear, hexOf } from './chromium';
-import { addBot, eidOf, newPage, openGame, place, self, serverHp, serverPosition, waitForPlayer, waitSeen, type PlayCtx, playHooks } from './play-helpers';
+import { addBot, eidOf, newPage, openGame, place, self, serverHp, serverPosition, teleportAndSettle, waitForPlayer, waitSeen, type PlayCtx, playHooks } from './play-helpers';
 
 /** Waits for the HUD (refreshed ten times a second) to show the own name. */
 async function hudName(page: Page, name: string): Promise<void> {
@@ -65,13 +65,9 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
     const bob = await openGame(ctx, '?name=Bob');
     const a = await self(alice);
     const b = await self(bob);
-    place(ctx.server, a.sid, 40, 50);
-    place(ctx.server, b.sid, 60, 50);
+    await teleportAndSettle(ctx.server, alice, { ...a, x: 40, y: 50 }, { ...b, x: 60, y: 50 });
     await alice.locator('.name-label', { hasText: 'Bob' }).waitFor({ timeout: 5000 });
     await bob.locator('.name-label', { hasText: 'Alice' }).waitFor({ timeout: 5000 });
-    await waitSeen(alice, b.id, 60, 50);
-    await waitSeen(alice, a.id, 40, 50);
-    await sleep(500); // drawn positions glide to corrections
     // The label sits above Bob's body: left of the screen centre is Alice, right is Bob.
     const box = (await alice.locator('.name-label', { hasText: 'Bob' }).boundingBox())!;
     const own = (await alice.locator('.name-label', { hasText: 'Alice' }).boundingBox())!;
@@ -86,11 +82,7 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
     const page = await openGame(ctx);
     const me = await self(page);
     const victim = await addBot(ctx);
-    place(ctx.server, me.sid, 50, 50);
-    place(ctx.server, victim.welcome!.sid, 56, 50);
-    await waitSeen(page, victim.welcome!.id, 56, 50);
-    await waitSeen(page, me.id, 50, 50);
-    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
+    await teleportAndSettle(ctx.server, page, { ...me, x: 50, y: 50 }, { ...victim.welcome!, x: 56, y: 50 });
     await page.keyboard.press('Space'); // key down and up in the same frame
     await waitFor(() => serverHp(ctx.server, victim.welcome!.sid) < 100, 5000, 'the tap to hit');
     await waitFor(() => getStore(victim.world, Health).hp[victim.localEntity!] === 90, 3000, 'the victim to see it');
@@ -104,11 +96,7 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
     const page = await openGame(ctx, '?name=Hitter&capture=1');
     const me = await self(page);
     const victim = await addBot(ctx, 'Target');
-    place(ctx.server, me.sid, 50, 50);
-    place(ctx.server, victim.welcome!.sid, 56, 50);
-    await waitSeen(page, victim.welcome!.id, 56, 50);
-    await waitSeen(page, me.id, 50, 50);
-    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
+    await teleportAndSettle(ctx.server, page, { ...me, x: 50, y: 50 }, { ...victim.welcome!, x: 56, y: 50 });
     // Every frame, the colour drawn at the victim's centre: the flash lasts 150 ms, shorter than a
     // screenshot round trip on a busy machine.
     await page.evaluate((id) => {
@@ -155,11 +143,7 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
     const page = await openGame(ctx, '?name=Killer');
     const me = await self(page);
     const victim = await addBot(ctx, 'Victim');
-    place(ctx.server, me.sid, 50, 50);
-    place(ctx.server, victim.welcome!.sid, 55, 50);
-    await waitSeen(page, victim.welcome!.id, 55, 50);
-    await waitSeen(page, me.id, 50, 50);
-    await sleep(500); // let the teleports age (see the tap test)
+    await teleportAndSettle(ctx.server, page, { ...me, x: 50, y: 50 }, { ...victim.welcome!, x: 55, y: 50 });
     getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, victim.welcome!.sid)] = 10;
     await page.keyboard.press('Space');
     await waitFor(() => serverHp(ctx.server, victim.welcome!.sid) <= 0, 5000, 'the tap to kill');
@@ -237,10 +221,7 @@ browserSuite<PlayCtx>('playing in the browser', (test) => {
     const page = await openGame(ctx);
     const me = await self(page);
     const killer = await addBot(ctx, 'Slayer');
-    place(ctx.server, me.sid, 50, 50);
-    place(ctx.server, killer.welcome!.sid, 55, 50);
-    await waitSeen(page, killer.welcome!.id, 55, 50);
-    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
+    await teleportAndSettle(ctx.server, page, { ...me, x: 50, y: 50 }, { ...killer.welcome!, x: 55, y: 50 });
     getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, me.sid)] = 10;
     killer.sendInput({ mx: 0, my: 0, attack: true });
     await page.locator('#death').waitFor({ state: 'visible', timeout: 5000 });

@@ -8,7 +8,7 @@ import { browserSuite } from './chromium';
 import { getStore, Health, Score } from '../../engine';
 import { rulesForMap } from '../../game';
 import type { GameClient } from '../../net';
-import { addBot, eidOf, openGame, place, self, serverHp, serverPosition, waitSeen, type PlayCtx, playHooks } from './play-helpers';
+import { addBot, eidOf, openGame, place, self, serverHp, serverPosition, teleportAndSettle, waitSeen, type PlayCtx, playHooks } from './play-helpers';
 
 const PHONE = { viewport: { width: 800, height: 450 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 };
 
@@ -55,11 +55,7 @@ browserSuite<PlayCtx>('touch controls in the browser', (test) => {
     assert.equal(serverPosition(ctx.server, me.sid), stopped, 'stops when the finger lifts');
 
     const victim = await addBot(ctx);
-    place(ctx.server, me.sid, 50, 50);
-    place(ctx.server, victim.welcome!.sid, 55, 52);
-    await waitSeen(page, victim.welcome!.id, 55, 52);
-    await waitSeen(page, me.id, 50, 50);
-    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
+    await teleportAndSettle(ctx.server, page, { ...me, x: 50, y: 50 }, { ...victim.welcome!, x: 55, y: 52 });
     await page.touchscreen.tap(...Object.values(await centre(page, '.touch-attack')) as [number, number]);
     await waitFor(() => serverHp(ctx.server, victim.welcome!.sid) === 90, 5000, 'the tap to hit');
     await sleep(1100);
@@ -130,11 +126,7 @@ browserSuite<PlayCtx>('touch controls on a phone held upright', (test) => {
     // The button: a tap on a neighbour with 10 HP left kills it, and the kill line stays clear of the panels.
     await sleep(400); // the finger is up: the player stops
     const victim = await addBot(ctx, 'Victim');
-    place(ctx.server, me.sid, 500, 520);
-    place(ctx.server, victim.welcome!.sid, 505, 522);
-    await waitSeen(page, victim.welcome!.id, 505, 522);
-    await waitSeen(page, me.id, 500, 520);
-    await sleep(500); // attacks are judged where targets were on the attacker's screen, up to 250 ms back: let the teleports age
+    await teleportAndSettle(ctx.server, page, { ...me, x: 500, y: 520 }, { ...victim.welcome!, x: 505, y: 522 });
     getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, victim.welcome!.sid)] = 10;
     await page.touchscreen.tap(...Object.values(await centre(page, '.touch-attack')) as [number, number]);
     await waitFor(() => serverHp(ctx.server, victim.welcome!.sid) <= 0, 5000, 'the tap to kill');
