@@ -33,15 +33,19 @@ function lagCell(s: ScenarioResult): string {
 // A turn not seen within 10 s is counted as 10 s: at that value the figure is a lower bound.
 const observed = (ms: number | null): string => (ms !== null && ms >= MAX_WAIT_MS ? `≥ ${fmt(MAX_WAIT_MS, 0)}` : fmt(ms, 1));
 
-const HEADER = ['players', 'server', 'connected', 'CPU %', 'CPU µs/player-tick', 'tick p99 ms', 'write p99 ms', 'recording % of tick', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s',
+const HEADER = ['players', 'server', 'connected', 'CPU %', 'CPU µs/player-tick', 'tick p99 ms', 'write p99 ms', 'recording % of tick (of tick + write)', 'loop lag p99 ms', '↓ B/client/s', '↑ B/client/s',
   'updates/s/client', 'input→observed p50 ms', 'p99 ms', 'turns seen / lost', 'heap KiB/conn', 'load avg'];
+
+// Recording's share of simulate + build, and in brackets of all the tick costs once its socket writes count.
+const recordingCell = (s: ScenarioResult): string =>
+  s.recordingPctOfTickAndWrite === null ? fmt(s.recordingPctOfTick, 1) : `${fmt(s.recordingPctOfTick, 1)} (${fmt(s.recordingPctOfTickAndWrite, 1)})`;
 
 function serverRow(players: string, who: string, s: ScenarioResult): string[] {
   const connected = s.playersSeen === null ? '–' : `${s.playersSeen}/${s.players}`;
   // The probe turned, but the observer saw none of it before the run ended.
   const unseen = s.bots !== null && s.observedN === 0 && s.windowS !== null ? `none in ${fmt(s.windowS, 0)} s` : undefined;
   return [
-    players, who, connected, mark(fmt(s.cpuPct, 0), s.cpuSource), fmt(s.cpuUsPerPlayerTick, 1), fmt(s.tickP99Ms, 2), fmt(s.writeP99Ms, 2), fmt(s.recordingPctOfTick, 1), lagCell(s),
+    players, who, connected, mark(fmt(s.cpuPct, 0), s.cpuSource), fmt(s.cpuUsPerPlayerTick, 1), fmt(s.tickP99Ms, 2), fmt(s.writeP99Ms, 2), recordingCell(s), lagCell(s),
     mark(fmt(s.downBytesPerClientPerSec, 0), s.wireSource), mark(fmt(s.upBytesPerClientPerSec, 0), s.wireSource),
     fmt(s.bots?.updatesPerSec, 1), unseen ?? observed(s.observedP50Ms), unseen ?? observed(s.observedP99Ms),
     // How many turns the p99 rests on, and how many the observer could not see (probe dead or out of view).
@@ -201,7 +205,7 @@ export function renderReport(r: BenchResults): string {
     `Maps keep the default density (50 players on 100²): ${maps}. CPU % of one core, from process_cpu_seconds_total. ` +
       'Bytes are TCP bytes the server wrote/read (framing included) per client. Tick p99 (simulate + build every message) from the skirmish_tick_seconds ' +
       'histogram; write p99 (handing those messages to the sockets: on loopback each write runs the whole TCP path, receiver included) from skirmish_tick_write_seconds ' +
-      'histogram (the baseline has no tick). Loop lag p99 is prom-client\'s, which includes its 10 ms sampling timer. ' +
+      'histogram (the baseline has no tick). Recording % of tick: skirmish_recording_seconds_total over skirmish_tick_seconds_sum; in brackets, over the tick and its writes together. Loop lag p99 is prom-client\'s, which includes its 10 ms sampling timer. ' +
       'CPU µs/player-tick: that CPU per player per tick run. Input→observed: probe bots turn, an observer bot next to each sees it (a turn not seen within 10 s counts as 10 s); turns seen / lost: how many turns the percentiles rest on, and turns the observer could not see (the probe died or left its view). Load avg: the machine\'s 1-minute load average at the window\'s start and end. Heap after a forced GC, loaded minus idle, per player. ' +
       'Updates are state messages (ours) or player_moved events (baseline) a client receives. ' +
       '† read from /proc (CPU; bytes of all read/write system calls) because /metrics did not answer within 3 s; ' +

@@ -49,6 +49,9 @@ export interface ScenarioResult {
   /** Mean tick time (simulate + build), ms, and the recording's part of it per tick, µs. */
   tickMeanMs: number | null;
   recordingUsPerTick: number | null;
+  /** Mean time a tick spent writing to the sockets, ms, and recording's share of simulate + build + write, percent. */
+  writeMeanMs: number | null;
+  recordingPctOfTickAndWrite: number | null;
   /** Event-loop delay p99 as prom-client reports it (it includes its 10 ms sampling timer). */
   lagP99Ms: number | null;
   /** Set instead when /metrics did not answer in time: the loop was stalled at least this long. */
@@ -125,7 +128,7 @@ function otherCpu(seconds: number, machine: [MachineCpu?, MachineCpu?], server: 
 export function emptyResult(plan: ScenarioPlan): ScenarioResult {
   return {
     server: plan.server, players: plan.players, mapSize: plan.mapSize, playersSeen: null, windowS: null, cpuPct: null, cpuUsPerPlayerTick: null, loadAvg: null,
-    cpuSource: null, tickP99Ms: null, writeP99Ms: null, ticksPerSec: null, recordingPctOfTick: null, tickMeanMs: null, recordingUsPerTick: null, lagP99Ms: null, lagAtLeastMs: null, metricsLatencyMs: null,
+    cpuSource: null, tickP99Ms: null, writeP99Ms: null, ticksPerSec: null, recordingPctOfTick: null, tickMeanMs: null, recordingUsPerTick: null, writeMeanMs: null, recordingPctOfTickAndWrite: null, lagP99Ms: null, lagAtLeastMs: null, metricsLatencyMs: null,
     downBytesPerClientPerSec: null, upBytesPerClientPerSec: null, wireSource: null, heapPerConnKiB: null,
     observedP50Ms: null, observedP99Ms: null, observedN: 0, lostTurns: 0, bots: null, otherCpuPct: null,
     interruptCpuPct: null,
@@ -181,7 +184,8 @@ export async function runScenario(plan: ScenarioPlan, log: (line: string) => voi
     if (w.cpuPct !== null && w.ticksPerSec) result.cpuUsPerPlayerTick = (w.cpuPct / 100) * 1e6 / (clients * w.ticksPerSec);
     Object.assign(result, {
       playersSeen: w.players ?? seen, windowS: w.seconds, cpuPct: w.cpuPct, cpuSource: w.cpuSource, tickP99Ms: w.tickP99Ms, writeP99Ms: w.writeP99Ms,
-      ticksPerSec: w.ticksPerSec, recordingPctOfTick: w.recordingPctOfTick, tickMeanMs: w.tickMeanMs, recordingUsPerTick: w.recordingUsPerTick, lagP99Ms: w.lagP99Ms, lagAtLeastMs: w.lagAtLeastMs, metricsLatencyMs: w.metricsLatencyMs,
+      ticksPerSec: w.ticksPerSec, recordingPctOfTick: w.recordingPctOfTick, tickMeanMs: w.tickMeanMs, recordingUsPerTick: w.recordingUsPerTick,
+      writeMeanMs: w.writeMeanMs, recordingPctOfTickAndWrite: w.recordingPctOfTickAndWrite, lagP99Ms: w.lagP99Ms, lagAtLeastMs: w.lagAtLeastMs, metricsLatencyMs: w.metricsLatencyMs,
       downBytesPerClientPerSec: w.sentPerSec === null ? null : w.sentPerSec / clients,
       upBytesPerClientPerSec: w.receivedPerSec === null ? null : w.receivedPerSec / clients,
       wireSource: w.wireSource,

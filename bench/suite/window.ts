@@ -40,6 +40,10 @@ export interface WindowFigures {
   /** Mean tick time (simulate + build), ms, and the recording's part of it per tick, µs. */
   tickMeanMs: number | null;
   recordingUsPerTick: number | null;
+  /** Mean time a tick spent writing its messages to the sockets, ms (after simulate + build). */
+  writeMeanMs: number | null;
+  /** Recording's share of everything a tick costs the server (simulate + build + write), in percent. */
+  recordingPctOfTickAndWrite: number | null;
   /** Slowest /metrics answer at the window's ends, ms. */
   metricsLatencyMs: number;
 }
@@ -80,7 +84,7 @@ export function windowFigures(a: Reading, b: Reading, prefix: string, timeoutMs:
     seconds: both ? metricsS : procS, players: playersIn(b, prefix) ?? null,
     cpuPct: null, cpuSource: null, sentPerSec: null, receivedPerSec: null, wireSource: null,
     lagP99Ms: null, lagAtLeastMs: null, tickP99Ms: null, writeP99Ms: null, ticksPerSec: null, recordingPctOfTick: null, tickMeanMs: null, recordingUsPerTick: null,
-    metricsLatencyMs: Math.max(a.latencyMs, b.latencyMs),
+    writeMeanMs: null, recordingPctOfTickAndWrite: null, metricsLatencyMs: Math.max(a.latencyMs, b.latencyMs),
   };
   const cpu = delta(`${prefix}process_cpu_seconds_total`);
   const sent = delta(`${prefix}wire_sent_bytes_total`);
@@ -113,6 +117,9 @@ export function windowFigures(a: Reading, b: Reading, prefix: string, timeoutMs:
     out.ticksPerSec = ticked === undefined ? null : ticked / metricsS;
     out.tickMeanMs = tickS === undefined || !ticked ? null : (tickS / ticked) * 1000;
     out.recordingUsPerTick = recordingS === undefined || !ticked ? null : (recordingS / ticked) * 1e6;
+    const writeS = delta('skirmish_tick_write_seconds_sum');
+    out.writeMeanMs = writeS === undefined || !ticked ? null : (writeS / ticked) * 1000;
+    out.recordingPctOfTickAndWrite = recordingS === undefined || writeS === undefined || !(tickS! + writeS) ? null : (recordingS / (tickS! + writeS)) * 100;
   }
   return out;
 }

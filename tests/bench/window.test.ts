@@ -6,7 +6,7 @@ import { windowFigures, type Reading } from '../../bench/suite/window';
 
 const Window = suite('bench window');
 
-const reading = (atMs: number, tickSumS: number, recordingS: number | undefined, tick: number): Reading => ({
+const reading = (atMs: number, tickSumS: number, recordingS: number | undefined, tick: number, writeSumS?: number): Reading => ({
   procAt: atMs, metricsAt: atMs, latencyMs: 1,
   samples: parsePrometheus([
     `skirmish_tick_seconds_bucket{le="0.005"} ${tick}`,
@@ -15,6 +15,7 @@ const reading = (atMs: number, tickSumS: number, recordingS: number | undefined,
     `skirmish_tick_seconds_count ${tick}`,
     `skirmish_tick ${tick}`,
     ...(recordingS === undefined ? [] : [`skirmish_recording_seconds_total ${recordingS}`]),
+    ...(writeSumS === undefined ? [] : [`skirmish_tick_write_seconds_sum ${writeSumS}`]),
   ].join('\n')),
 });
 
@@ -27,10 +28,19 @@ Window('recording\'s share of the tick time: the recording seconds over the tick
   assert.ok(Math.abs(figures.recordingUsPerTick! - 200) < 1e-6, `${figures.recordingUsPerTick} µs`);
 });
 
+Window('recording\'s share of all a tick costs: simulate + build + the socket writes', () => {
+  // 300 ticks: 3 s simulating and building, 1.5 s writing, 0.06 s of it recording.
+  const figures = windowFigures(reading(0, 10, 0.2, 3000, 4), reading(10_000, 13, 0.26, 3300, 5.5), 'skirmish_', 1000);
+  assert.ok(Math.abs(figures.writeMeanMs! - 5) < 1e-9, `${figures.writeMeanMs} ms`);
+  assert.ok(Math.abs(figures.recordingPctOfTickAndWrite! - 0.06 / 4.5 * 100) < 1e-9, `${figures.recordingPctOfTickAndWrite} %`);
+  assert.ok(Math.abs(figures.recordingPctOfTick! - 2) < 1e-9, 'the share of simulate + build is unchanged');
+});
+
 Window('a server that does not record (or an older one) has no recording share', () => {
   const figures = windowFigures(reading(0, 10, undefined, 3000), reading(10_000, 13, undefined, 3300), 'skirmish_', 1000);
   assert.is(figures.recordingPctOfTick, null);
   assert.is(figures.recordingUsPerTick, null);
+  assert.is(figures.recordingPctOfTickAndWrite, null);
 });
 
 Window.run();
