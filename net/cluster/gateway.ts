@@ -16,7 +16,7 @@ import { createStaticHandler } from '../server/static';
 import { replayPathId } from '../server/replays-http';
 import { createGatewayReplays } from './gateway-replays';
 import { createAdminCheck, createMatchmakingApi, denied, sendJson, STATUS } from './http-api';
-import { ID_PATTERN, RegistryError, type MatchInfo, type Registry, type RegistryStats, type WorkerView } from './registry';
+import { awaitRegistry, ID_PATTERN, RegistryError, type MatchInfo, type Registry, type RegistryStats, type WorkerView } from './registry';
 import { openPacketSid, SidPins } from './pins';
 import { createAdminPages, warnIfAdminOpen, type DashboardStats } from './admin-pages';
 
@@ -50,6 +50,8 @@ export interface GatewayOptions {
   pinIdleMs?: number;
   /** Most sid pins kept. Default 100 000. */
   maxPins?: number;
+  /** How long to wait for the registry before listening (see `awaitRegistry`). Default 5000 ms. */
+  registryWaitMs?: number;
 }
 
 /** A running gateway. */
@@ -408,6 +410,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   const host = options.host ?? '0.0.0.0';
+  await awaitRegistry(registry, options.registryWaitMs ?? 5000, log);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 5000, host, () => {

@@ -57,6 +57,10 @@ export class MemoryRegistry implements Registry {
     this.now = options.now ?? Date.now;
   }
 
+  async ready(): Promise<void> {
+    if (this.closed) throw new RegistryError('unavailable', 'registry closed');
+  }
+
   async heartbeat(worker: WorkerInfo, matches: MatchInfo[]): Promise<void> {
     this.open();
     checkHeartbeat(worker, matches);

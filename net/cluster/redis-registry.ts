@@ -391,6 +391,7 @@ export class RedisRegistry implements Registry {
 
   /** Resolves once connected; rejects with 'unavailable' after `timeoutMs`. Calls made before then fail fast. */
   async ready(timeoutMs = 5000): Promise<void> {
+    if (this.closed) throw new RegistryError('unavailable', 'registry closed');
     if (this.redis.status === 'ready') return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {

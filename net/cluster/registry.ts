@@ -182,8 +182,29 @@ export interface Registry {
   removeMatch(id: string): Promise<void>;
   /** Reservation counters. */
   stats(): Promise<RegistryStats>;
+  /**
+   * Resolves once the registry can answer (its Redis connection is open); rejects with
+   * RegistryError 'unavailable' after `timeoutMs`. Calls made before then fail at once.
+   */
+  ready(timeoutMs?: number): Promise<void>;
   /** Releases connections and timers; the registry is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/**
+ * Waits up to `timeoutMs` for `registry` before a gateway or worker takes players, so its first
+ * ones are not refused 503 while its connection is still opening. A registry still unreachable
+ * by then is warned about and not waited for further: placement answers 503 until it connects,
+ * and the worker's heartbeats register it once it does. Resolves whether it is ready.
+ */
+export async function awaitRegistry(registry: Registry, timeoutMs: number, log: { warn(obj: object, msg: string): void }): Promise<boolean> {
+  try {
+    await registry.ready(timeoutMs);
+    return true;
+  } catch (error) {
+    log.warn({ err: error instanceof Error ? error.message : String(error) }, 'registry not reachable yet; starting anyway (placement answers 503 until it is)');
+    return false;
+  }
 }
 
 /** Ids the registry accepts for workers and matches: safe in a URL path and a Redis key. */

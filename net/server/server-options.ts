@@ -33,7 +33,13 @@ export interface ServerOptions {
    * Clients must then present a seat (or resume with a token). Default: embedded, an in-memory
    * registry and this process as its only worker.
    */
-  cluster?: { registry: Registry; workerId: string; publicUrl?: string };
+  cluster?: {
+    registry: Registry;
+    workerId: string;
+    publicUrl?: string;
+    /** How long to wait for the registry before the first heartbeat (see `awaitRegistry`). Default 5000 ms. */
+    registryWaitMs?: number;
+  };
   /** Required (Bearer or dashboard cookie) for /metrics, /stats, /workers and /dashboard. Default ADMIN_TOKEN from the environment. */
   adminToken?: string;
   /** TCP port; 0 picks a free one. Default 5000. */

@@ -15,7 +15,7 @@ import { createAdmission, originAllowed } from './admission';
 import { createMatchHost, type MatchHost } from './matches';
 import { startHeartbeat, type Heartbeat } from '../cluster/worker';
 import { createMemoryRegistry } from '../cluster/memory-registry';
-import { RegistryError, newMatchId, type MatchInfo, type WorkerInfo } from '../cluster/registry';
+import { awaitRegistry, RegistryError, newMatchId, type MatchInfo, type WorkerInfo } from '../cluster/registry';
 import { createAdminCheck, createMatchmakingApi, denied, sendJson } from '../cluster/http-api';
 import { createAdminPages, warnIfAdminOpen } from '../cluster/admin-pages';
 import { createRecordingStore, recordingFromEnv, type RecordingStore } from './recordings';
@@ -224,6 +224,7 @@ export async function createServer(options: ServerOptions): Promise<GameServer> 
   warnIfAdminOpen(logger, adminToken, options.host ?? '0.0.0.0', port);
 
   // The registry learns of this worker and its default match before the first client asks.
+  if (options.cluster) await awaitRegistry(registry, options.cluster.registryWaitMs ?? 5000, logger);
   let heartbeat: Heartbeat | undefined = startHeartbeat({ registry, report, logger: logger.child({ worker: workerId }) });
   await heartbeat.beat();
 

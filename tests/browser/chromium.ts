@@ -222,4 +222,8 @@ export function recordErrors(page: Page, errors: string[]): void {
     errors.push(`console: ${m.text()}${where}`);
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  // A server error's body says which refusal it was (the console only has the status).
+  page.on('response', (r) => {
+    if (r.status() >= 500) void r.text().then((body) => errors.push(`response: ${r.status()} ${r.url()} ${body.slice(0, 300)}`), () => undefined);
+  });
 }
