@@ -8,7 +8,7 @@ import { createClient, createLogger, latestPosition, type GameClient, type GameS
 import { getStore, Health, Position } from '../../engine';
 import { defaultStyle as S } from '../../render';
 import { sleep, waitFor, within } from '../helpers';
-import { eidOf, place, teleportAndSettle } from './play-helpers';
+import { eidOf, place, teleportAndSettle, waitDrawn } from './play-helpers';
 import { browserSuite, closeThenCheckErrors, colorNear, recordErrors, hexOf, launchChromium, screenshotPixels, type Pixels } from './chromium';
 
 interface Ctx {
@@ -50,6 +50,15 @@ function expectColor(pixels: Pixels, at: { x: number; y: number }, hex: number, 
   assert.ok(colorNear(rgb, hex, 40), `${what}: expected ~#${hex.toString(16)} at ${Math.round(at.x)},${Math.round(at.y)}, got ${hexOf(rgb)}`);
 }
 
+/**
+ * Whether `rgb` is `under` with some of the attack ring's orange added (the ring blends
+ * additively and fades, so how much varies): red well up, green about half of it, little blue.
+ */
+function addsSwing(rgb: readonly number[], under: readonly number[]): boolean {
+  const [r, g, b] = [0, 1, 2].map((i) => rgb[i]! - under[i]!) as [number, number, number];
+  return r >= 50 && g >= 0.4 * r && g <= 0.7 * r && b <= 0.35 * r;
+}
+
 browserSuite<Ctx>('game in the browser', (test) => {
   test.before(async (ctx) => {
     execFileSync(process.execPath, ['build.mjs', '--if-needed'], { cwd: root, stdio: 'pipe' });
@@ -75,20 +84,16 @@ browserSuite<Ctx>('game in the browser', (test) => {
     const b = await openGame(ctx);
     const sa = await self(a);
     const sb = await self(b);
-    place(ctx.server, sa.sid, 30, 50);
-    place(ctx.server, sb.sid, 70, 50);
-    await a.waitForFunction((id) => {
-      const { client } = (window as any).skirmish;
-      const eid = client.world.entities.get(id);
-      const p = eid === undefined ? undefined : { x: client.world.sim.x[eid] };
-      return client.world.entities.size === 2 && p && Math.abs(p.x - 70) < 0.1;
-    }, sb.id, { timeout: 5000 });
-    await sleep(300); // past the interpolation delay
-    const me = await self(a);
-    const other = await a.evaluate(([x, y]) => (window as any).skirmish.renderer.toScreen(x, y), [70, 50]);
+    await teleportAndSettle(ctx.server, a, { ...sa, x: 30, y: 50 }, { ...sb, x: 70, y: 50 });
+    // Colours are read where the page draws each body once it has glided there, not where it was
+    // drawn at some earlier moment (a loaded machine screenshots a later frame).
+    await waitDrawn(a, sa.id, 30, 50);
+    await waitDrawn(a, sb.id, 70, 50);
+    const [mine, other] = await a.evaluate(() => [[30, 50], [70, 50]].map(([x, y]) => (window as any).skirmish.renderer.toScreen(x, y)));
     const pixels = await screenshotPixels(a);
-    expectColor(pixels, me.screen, S.localPlayer, 'own player');
-    expectColor(pixels, other, S.player, 'other player');
+    expectColor(pixels, mine!, S.localPlayer, 'own player');
+    expectColor(pixels, other!, S.player, 'other player');
+    assert.is(await a.evaluate(() => (window as any).skirmish.client.world.entities.size), 2, 'both players mirrored');
     const info = await a.evaluate(() => (window as any).skirmish.renderer.info.render.calls);
     assert.ok(info > 0 && info <= 12, `draw calls ${info}`);
     const hud = await a.locator('.hud-status .text').textContent();
@@ -133,18 +138,18 @@ browserSuite<Ctx>('game in the browser', (test) => {
     ctx.clients.push(victim);
     await waitFor(() => victim.localEntity !== undefined, 5000, 'victim joined');
     await teleportAndSettle(ctx.server, page, { ...me, x: 50, y: 50 }, { ...victim.welcome!, x: 56, y: 50 });
+    // Held Space swings every cooldown (0.5 s), so it is let go at the first hit the victim sees:
+    // held through a slow loop of screenshots it killed the victim, which respawned at full health
+    // before anything looked (a loaded CI machine took 9 s over them).
     await page.keyboard.down('Space');
-    const ring = await page.evaluate(() => (window as any).skirmish.renderer.toScreen(60, 50)); // range 10 east of the attacker
-    // The ring shows for a moment after each swing, and a held Space swings every cooldown; a
-    // loaded machine may not draw the first one before the first screenshot, so look a few times.
-    const ringSeen = (p: Awaited<ReturnType<typeof screenshotPixels>>): boolean => [-1, 0, 1].some((d) => colorNear(p.at(ring.x + d, ring.y), S.attackRing, 60));
-    let pixels = await screenshotPixels(page);
-    for (let i = 0; i < 15 && !ringSeen(pixels); i++) pixels = await screenshotPixels(page);
-    await page.keyboard.up('Space');
-    // Holding Space keeps attacking every 0.5 s (cooldown), so count hits rather than expect one.
-    await waitFor(() => getStore(victim.world, Health).hp[victim.localEntity!]! <= 90, 8000, 'victim sees its health drop');
+    try {
+      await waitFor(() => getStore(victim.world, Health).hp[victim.localEntity!]! <= 90, 8000, 'victim sees its health drop');
+    } finally {
+      await page.keyboard.up('Space');
+    }
     await sleep(300);
-    const serverHp = getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, victim.welcome!.sid)]!;
+    const victimEid = eidOf(ctx.server, victim.welcome!.sid);
+    const serverHp = getStore(ctx.server.match.world, Health).hp[victimEid]!;
     assert.ok(serverHp <= 90 && serverHp % 10 === 0, `server hp ${serverHp}`);
     assert.is(getStore(victim.world, Health).hp[victim.localEntity!], serverHp, 'victim agrees with the server');
     await page.waitForFunction(([id, hp]) => {
@@ -155,8 +160,31 @@ browserSuite<Ctx>('game in the browser', (test) => {
     }, [victim.welcome!.id, serverHp] as const, { timeout: 3000 });
     const attacker = getStore(ctx.server.match.world, Health).hp[eidOf(ctx.server, me.sid)];
     assert.is(attacker, 100, 'no self-hit');
-    // The attack ring (radius = range) was on screen while Space was held.
-    assert.ok(ringSeen(pixels), `attack ring at ${Math.round(ring.x)},${Math.round(ring.y)}: ${hexOf(pixels.at(ring.x, ring.y))}`);
+
+    // The swing: a ring that grows from the body to the reach and fades, for 200 ms after each
+    // attack. The victim goes out of reach first, so Space can be held for as many screenshots as a
+    // loaded machine needs to catch one. A swing adds its orange to whatever is under it, so each
+    // point on a ray from the body to the reach is compared with itself before Space went down.
+    place(ctx.server, victim.welcome!.sid, 90, 90);
+    const ray = await page.evaluate(() => Array.from({ length: 30 }, (_, i) => {
+      const r = 2.5 + i * 0.25; // from just outside the body (radius 1.5) to just inside the reach (10)
+      return (window as any).skirmish.renderer.toScreen(50 + r * Math.cos(0.35), 50 + r * Math.sin(0.35));
+    }));
+    await page.waitForFunction(() => {
+      const { client } = (window as any).skirmish;
+      const at = [...client.world.stores.entries()].find(([def]: [any]) => def.name === 'LastAttack')![1].at[client.localEntity];
+      return !(performance.now() - at < 400); // the last swing has faded
+    }, null, { timeout: 5000 });
+    const before = await screenshotPixels(page);
+    const swingSeen = (p: Pixels): boolean => ray.some((at) => addsSwing(p.at(at.x, at.y), before.at(at.x, at.y)));
+    assert.not.ok(swingSeen(before), 'no swing before Space');
+    await page.keyboard.down('Space');
+    let pixels = await screenshotPixels(page);
+    for (let i = 0; i < 15 && !swingSeen(pixels); i++) pixels = await screenshotPixels(page);
+    await page.keyboard.up('Space');
+    const mid = ray[ray.length >> 1]!;
+    assert.ok(swingSeen(pixels), `no swing on the ray from the attacker, e.g. ${hexOf(pixels.at(mid.x, mid.y))} over ${hexOf(before.at(mid.x, mid.y))} at ${Math.round(mid.x)},${Math.round(mid.y)}`);
+    assert.is(getStore(ctx.server.match.world, Health).hp[victimEid], serverHp, 'swings out of reach hit nobody');
   });
 
   test('the status shows reconnecting when the connection drops, then recovers the same player', async (ctx) => {

@@ -112,6 +112,16 @@ export async function waitSeen(page: Page, id: number, x: number, y: number): Pr
   }, [id, x, y] as const, { timeout: 10000 });
 }
 
+/** Waits until the page draws player `id` within 0.05 of (x, y): the Position its renderer reads, past any interpolation or glide. */
+export async function waitDrawn(page: Page, id: number, x: number, y: number): Promise<void> {
+  await page.waitForFunction(([id, x, y]) => {
+    const world = (window as any).skirmish.client.world;
+    const eid = world.entities.get(id);
+    const pos = [...world.stores.entries()].find(([def]: [any]) => def.name === 'Position')![1];
+    return eid !== undefined && Math.abs(pos.x[eid] - x) < 0.05 && Math.abs(pos.y[eid] - y) < 0.05;
+  }, [id, x, y] as const, { timeout: 10000 });
+}
+
 /** Where to put a player: its Socket.IO id (the server's key), its public id (the page's) and a spot. */
 export interface Teleport {
   sid: string;
