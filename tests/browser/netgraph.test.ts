@@ -72,6 +72,9 @@ browserSuite<PlayCtx>('net graph in the browser', (test) => {
     place(ctx.server, me.sid, 50, 50);
     await waitSeen(page, me.id, 50, 50);
     await page.waitForFunction(() => Math.abs((window as any).skirmish.client.predicted.x - 50) < 0.01, null, { timeout: 10000 });
+    // That teleport was a correction too, as long as the walk was: the row must forget it first, or
+    // it is what the row shows (a loaded machine read "1/s · 5.00 u" here).
+    await page.waitForFunction(() => /^0\/s/.test(document.querySelector('[data-net="corrections"] .netgraph-value')?.textContent ?? ''), null, { timeout: 10000, polling: 100 });
     // The row as first seen with a correction in it (it goes back to 0/s a second later).
     let corrections = '';
     const seen = async (): Promise<boolean> => /^[1-9]\d*\/s/.test((corrections = await text(page, 'corrections')));
